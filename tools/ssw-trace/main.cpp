@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+// ssw-trace: placeholder main until its issue lands (see README, module status).
+#include <ssw/cli/app.hpp>
+#include <ssw/cli/run.hpp>
+#include <ssw/cmd/not_built.hpp>
+
+int main(int argc, char** argv)
+{
+    ssw::cli::app app{"ssw-trace", "ssw-trace (not built yet)"};
+    return ssw::cli::run(app, argc, argv, [](ssw::cli::io&) { return ssw::cmd::not_built("ssw-trace"); });
+}
