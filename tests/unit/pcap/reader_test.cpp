@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// Tests for ssw::pcap::reader: pcap (micro/nano), pcapng, stdin, truncated and bad files.
+#include <ssw/pcap/reader.hpp>
+
+#include "support/pcap_builder.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tool_runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace ssw::pcap;
+namespace pb = ssw::test::pcap_builder;
+
+namespace {
+
+pb::capture three_frames()
+{
+    pb::capture c(link_type::ethernet);
+    for (int i = 0; i < 3; ++i) {
+        c.add(pb::ethernet(pb::ipv4("192.0.2.1", "192.0.2.2", pb::proto_udp,
+                                    pb::udp(5060, 5060, "OPTIONS sip:x SIP/2.0\r\n\r\n"))),
+              1'700'000'000'123'456'789 + i * 1'000'000'000LL);
+    }
+    return c;
+}
+
+std::vector<packet> read_all(reader& r, std::vector<std::vector<std::uint8_t>>* copies = nullptr)
+{
+    std::vector<packet> out;
+    for (;;) {
+        auto p = r.next();
+        REQUIRE(p);
+        if (!*p) {
+            break;
+        }
+        if (copies != nullptr) {
+            copies->emplace_back((*p)->data.begin(), (*p)->data.end());
+        }
+        out.push_back(**p);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("pcap::reader: reads microsecond pcap frames with numbers, times and lengths",
+          "[pcap][reader]")
+{
+    ssw::test::temp_dir dir;
+    const auto path = (dir / "a.pcap").string();
+    pb::write_file(path, three_frames().pcap());
+    auto r = reader::open(path);
+    REQUIRE(r);
+    CHECK(r->link() == link_type::ethernet);
+    CHECK(r->precision() == timestamp_precision::micro);
+    CHECK_FALSE(r->is_pcapng());
+    const auto packets = read_all(*r);
+    REQUIRE(packets.size() == 3);
+    CHECK(packets[0].frame_number == 1);
+    CHECK(packets[2].frame_number == 3);
+    CHECK(packets[0].timestamp_ns == 1'700'000'000'123'456'000);
+    CHECK(packets[1].original_length == packets[1].data.size());
+    CHECK(r->frames_read() == 3);
+    CHECK(r->bytes_read() == r->file_size());
+}
+
+TEST_CASE("pcap::reader: keeps nanosecond timestamps of nanosecond pcap and pcapng files",
+          "[pcap][reader]")
+{
+    ssw::test::temp_dir dir;
+    const auto c = three_frames();
+    SECTION("pcap")
+    {
+        pb::write_file((dir / "n.pcap").string(), c.pcap(timestamp_precision::nano));
+        auto r = reader::open(dir / "n.pcap");
+        REQUIRE(r);
+        CHECK(r->precision() == timestamp_precision::nano);
+        const auto packets = read_all(*r);
+        REQUIRE(packets.size() == 3);
+        CHECK(packets[0].timestamp_ns == 1'700'000'000'123'456'789);
+    }
+    SECTION("pcapng")
+    {
+        pb::write_file((dir / "n.pcapng").string(), c.pcapng(timestamp_precision::nano));
+        auto r = reader::open(dir / "n.pcapng");
+        REQUIRE(r);
+        CHECK(r->is_pcapng());
+        CHECK(r->precision() == timestamp_precision::nano);
+        const auto packets = read_all(*r);
+        REQUIRE(packets.size() == 3);
+        CHECK(packets[2].timestamp_ns == 1'700'000'002'123'456'789);
+    }
+    SECTION("pcapng micro")
+    {
+        pb::write_file((dir / "u.pcapng").string(), c.pcapng());
+        auto r = reader::open(dir / "u.pcapng");
+        REQUIRE(r);
+        CHECK(r->precision() == timestamp_precision::micro);
+        std::vector<std::vector<std::uint8_t>> copies;
+        const auto packets = read_all(*r, &copies);
+        REQUIRE(packets.size() == 3);
+        CHECK(packets[0].timestamp_ns == 1'700'000'000'123'456'000);
+        CHECK(copies[0].size() == packets[0].original_length);
+    }
+}
+
+TEST_CASE("pcap::reader: reports a truncated file after the frames before the cut",
+          "[pcap][reader]")
+{
+    ssw::test::temp_dir dir;
+    std::string bytes = three_frames().pcap();
+    SECTION("cut inside the last record's data")
+    {
+        bytes.resize(bytes.size() - 5);
+    }
+    SECTION("cut inside the last record's header")
+    {
+        const std::size_t record = (bytes.size() - 24) / 3;
+        bytes.resize(24 + 2 * record + 7);
+    }
+    pb::write_file((dir / "t.pcap").string(), bytes);
+    auto r = reader::open(dir / "t.pcap");
+    REQUIRE(r);
+    REQUIRE(r->next());
+    REQUIRE(r->next());
+    auto third = r->next();
+    REQUIRE_FALSE(third);
+    CHECK(third.error().code == ssw::errc::parse_error);
+    CHECK(third.error().where == (dir / "t.pcap").string() + ": frame 3");
+    CHECK(third.error().message.find("stopped at byte") != std::string::npos);
+    auto after = r->next();
+    REQUIRE(after);
+    CHECK_FALSE(after->has_value());
+}
+
+TEST_CASE("pcap::reader: rejects missing, empty and non-capture files", "[pcap][reader]")
+{
+    ssw::test::temp_dir dir;
+    auto missing = reader::open(dir / "nope.pcap");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == ssw::errc::not_found);
+    pb::write_file((dir / "empty").string(), "");
+    auto empty = reader::open(dir / "empty");
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().code == ssw::errc::parse_error);
+    pb::write_file((dir / "text").string(), "INVITE sip:a@b SIP/2.0\r\n\r\n");
+    auto text = reader::open(dir / "text");
+    REQUIRE_FALSE(text);
+    CHECK(text.error().code == ssw::errc::parse_error);
+}
+
+TEST_CASE("pcap::reader: reads a capture from stdin when the path is '-'", "[pcap][reader]")
+{
+    ssw::test::temp_dir dir;
+    const auto path = (dir / "in.pcapng").string();
+    pb::write_file(path, three_frames().pcapng());
+    // Point fd 0 at the file for the duration of the test, then restore it.
+    const int saved = ::dup(STDIN_FILENO);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    ::dup2(fd, STDIN_FILENO);
+    ::close(fd);
+    std::size_t count = 0;
+    {
+        auto r = reader::open("-");
+        REQUIRE(r);
+        CHECK(r->path() == "-");
+        CHECK(r->is_pcapng());
+        count = read_all(*r).size();
+    }
+    ::dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    CHECK(count == 3);
+}
