@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// Audio plausibility: real speech scores high, cipher output low, silence and CN handled.
+#include <ssw/crypto/payload_cipher.hpp>
+#include <ssw/rtp/audio_score.hpp>
+
+#include "support/rtp_speech.hpp"
+#include "support/rtp_test_helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ssw::rtp;
+namespace speech = ssw::test::rtp_speech;
+
+namespace {
+
+std::vector<std::span<const std::uint8_t>> views(const stream& s, std::size_t n = 150)
+{
+    std::vector<std::span<const std::uint8_t>> v;
+    for (std::size_t i = 0; i < std::min(n, s.packets.size()); ++i) {
+        v.emplace_back(s.packets[i].payload);
+    }
+    return v;
+}
+
+} // namespace
+
+TEST_CASE("rtp::ulaw_to_linear: G.711 zero and extreme codes", "[rtp][audio_score]")
+{
+    CHECK(ulaw_to_linear(0xff) == 0);
+    CHECK(ulaw_to_linear(0x7f) == 0);
+    CHECK(ulaw_to_linear(0x80) == 32124);
+    CHECK(ulaw_to_linear(0x00) == -32124);
+    CHECK(alaw_to_linear(0xd5) == 8);
+    CHECK(alaw_to_linear(0x55) == -8);
+    CHECK(alaw_to_linear(0xaa) == 32256);
+}
+
+TEST_CASE("rtp::score_audio: speech is plausible, encrypted speech is not, at every offset",
+          "[rtp][audio_score]")
+{
+    for (const bool alaw : {false, true}) {
+        for (std::size_t offset = 0; offset < 400; offset += 50) {
+            INFO("alaw " << alaw << " offset " << offset);
+            auto s = speech::make_stream(0x1234, "10.0.0.1:4000", "10.0.0.2:4000", 50, offset, alaw);
+            const auto plain = score_audio(alaw ? codec::pcma : codec::pcmu, views(s));
+            CHECK(plain.score >= 0.5);
+            speech::encrypt(s, "native", ssw::crypto::mode::aes128, speech::key_of("0123456789abcdef"));
+            const auto enc = score_audio(alaw ? codec::pcma : codec::pcmu, views(s));
+            CHECK(enc.score < 0.2);
+        }
+    }
+}
+
+TEST_CASE("rtp::score_audio: digital silence is plausible, random bytes are not", "[rtp][audio_score]")
+{
+    std::vector<std::vector<std::uint8_t>> silence(50, std::vector<std::uint8_t>(160, 0xff));
+    std::vector<std::span<const std::uint8_t>> v(silence.begin(), silence.end());
+    const auto s = score_audio(codec::pcmu, v);
+    CHECK(s.all_silence);
+    CHECK(s.score == 1.0);
+    std::vector<std::vector<std::uint8_t>> noise;
+    for (std::uint32_t i = 0; i < 50; ++i) {
+        noise.push_back(ssw::test::pattern_bytes(160, i + 1));
+    }
+    std::vector<std::span<const std::uint8_t>> nv(noise.begin(), noise.end());
+    CHECK(score_audio(codec::pcmu, nv).score < 0.2);
+    CHECK(score_audio(codec::pcma, nv).score < 0.2);
+    CHECK(score_audio(codec::unknown, nv).score < 0.2);
+    CHECK(score_audio(codec::g729, nv).score < 0.5);
+}
+
+TEST_CASE("rtp::score_audio: comfort noise levels <= 127 are plausible", "[rtp][audio_score]")
+{
+    std::vector<std::vector<std::uint8_t>> cn(30, std::vector<std::uint8_t>{60, 1, 2});
+    std::vector<std::span<const std::uint8_t>> v(cn.begin(), cn.end());
+    CHECK(score_audio(codec::comfort_noise, v).score == 1.0);
+    for (std::size_t i = 0; i < cn.size(); i += 2) {
+        cn[i][0] = 200;
+    }
+    CHECK(score_audio(codec::comfort_noise, v).score < 0.5);
+}
+
+TEST_CASE("rtp::codec_for_payload_type: static payload types map to codecs", "[rtp][audio_score]")
+{
+    CHECK(codec_for_payload_type(0) == codec::pcmu);
+    CHECK(codec_for_payload_type(8) == codec::pcma);
+    CHECK(codec_for_payload_type(18) == codec::g729);
+    CHECK(codec_for_payload_type(13) == codec::comfort_noise);
+    CHECK(codec_for_payload_type(101) == codec::unknown);
+}
