@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// ssw::daemon::engine: the sans-IO heart of ssw-run. It takes SIP messages with their source
+// and the time, and returns the bytes to send and where: server transactions, the registrar
+// with digest authentication, retry limits and lockout, and the unknown-source policy
+// (SS_REPLY_UNAUTHORIZED). Sockets and timers belong to net/; this never blocks or sleeps.
+#pragma once
+
+#include <ssw/core/clock.hpp>
+#include <ssw/core/ip_address.hpp>
+#include <ssw/params/settings.hpp>
+#include <ssw/provision/config.hpp>
+#include <ssw/registrar/binding_store.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ssw::daemon {
+
+enum class log_level { error, warning, info, debug };
+[[nodiscard]] std::string_view to_string(log_level level) noexcept;
+using log_function = std::function<void(log_level, std::string_view)>;
+
+// Where a message came from or goes to.
+struct peer {
+    core::ip_address address;
+    std::uint16_t port = 0;
+    provision::transport transport = provision::transport::udp;
+    std::uint64_t connection = 0; // TCP: the connection it arrived on (responses go back on it)
+    [[nodiscard]] std::string to_string() const; // "udp 192.0.2.1:5060", "tcp [::1]:5070"
+};
+
+struct outgoing {
+    peer to;
+    std::string bytes;
+};
+
+// What the engine has done so far, for the log and `ssw-run status`.
+struct engine_counters {
+    std::uint64_t requests = 0;
+    std::uint64_t retransmissions_absorbed = 0;
+    std::uint64_t responses_sent = 0;
+    std::uint64_t malformed_dropped = 0;
+    std::uint64_t unknown_dropped = 0;     // silence for unknown sources (policy Off)
+    std::uint64_t unknown_rejected = 0;    // 401/403 for unknown sources (policy On)
+    std::uint64_t challenges = 0;
+    std::uint64_t registrations = 0;       // accepted REGISTERs
+    std::uint64_t suspensions = 0;
+    std::uint64_t refused_suspended = 0;
+};
+
+class engine {
+public:
+    // `store` must outlive the engine. The engine keeps its own copy of config and settings.
+    engine(provision::config config, params::settings settings, const core::clock& clock,
+           registrar::binding_store& store, log_function log);
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+    ~engine();
+
+    // One SIP message (a UDP datagram, or one framed TCP message). Responses that can go
+    // at once are appended to `out`; those that wait for the binding store go at flush().
+    void on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out);
+    // Commits the binding changes of the messages handled since the last flush (one fsync
+    // for the batch) and appends the responses that waited for it.
+    void flush(std::vector<outgoing>& out);
+    // Call when the clock reaches next_deadline().
+    void on_timer(std::vector<outgoing>& out);
+    [[nodiscard]] std::optional<core::clock::time_point> next_deadline() const;
+
+    // SIGHUP: new configuration and parameters; bindings, transactions and counters stay.
+    void reconfigure(provision::config config, params::settings settings);
+    // Full messages to and from peers in these networks are logged (the seed's debug trace).
+    void set_debug_trace(std::vector<core::ip_network> networks);
+
+    [[nodiscard]] const engine_counters& counters() const noexcept;
+    [[nodiscard]] std::size_t open_transactions() const noexcept;
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+} // namespace ssw::daemon

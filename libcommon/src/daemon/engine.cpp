@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: MIT
+// The daemon's SIP core: transactions, registrar, digest auth, lockout, unknown-source policy.
+#include <ssw/daemon/engine.hpp>
+#include <ssw/core/text.hpp>
+#include <ssw/registrar/auth_policy.hpp>
+#include <ssw/registrar/digest.hpp>
+#include <ssw/sip/builder.hpp>
+#include <ssw/sip/message.hpp>
+#include <ssw/sip/transaction.hpp>
+
+#include <algorithm>
+#include <map>
+#include <queue>
+#include <random>
+#include <unordered_map>
+
+namespace ssw::daemon {
+
+std::string_view to_string(log_level level) noexcept
+{
+    switch (level) {
+    case log_level::error: return "error";
+    case log_level::warning: return "warning";
+    case log_level::info: return "info";
+    case log_level::debug: return "debug";
+    }
+    return "info";
+}
+
+std::string peer::to_string() const
+{
+    const std::string host = address.is_v4() ? address.to_string() : "[" + address.to_string() + "]";
+    return std::string(provision::to_string(transport)) + " " + host + ":" + std::to_string(port);
+}
+
+namespace {
+
+using namespace std::chrono_literals;
+using time_point = core::clock::time_point;
+
+constexpr std::uint32_t min_register_expiry = 60; // 423 below this (spec: ours)
+constexpr std::size_t max_transactions = 200000;  // bound under floods
+
+// What a handler decided to do with a request.
+struct reply {
+    enum class kind { respond, silence, respond_after_commit } what = kind::respond;
+    int code = 0;
+    std::string reason;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+reply silence()
+{
+    return reply{reply::kind::silence, 0, {}, {}};
+}
+
+reply respond(int code, std::string reason = {})
+{
+    return reply{reply::kind::respond, code, std::move(reason), {}};
+}
+
+struct server_entry {
+    server_entry(bool invite, sip::transport_reliability t, const sip::transaction_timers& timers,
+                 const core::clock& clock)
+        : machine(invite, t, timers, clock)
+    {
+    }
+    sip::server_transaction machine;
+    std::string last_response;
+    peer reply_to;
+    std::optional<time_point> scheduled;
+};
+
+struct pending_response {
+    std::string key;
+    int code;
+    outgoing message;
+};
+
+std::string random_token(std::mt19937_64& rng)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s(16, '0');
+    auto v = rng();
+    for (auto& c : s) {
+        c = digits[v & 0xf];
+        v >>= 4;
+    }
+    return s;
+}
+
+registrar::auth_limits limits_from(const params::settings& s, const provision::config& c)
+{
+    registrar::auth_limits l;
+    l.attempt_max_failures = static_cast<unsigned>(s.authentication_retry());
+    l.attempt_timeout = s.authentication_timeout();
+    l.terminal_max_failures = static_cast<unsigned>(s.authentication_max_retry());
+    l.terminal_suspend = s.authentication_failed_suspend();
+    l.register_max_failures = static_cast<unsigned>(s.endpoint_register_retry());
+    l.register_suspend = s.endpoint_register_suspend();
+    l.trusted_networks = c.trusted_networks;
+    return l;
+}
+
+sip::transaction_timers timers_from(const params::settings& s)
+{
+    sip::transaction_timers t;
+    t.resend_schedule = s.resend_intervals();
+    return t;
+}
+
+} // namespace
+
+struct engine::state {
+    state(provision::config c, params::settings s, const core::clock& clk,
+          registrar::binding_store& b, log_function l)
+        : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
+          policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
+          rng(std::random_device{}())
+    {
+    }
+
+    provision::config config;
+    params::settings settings;
+    const core::clock& clock;
+    registrar::binding_store& store;
+    log_function log;
+    registrar::auth_policy policy;
+    registrar::nonce_manager nonces;
+    sip::transaction_timers timers;
+    std::mt19937_64 rng;
+    std::unordered_map<std::string, std::unique_ptr<server_entry>> transactions;
+    using timer_item = std::pair<time_point, std::string>;
+    std::priority_queue<timer_item, std::vector<timer_item>, std::greater<>> timer_heap;
+    std::vector<pending_response> pending;
+    std::vector<core::ip_network> debug_networks;
+    engine_counters counters;
+
+    void emit(log_level level, const std::string& text) const
+    {
+        if (log) {
+            log(level, text);
+        }
+    }
+
+    [[nodiscard]] bool traced(const peer& p) const
+    {
+        return std::any_of(debug_networks.begin(), debug_networks.end(),
+                           [&](const core::ip_network& n) { return n.contains(p.address); });
+    }
+
+    void schedule(const std::string& key, server_entry& e)
+    {
+        const auto d = e.machine.deadline();
+        if (d && (!e.scheduled || *e.scheduled != *d)) {
+            e.scheduled = d;
+            timer_heap.emplace(*d, key);
+        }
+    }
+
+    // ---- identification ------------------------------------------------------------
+
+    [[nodiscard]] bool is_gateway_address(const core::ip_address& a) const
+    {
+        for (const auto& m : config.mapping_gateways) {
+            for (const auto& n : m.networks) {
+                if (n.contains(a)) {
+                    return true;
+                }
+            }
+        }
+        for (const auto& r : config.routing_gateways) {
+            for (const auto& e : r.addresses) {
+                if (e.address && *e.address == a) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // The account named by `user` if it exists and may be used from `from`.
+    [[nodiscard]] const provision::account* usable_account(std::string_view user, const peer& from) const
+    {
+        const auto* a = config.find_account(user);
+        if (a == nullptr) {
+            return nullptr;
+        }
+        if (!a->allowed_networks.empty() &&
+            std::none_of(a->allowed_networks.begin(), a->allowed_networks.end(),
+                         [&](const core::ip_network& n) { return n.contains(from.address); })) {
+            return nullptr;
+        }
+        return a;
+    }
+
+    [[nodiscard]] std::string ha1_of(const provision::account& a, registrar::digest_algorithm alg) const
+    {
+        if (!a.ha1.empty()) {
+            return core::to_lower(a.ha1);
+        }
+        return registrar::digest_ha1(alg, a.user, config.realm, a.password);
+    }
+
+    // ---- responses ------------------------------------------------------------------
+
+    // Where a response goes (RFC 3261 §18.2.2, RFC 3581): back on the TCP connection; over
+    // UDP to the packet's source address, and to its source port when rport was asked for.
+    [[nodiscard]] static peer response_target(const sip::via& top, const peer& from)
+    {
+        peer to = from;
+        if (from.transport == provision::transport::udp && !top.has_rport) {
+            to.port = top.port.value_or(5060);
+        }
+        return to;
+    }
+
+    [[nodiscard]] std::string build_response(const sip::message& request, const peer& from, int code,
+                                             std::string_view reason, std::string_view to_tag,
+                                             const std::vector<std::pair<std::string, std::string>>& extra) const
+    {
+        auto b = sip::message_builder::response(code, reason.empty() ? sip::default_reason(code) : reason);
+        bool first = true;
+        for (const auto& v : request.values(sip::header_id::via)) {
+            if (!first) {
+                b.header(sip::header_id::via, v);
+                continue;
+            }
+            first = false;
+            // RFC 3261 §18.2.1 received, RFC 3581 rport: say where the request really came from.
+            std::string top(v);
+            const std::string source = from.address.to_string();
+            const auto rport = top.find(";rport");
+            if (rport != std::string::npos) {
+                const auto after = rport + 6;
+                const bool has_value = after < top.size() && top[after] == '=';
+                if (!has_value) {
+                    top.insert(after, "=" + std::to_string(from.port));
+                }
+            }
+            if (top.find(";received=") == std::string::npos) {
+                top += ";received=" + source;
+            }
+            b.header(sip::header_id::via, top);
+        }
+        b.header(sip::header_id::from, request.value(sip::header_id::from));
+        std::string to(request.value(sip::header_id::to));
+        if (code != 100 && !to_tag.empty()) {
+            const auto parsed = request.to();
+            if (parsed && parsed->tag().empty()) {
+                to += ";tag=";
+                to += to_tag;
+            }
+        }
+        b.header(sip::header_id::to, to);
+        b.header(sip::header_id::call_id, request.call_id());
+        b.header(sip::header_id::cseq, request.value(sip::header_id::cseq));
+        if (!config.server_header.empty()) {
+            b.header("Server", config.server_header);
+        }
+        for (const auto& [name, value] : extra) {
+            b.header(name, value);
+        }
+        return b.build();
+    }
+
+    [[nodiscard]] std::string challenge_header(bool stale) const
+    {
+        return "Digest realm=\"" + config.realm + "\", nonce=\"" +
+               const_cast<registrar::nonce_manager&>(nonces).make_nonce(config.realm) +
+               "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
+    }
+
+    [[nodiscard]] reply make_challenge(bool stale) const
+    {
+        const int code = settings.authentication_code();
+        reply r = respond(code);
+        r.headers.emplace_back(code == 407 ? "Proxy-Authenticate" : "WWW-Authenticate", challenge_header(stale));
+        return r;
+    }
+
+    // ---- authentication ---------------------------------------------------------------
+
+    // Verifies the request's credentials for `account` (nullptr: unknown account, judged
+    // like a wrong password so that answers do not tell which accounts exist).
+    [[nodiscard]] registrar::credential_check check_credentials(const sip::message& m,
+                                                                const provision::account* account,
+                                                                std::string_view user)
+    {
+        const auto header = settings.authentication_code() == 407 ? sip::header_id::proxy_authorization
+                                                                  : sip::header_id::authorization;
+        const auto creds = m.credentials(header);
+        if (!creds || !creds->is_digest() || creds->realm != config.realm) {
+            return registrar::credential_check::none;
+        }
+        if (account == nullptr) {
+            return registrar::credential_check::unknown_account;
+        }
+        if (creds->username != user) {
+            return registrar::credential_check::wrong;
+        }
+        const auto algorithm = registrar::parse_digest_algorithm(creds->algorithm);
+        if (!algorithm) {
+            return registrar::credential_check::none;
+        }
+        const registrar::digest_answer answer{creds->username, creds->realm, creds->nonce, creds->uri,
+                                              creds->response, creds->algorithm, creds->qop,
+                                              creds->nc, creds->cnonce};
+        switch (registrar::verify_digest(nonces, answer, config.realm, ha1_of(*account, *algorithm), m.method())) {
+        case registrar::digest_verdict::valid: return registrar::credential_check::valid;
+        case registrar::digest_verdict::wrong: return registrar::credential_check::wrong;
+        case registrar::digest_verdict::stale:
+        case registrar::digest_verdict::foreign_nonce: return registrar::credential_check::stale_nonce;
+        case registrar::digest_verdict::replayed:
+        case registrar::digest_verdict::bad_request: return registrar::credential_check::none;
+        }
+        return registrar::credential_check::none;
+    }
+
+    // Runs the auth policy; nullopt means "authenticated, go on".
+    std::optional<reply> authenticate(const sip::message& m, const peer& from,
+                                      const provision::account* account, std::string_view user,
+                                      bool is_register)
+    {
+        const auto check = check_credentials(m, account, user);
+        const registrar::auth_request request{user, from.address, m.call_id(), is_register};
+        const auto decision = policy.on_request(request, check);
+        if (decision.suspension_started) {
+            ++counters.suspensions;
+            emit(log_level::warning, "suspension: " + decision.reason + " (" + from.to_string() + ")");
+        }
+        switch (decision.action) {
+        case registrar::auth_action::accept: return std::nullopt;
+        case registrar::auth_action::challenge:
+            ++counters.challenges;
+            return make_challenge(false);
+        case registrar::auth_action::challenge_stale:
+            ++counters.challenges;
+            return make_challenge(true);
+        case registrar::auth_action::reject:
+            emit(log_level::info, "rejected '" + std::string(user) + "' from " + from.to_string() + ": " + decision.reason);
+            return respond(403);
+        case registrar::auth_action::refuse_suspended:
+            ++counters.refused_suspended;
+            emit(log_level::debug, "refused: " + decision.reason);
+            // Suspended terminals are treated like unknown sources (seed).
+            return settings.reply_unauthorized() ? respond(403) : silence();
+        }
+        return respond(403);
+    }
+
+    // The unknown-source policy: 401 (REGISTER, with a challenge like any other) or 403
+    // when SS_REPLY_UNAUTHORIZED is On; not a single byte when Off.
+    reply unknown_source(const sip::message& m, const peer& from)
+    {
+        if (!settings.reply_unauthorized()) {
+            ++counters.unknown_dropped;
+            emit(log_level::debug, "dropped " + std::string(m.method()) + " from unknown source " + from.to_string());
+            return silence();
+        }
+        ++counters.unknown_rejected;
+        if (m.method_kind() == sip::method_id::register_) {
+            return make_challenge(false);
+        }
+        return respond(403);
+    }
+
+    // ---- REGISTER (RFC 3261 §10.3) ----------------------------------------------------
+
+    reply handle_register(const sip::message& m, const peer& from)
+    {
+        const auto to = m.to();
+        if (!to) {
+            return respond(400, "Bad To Header");
+        }
+        const std::string user(to->address.user);
+        const auto* account = usable_account(user, from);
+        if (account == nullptr && !config.challenge_unknown_accounts) {
+            const auto creds = m.credentials(settings.authentication_code() == 407 ? sip::header_id::proxy_authorization
+                                                                                   : sip::header_id::authorization);
+            if (!settings.reply_unauthorized() || !creds) {
+                return unknown_source(m, from);
+            }
+            // Credentials for an account that does not exist: count it against the source.
+            (void)policy.on_request({user, from.address, m.call_id(), true},
+                                    registrar::credential_check::unknown_account);
+            ++counters.unknown_rejected;
+            return respond(403);
+        }
+        if (auto denied = authenticate(m, from, account, user, true)) {
+            return *denied;
+        }
+        if (account == nullptr) {
+            return respond(403); // challenge_unknown_accounts: never accepted
+        }
+        return update_bindings(m, from, *account);
+    }
+
+    reply update_bindings(const sip::message& m, const peer& from, const provision::account& account)
+    {
+        const auto contacts = m.contacts();
+        if (!contacts) {
+            return respond(400, "Bad Contact");
+        }
+        const auto expires_header = m.expires();
+        const auto cseq = m.cseq();
+        if (!expires_header || !cseq) {
+            return respond(400);
+        }
+        const auto wall = clock.wall_now();
+        const bool star = std::any_of(contacts->begin(), contacts->end(), [](const sip::contact& c) { return c.star; });
+        if (star) {
+            // RFC 3261 §10.3 step 6: '*' only alone and only with Expires: 0.
+            if (contacts->size() != 1 || !*expires_header || **expires_header != 0) {
+                return respond(400, "Invalid Wildcard");
+            }
+            store.stage_remove_all(account.user);
+            emit(log_level::info, "unregistered all contacts of " + account.user + " from " + from.to_string());
+            return ok_with_bindings(account.user, wall);
+        }
+        const auto top = m.top_via();
+        bool via_nat = false;
+        if (top) {
+            const auto sent_by = core::ip_address::parse(top->host);
+            via_nat = !sent_by || *sent_by != from.address || top->port.value_or(5060) != from.port;
+        }
+        const auto existing = store.lookup(account.user, wall);
+        const bool replace = settings.endpoint_register_replace();
+        for (const auto& c : *contacts) {
+            std::uint32_t requested = c.expires.value_or(expires_header->value_or(3600));
+            const std::string uri(c.address.address.text);
+            if (requested != 0 && requested < min_register_expiry) {
+                reply r = respond(423);
+                r.headers.emplace_back("Min-Expires", std::to_string(min_register_expiry));
+                return r;
+            }
+            const auto same = std::find_if(existing.begin(), existing.end(),
+                                           [&](const registrar::binding& b) { return b.contact == uri; });
+            if (same != existing.end() && same->call_id == m.call_id() && cseq->number <= same->cseq) {
+                return respond(500, "Out Of Order"); // RFC 3261 §10.3 step 7
+            }
+            if (requested == 0) {
+                store.stage_remove(account.user, uri);
+                emit(log_level::info, "unregistered " + uri + " of " + account.user);
+                continue;
+            }
+            if (!replace && same == existing.end() && !existing.empty()) {
+                return respond(403, "Already Registered Elsewhere");
+            }
+            const auto contact_host = core::ip_address::parse(c.address.address.host_unbracketed());
+            const bool contact_nat = !contact_host || *contact_host != from.address ||
+                                     c.address.address.port.value_or(5060) != from.port;
+            const bool nat = via_nat || contact_nat;
+            const auto cap = nat ? settings.endpoint_nat_expire() : settings.endpoint_expire();
+            const auto granted = std::min<std::int64_t>(requested, cap.count());
+            if (replace) {
+                for (const auto& old : existing) {
+                    if (old.contact != uri) {
+                        store.stage_remove(account.user, old.contact);
+                    }
+                }
+            }
+            registrar::binding b;
+            b.account = account.user;
+            b.contact = uri;
+            b.source = from.address;
+            b.source_port = from.port;
+            b.transport = std::string(provision::to_string(from.transport));
+            b.expires = wall + std::chrono::seconds(granted);
+            b.behind_nat = nat;
+            b.call_id = std::string(m.call_id());
+            b.cseq = cseq->number;
+            b.user_agent = std::string(m.user_agent());
+            store.stage_put(b);
+            ++counters.registrations;
+            emit(log_level::info, "registered " + account.user + " at " + uri + " for " +
+                                      std::to_string(granted) + " s" + (nat ? " (behind NAT)" : "") +
+                                      " from " + from.to_string());
+        }
+        return ok_with_bindings(account.user, wall);
+    }
+
+    reply ok_with_bindings(const std::string& user, std::chrono::system_clock::time_point wall) const
+    {
+        reply r{reply::kind::respond_after_commit, 200, {}, {}};
+        for (const auto& b : store.lookup(user, wall)) {
+            const auto left = std::chrono::duration_cast<std::chrono::seconds>(b.expires - wall).count();
+            r.headers.emplace_back("Contact", "<" + b.contact + ">;expires=" + std::to_string(left));
+        }
+        return r;
+    }
+
+    // ---- other requests -----------------------------------------------------------------
+
+    [[nodiscard]] bool is_registered_peer(std::string_view user, const peer& from) const
+    {
+        const auto bindings = store.lookup(user, clock.wall_now());
+        return std::any_of(bindings.begin(), bindings.end(),
+                           [&](const registrar::binding& b) { return b.source == from.address; });
+    }
+
+    reply handle_request(const sip::message& m, const peer& from)
+    {
+        if (m.method_kind() == sip::method_id::register_) {
+            return handle_register(m, from);
+        }
+        const auto from_header = m.from();
+        const std::string user = from_header ? std::string(from_header->address.user) : std::string{};
+        const bool gateway = is_gateway_address(from.address);
+        const auto* account = usable_account(user, from);
+
+        if (m.method_kind() == sip::method_id::options) {
+            if (gateway || (account != nullptr && is_registered_peer(user, from))) {
+                reply r = respond(200);
+                r.headers.emplace_back("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER");
+                r.headers.emplace_back("Accept", "application/sdp");
+                return r;
+            }
+            return unknown_source(m, from);
+        }
+        if (!gateway && account == nullptr) {
+            return unknown_source(m, from);
+        }
+        if (m.method_kind() == sip::method_id::cancel || m.method_kind() == sip::method_id::bye) {
+            return respond(481); // no call of ours matches (calls arrive with ssw-run part 2)
+        }
+        if (!gateway) {
+            if (auto denied = authenticate(m, from, account, user, false)) {
+                return *denied;
+            }
+        }
+        if (m.method_kind() == sip::method_id::invite) {
+            return respond(503, "Call Routing Not Enabled");
+        }
+        return respond(501);
+    }
+
+    // ---- transactions -------------------------------------------------------------------
+
+    [[nodiscard]] static std::string transaction_key(const sip::message& m, const sip::via& top)
+    {
+        std::string_view method = m.method();
+        if (m.method_kind() == sip::method_id::ack) {
+            method = "INVITE"; // an ACK for a non-2xx belongs to the INVITE's transaction
+        }
+        std::string key;
+        if (top.has_rfc3261_branch()) {
+            key.append(top.branch);
+        } else {
+            // RFC 2543 peers: Call-ID, CSeq number, From tag and top Via identify it.
+            const auto cseq = m.cseq();
+            key.append(m.call_id());
+            key += '|';
+            key += cseq ? std::to_string(cseq->number) : std::string{};
+            if (const auto f = m.from()) {
+                key += '|';
+                key.append(f->tag());
+            }
+        }
+        key += '|';
+        key.append(top.host);
+        key += ':';
+        key += std::to_string(top.port.value_or(5060));
+        key += '|';
+        key.append(method);
+        return key;
+    }
+
+    void send(outgoing o, std::vector<outgoing>& out)
+    {
+        if (traced(o.to)) {
+            emit(log_level::info, "send to " + o.to.to_string() + ":\n" + o.bytes);
+        }
+        ++counters.responses_sent;
+        out.push_back(std::move(o));
+    }
+
+    void on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out)
+    {
+        if (traced(from)) {
+            emit(log_level::info, "recv from " + from.to_string() + ":\n" + std::string(bytes));
+        }
+        sip::parse_options options;
+        options.mode = from.transport == provision::transport::udp ? sip::framing::datagram : sip::framing::stream;
+        sip::message m;
+        if (auto parsed = sip::parse_message(bytes, m, options); !parsed) {
+            ++counters.malformed_dropped;
+            emit(log_level::debug, "malformed message from " + from.to_string() + ": " + parsed.error().to_string());
+            return;
+        }
+        if (m.is_response()) {
+            return; // no client transactions yet (outbound calls and registrations come later)
+        }
+        ++counters.requests;
+        const auto top = m.top_via();
+        if (!top || m.call_id().empty() || !m.cseq() || !m.from() || !m.to()) {
+            ++counters.malformed_dropped;
+            emit(log_level::debug, "request without usable Via/From/To/Call-ID/CSeq from " + from.to_string());
+            return; // nowhere to send a 400 safely, and scanners learn nothing
+        }
+        const std::string key = transaction_key(m, *top);
+        if (auto it = transactions.find(key); it != transactions.end()) {
+            auto& entry = *it->second;
+            const auto events = m.method_kind() == sip::method_id::ack ? entry.machine.on_ack()
+                                                                       : entry.machine.on_request_retransmission();
+            ++counters.retransmissions_absorbed;
+            for (const auto& e : events) {
+                if (e.action == sip::transaction_action::resend_response && !entry.last_response.empty()) {
+                    send({entry.reply_to, entry.last_response}, out);
+                }
+            }
+            schedule(key, entry);
+            return;
+        }
+        if (m.method_kind() == sip::method_id::ack) {
+            return; // ACK for a 2xx: dialogs arrive with calls (part 2)
+        }
+        if (transactions.size() >= max_transactions) {
+            emit(log_level::warning, "transaction table full: dropping request from " + from.to_string());
+            return;
+        }
+        const auto reliability = from.transport == provision::transport::udp ? sip::transport_reliability::unreliable
+                                                                             : sip::transport_reliability::reliable;
+        auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite, reliability, timers, clock);
+        entry->reply_to = response_target(*top, from);
+        reply r = handle_request(m, from);
+        if (r.what != reply::kind::silence) {
+            entry->last_response = build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
+            entry->machine.on_send_response(r.code);
+            if (r.what == reply::kind::respond_after_commit) {
+                pending.push_back({key, r.code, {entry->reply_to, entry->last_response}});
+            } else {
+                send({entry->reply_to, entry->last_response}, out);
+            }
+        }
+        auto& stored = *entry;
+        transactions.emplace(key, std::move(entry));
+        if (r.what == reply::kind::silence) {
+            // Absorb retransmissions of a request we chose not to answer for a while.
+            timer_heap.emplace(clock.now() + 64 * timers.t1, key);
+            stored.scheduled = clock.now() + 64 * timers.t1;
+        } else {
+            schedule(key, stored);
+        }
+    }
+
+    void flush(std::vector<outgoing>& out)
+    {
+        if (pending.empty()) {
+            return;
+        }
+        auto committed = store.commit();
+        if (!committed) {
+            emit(log_level::error, "binding store: " + committed.error().to_string());
+        }
+        for (auto& p : pending) {
+            if (!committed) {
+                // Never acknowledge what is not on disk: turn the 200 into a 500.
+                auto it = transactions.find(p.key);
+                const auto pos = p.message.bytes.find("200 OK");
+                if (pos != std::string::npos) {
+                    p.message.bytes.replace(pos, 6, "500 Server Internal Error");
+                }
+                if (it != transactions.end()) {
+                    it->second->last_response = p.message.bytes;
+                }
+            }
+            send(std::move(p.message), out);
+        }
+        pending.clear();
+    }
+
+    void on_timer(std::vector<outgoing>& out)
+    {
+        const auto now = clock.now();
+        while (!timer_heap.empty() && timer_heap.top().first <= now) {
+            const auto [due, key] = timer_heap.top();
+            timer_heap.pop();
+            const auto it = transactions.find(key);
+            if (it == transactions.end() || !it->second->scheduled || *it->second->scheduled != due) {
+                continue; // stale heap entry
+            }
+            auto& entry = *it->second;
+            entry.scheduled.reset();
+            if (!entry.machine.deadline()) {
+                transactions.erase(it); // a silent transaction whose absorb window ended
+                continue;
+            }
+            bool done = false;
+            for (const auto& e : entry.machine.on_timer()) {
+                if (e.action == sip::transaction_action::resend_response) {
+                    send({entry.reply_to, entry.last_response}, out);
+                } else if (e.action == sip::transaction_action::terminated) {
+                    done = true;
+                }
+            }
+            if (done) {
+                transactions.erase(it);
+            } else {
+                schedule(key, entry);
+            }
+        }
+        policy.expire();
+        if (store.expire(clock.wall_now()) > 0) {
+            if (auto c = store.commit(); !c) {
+                emit(log_level::error, "binding store: " + c.error().to_string());
+            }
+        }
+    }
+
+    [[nodiscard]] std::optional<time_point> next_deadline() const
+    {
+        std::optional<time_point> next;
+        if (!timer_heap.empty()) {
+            next = timer_heap.top().first;
+        }
+        // Housekeeping (expired bindings and counters) at least every 10 s.
+        const auto housekeeping = clock.now() + 10s;
+        return next ? std::min(*next, housekeeping) : housekeeping;
+    }
+};
+
+engine::engine(provision::config config, params::settings settings, const core::clock& clock,
+               registrar::binding_store& store, log_function log)
+    : state_(std::make_unique<state>(std::move(config), std::move(settings), clock, store, std::move(log)))
+{
+}
+
+engine::~engine() = default;
+
+void engine::on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out)
+{
+    state_->on_message(bytes, from, out);
+}
+
+void engine::flush(std::vector<outgoing>& out)
+{
+    state_->flush(out);
+}
+
+void engine::on_timer(std::vector<outgoing>& out)
+{
+    state_->on_timer(out);
+}
+
+std::optional<core::clock::time_point> engine::next_deadline() const
+{
+    return state_->next_deadline();
+}
+
+void engine::reconfigure(provision::config config, params::settings settings)
+{
+    auto& s = *state_;
+    s.config = std::move(config);
+    s.settings = std::move(settings);
+    s.timers = timers_from(s.settings);
+    s.policy = registrar::auth_policy(limits_from(s.settings, s.config), s.clock);
+    s.emit(log_level::info, "configuration reloaded from " + s.config.source);
+}
+
+void engine::set_debug_trace(std::vector<core::ip_network> networks)
+{
+    state_->debug_networks = std::move(networks);
+}
+
+const engine_counters& engine::counters() const noexcept
+{
+    return state_->counters;
+}
+
+std::size_t engine::open_transactions() const noexcept
+{
+    return state_->transactions.size();
+}
+
+} // namespace ssw::daemon

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// The daemon core driven in-process with virtual time: registrar, digest, lockout, policy.
+#include <ssw/daemon/engine.hpp>
+#include <ssw/registrar/digest.hpp>
+#include <ssw/sip/message.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using namespace ssw;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct harness {
+    explicit harness(params::settings s = {}, provision::config c = provision::demo_config("/tmp"))
+        : store(*registrar::binding_store::open(":memory:", clock.wall_now())),
+          engine(std::move(c), std::move(s), clock, store, [this](daemon::log_level, std::string_view t) {
+              log.emplace_back(t);
+          })
+    {
+    }
+    core::manual_clock clock;
+    registrar::binding_store store;
+    std::vector<std::string> log;
+    daemon::engine engine;
+    int branch = 0;
+
+    std::vector<daemon::outgoing> send(const std::string& text, std::uint16_t port = 5062,
+                                       const char* address = "127.0.0.1")
+    {
+        std::vector<daemon::outgoing> out;
+        daemon::peer from{*core::ip_address::parse(address), port, provision::transport::udp, 0};
+        engine.on_message(text, from, out);
+        engine.flush(out);
+        return out;
+    }
+};
+
+std::string register_request(const std::string& user, int cseq, const std::string& branch,
+                             const std::string& extra = {}, const std::string& contact_host = "127.0.0.1:5062",
+                             const std::string& expires = "3600")
+{
+    return "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK" + branch + ";rport\r\n"
+           "Max-Forwards: 70\r\n"
+           "From: <sip:" + user + "@127.0.0.1>;tag=abc\r\n"
+           "To: <sip:" + user + "@127.0.0.1>\r\n"
+           "Call-ID: reg-" + user + "@127.0.0.1\r\n"
+           "CSeq: " + std::to_string(cseq) + " REGISTER\r\n"
+           "Contact: <sip:" + user + "@" + contact_host + ">\r\n"
+           "Expires: " + expires + "\r\n" + extra +
+           "Content-Length: 0\r\n\r\n";
+}
+
+std::string nonce_of(const std::string& response)
+{
+    std::smatch m;
+    REQUIRE(std::regex_search(response, m, std::regex("nonce=\"([0-9a-f]+)\"")));
+    return m[1];
+}
+
+std::string authorization(const std::string& header, const std::string& user, const std::string& password,
+                          const std::string& nonce, const std::string& nc = "00000001")
+{
+    const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, user, "ssw", password);
+    const auto response = registrar::digest_response(registrar::digest_algorithm::md5, ha1, "REGISTER",
+                                                     "sip:127.0.0.1", nonce, nc, "c0ffee", "auth");
+    return header + ": Digest username=\"" + user + "\", realm=\"ssw\", nonce=\"" + nonce +
+           "\", uri=\"sip:127.0.0.1\", response=\"" + response +
+           "\", algorithm=MD5, qop=auth, nc=" + nc + ", cnonce=\"c0ffee\"\r\n";
+}
+
+int status_of(const daemon::outgoing& o)
+{
+    return std::stoi(o.bytes.substr(8, 3));
+}
+
+// Registers `user` with `password`; returns the final response.
+std::vector<daemon::outgoing> do_register(harness& h, const std::string& user, const std::string& password,
+                                          int& cseq, const std::string& contact = "127.0.0.1:5062",
+                                          const std::string& expires = "3600")
+{
+    auto challenge = h.send(register_request(user, cseq, std::to_string(cseq), {}, contact, expires));
+    ++cseq;
+    REQUIRE(challenge.size() == 1);
+    REQUIRE(status_of(challenge[0]) == 401);
+    const auto nonce = nonce_of(challenge[0].bytes);
+    auto result = h.send(register_request(user, cseq, std::to_string(cseq),
+                                          authorization("Authorization", user, password, nonce), contact, expires));
+    ++cseq;
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("daemon::engine: REGISTER with digest auth, response routed by rport", "[daemon][engine]")
+{
+    harness h;
+    int cseq = 1;
+    const auto first = h.send(register_request("1000", cseq++, "a"));
+    REQUIRE(first.size() == 1);
+    CHECK(status_of(first[0]) == 401);
+    CHECK_THAT(first[0].bytes, Catch::Contains("WWW-Authenticate: Digest realm=\"ssw\""));
+    CHECK_THAT(first[0].bytes, Catch::Contains(";rport=5062;received=127.0.0.1"));
+    CHECK(first[0].to.port == 5062);
+    CHECK_THAT(first[0].bytes, !Catch::Contains("Server:")); // nothing tells scanners what runs here
+
+    const auto ok = h.send(register_request("1000", cseq++, "b",
+                                            authorization("Authorization", "1000", "demo", nonce_of(first[0].bytes))));
+    REQUIRE(ok.size() == 1);
+    CHECK(status_of(ok[0]) == 200);
+    CHECK_THAT(ok[0].bytes, Catch::Contains("Contact: <sip:1000@127.0.0.1:5062>;expires=3600"));
+    CHECK(h.store.lookup("1000", h.clock.wall_now()).size() == 1);
+    CHECK(h.engine.counters().registrations == 1);
+}
+
+TEST_CASE("daemon::engine: a retransmitted request gets the same response, handled once", "[daemon][engine]")
+{
+    harness h;
+    const auto text = register_request("1000", 1, "x");
+    const auto a = h.send(text);
+    const auto b = h.send(text);
+    REQUIRE(a.size() == 1);
+    REQUIRE(b.size() == 1);
+    CHECK(a[0].bytes == b[0].bytes);
+    CHECK(h.engine.counters().challenges == 1);
+    CHECK(h.engine.counters().retransmissions_absorbed == 1);
+}
+
+TEST_CASE("daemon::engine: wrong passwords until suspension, then recovery", "[daemon][engine]")
+{
+    harness h;
+    int cseq = 1;
+    for (int i = 0; i < 5; ++i) {
+        const auto r = do_register(h, "1001", "guess", cseq);
+        REQUIRE(r.size() == 1);
+        CHECK(status_of(r[0]) == 401); // re-challenged, new transaction each time
+    }
+    const auto sixth = do_register(h, "1001", "guess", cseq);
+    CHECK(status_of(sixth[0]) == 403);
+    CHECK(h.engine.counters().suspensions == 1);
+    // Suspended: even the right password is refused (403, SS_REPLY_UNAUTHORIZED On).
+    const auto refused = h.send(register_request("1001", cseq++, "s"));
+    REQUIRE(refused.size() == 1);
+    CHECK(status_of(refused[0]) == 403);
+    h.clock.advance(181s);
+    const auto ok = do_register(h, "1001", "demo", cseq);
+    CHECK(status_of(ok[0]) == 200);
+    CHECK(std::any_of(h.log.begin(), h.log.end(), [](const std::string& l) {
+        return l.find("suspension: ") != std::string::npos && l.find("suspended for 180 s") != std::string::npos;
+    }));
+}
+
+TEST_CASE("daemon::engine: unknown sources get 401/403 when On and not a byte when Off", "[daemon][engine]")
+{
+    const std::string invite = "INVITE sip:0044123456789@127.0.0.1 SIP/2.0\r\n"
+                               "Via: SIP/2.0/UDP 203.0.113.9:5070;branch=z9hG4bKscan1\r\n"
+                               "From: \"sipvicious\" <sip:100@1.1.1.1>;tag=x\r\n"
+                               "To: <sip:0044123456789@127.0.0.1>\r\n"
+                               "Call-ID: probe@x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    SECTION("On")
+    {
+        harness h;
+        const auto reg = h.send(register_request("9999", 1, "u"), 5070, "203.0.113.9");
+        REQUIRE(reg.size() == 1);
+        CHECK(status_of(reg[0]) == 401);
+        const auto inv = h.send(invite, 5070, "203.0.113.9");
+        REQUIRE(inv.size() == 1);
+        CHECK(status_of(inv[0]) == 403);
+    }
+    SECTION("Off")
+    {
+        params::settings s;
+        s.set(*params::find_param("SS_REPLY_UNAUTHORIZED"), params::value{false});
+        harness h(s);
+        CHECK(h.send(register_request("9999", 1, "u"), 5070, "203.0.113.9").empty());
+        CHECK(h.send(invite, 5070, "203.0.113.9").empty());
+        CHECK(h.send(invite, 5070, "203.0.113.9").empty()); // retransmission absorbed silently
+        const std::string options = "OPTIONS sip:127.0.0.1 SIP/2.0\r\n"
+                                    "Via: SIP/2.0/UDP 203.0.113.9:5070;branch=z9hG4bKopt\r\n"
+                                    "From: <sip:100@1.1.1.1>;tag=y\r\nTo: <sip:100@1.1.1.1>\r\n"
+                                    "Call-ID: o@x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        CHECK(h.send(options, 5070, "203.0.113.9").empty());
+        CHECK(h.engine.counters().unknown_dropped == 3);
+        // Known accounts are never affected.
+        int cseq = 1;
+        CHECK(status_of(do_register(h, "1002", "demo", cseq)[0]) == 200);
+    }
+}
+
+TEST_CASE("daemon::engine: 407 when SS_SIP_AUTHENTICATION_CODE is 407", "[daemon][engine]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_SIP_AUTHENTICATION_CODE"), params::value{std::int64_t{407}});
+    harness h(s);
+    const auto first = h.send(register_request("1000", 1, "a"));
+    REQUIRE(status_of(first[0]) == 407);
+    CHECK_THAT(first[0].bytes, Catch::Contains("Proxy-Authenticate: Digest"));
+    const auto ok = h.send(register_request("1000", 2, "b",
+                                            authorization("Proxy-Authorization", "1000", "demo", nonce_of(first[0].bytes))));
+    CHECK(status_of(ok[0]) == 200);
+}
+
+TEST_CASE("daemon::engine: expiry rules, NAT cap, unregister and wildcard", "[daemon][engine]")
+{
+    harness h;
+    int cseq = 1;
+    SECTION("too brief is 423 with Min-Expires")
+    {
+        const auto r = do_register(h, "1000", "demo", cseq, "127.0.0.1:5062", "30");
+        CHECK(status_of(r[0]) == 423);
+        CHECK_THAT(r[0].bytes, Catch::Contains("Min-Expires: 60"));
+    }
+    SECTION("a contact that is not where the packet came from is behind NAT: SS_ENDPOINT_NAT_EXPIRE")
+    {
+        const auto r = do_register(h, "1000", "demo", cseq, "10.0.0.5:5060");
+        CHECK_THAT(r[0].bytes, Catch::Contains("expires=300"));
+        CHECK(h.store.lookup("1000", h.clock.wall_now())[0].behind_nat);
+    }
+    SECTION("Expires: 0 removes, Contact: * removes all")
+    {
+        REQUIRE(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200);
+        REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "127.0.0.1:5062", "0")[0]) == 200);
+        CHECK(h.store.lookup("1000", h.clock.wall_now()).empty());
+        REQUIRE(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200);
+        auto star = register_request("1000", cseq, "star");
+        star.replace(star.find("Contact: <sip:1000@127.0.0.1:5062>"), 34, "Contact: *");
+        star.replace(star.find("Expires: 3600"), 13, "Expires: 0");
+        const auto c = h.send(star);
+        REQUIRE(status_of(c[0]) == 401);
+        auto answer = star;
+        answer.replace(answer.find("branch=z9hG4bKstar"), 18, "branch=z9hG4bKstar2");
+        answer.replace(answer.find("Content-Length"), 0, authorization("Authorization", "1000", "demo", nonce_of(c[0].bytes)));
+        answer.replace(answer.find("CSeq: " + std::to_string(cseq)), 6 + std::to_string(cseq).size(), "CSeq: " + std::to_string(cseq + 1));
+        CHECK(status_of(h.send(answer)[0]) == 200);
+        CHECK(h.store.lookup("1000", h.clock.wall_now()).empty());
+    }
+    SECTION("registrations expire")
+    {
+        REQUIRE(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200);
+        h.clock.advance(3601s);
+        std::vector<daemon::outgoing> out;
+        h.engine.on_timer(out);
+        CHECK(h.store.size() == 0);
+    }
+}
+
+TEST_CASE("daemon::engine: SS_ENDPOINT_REGISTER_REPLACE Off refuses a second contact", "[daemon][engine]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_ENDPOINT_REGISTER_REPLACE"), params::value{false});
+    harness h(s);
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200);
+    CHECK(status_of(do_register(h, "1000", "demo", cseq, "127.0.0.1:6000")[0]) == 403);
+    CHECK(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200); // the same contact refreshes
+}
+
+TEST_CASE("daemon::engine: OPTIONS from a registered phone is answered 200", "[daemon][engine]")
+{
+    harness h;
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200);
+    const std::string options = "OPTIONS sip:127.0.0.1 SIP/2.0\r\n"
+                                "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bKopt\r\n"
+                                "From: <sip:1000@127.0.0.1>;tag=y\r\nTo: <sip:127.0.0.1>\r\n"
+                                "Call-ID: o@x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    const auto r = h.send(options);
+    REQUIRE(r.size() == 1);
+    CHECK(status_of(r[0]) == 200);
+    CHECK(r[0].to.port == 5062); // no rport: the Via port
+}
+
+TEST_CASE("daemon::engine: transactions end and garbage is dropped", "[daemon][engine]")
+{
+    harness h;
+    h.send(register_request("1000", 1, "a"));
+    CHECK(h.engine.open_transactions() == 1);
+    h.clock.advance(33s);
+    std::vector<daemon::outgoing> out;
+    h.engine.on_timer(out);
+    CHECK(h.engine.open_transactions() == 0);
+    CHECK(h.send("\x16\x03\x01 garbage").empty());
+    CHECK(h.send("REGISTER sip:x SIP/2.0\r\n\r\n").empty());
+    CHECK(h.engine.counters().malformed_dropped == 2);
+}
