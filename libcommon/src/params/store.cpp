@@ -189,8 +189,10 @@ void param_file::set(const param_info& info, const value& v)
     if (values_[index]) {
         file_line& line = lines_[line_index_[index]];
         const bool had_cr = !line.text.empty() && line.text.back() == '\r';
+        const bool was_empty = line.value_offset + (had_cr ? 1 : 0) >= line.text.size();
         line.text.resize(line.value_offset);
-        if (line.value_offset > 0 && line.text.back() == '=') {
+        // "NAME =" with nothing after it gets a space, so the edit reads "NAME = value".
+        if (was_empty && line.value_offset > 0 && line.text.back() == '=') {
             line.text.push_back(' ');
             ++line.value_offset;
         }
