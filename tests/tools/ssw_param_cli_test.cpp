@@ -214,7 +214,9 @@ TEST_CASE("ssw-param set: a read-only file or a missing directory is refused, fi
 
     const auto missing_dir = param(dir / "no" / "such" / "params.conf", {"set", "SS_SIP_TIMEOUT_INVITE=20"});
     CHECK(missing_dir.exit_code == 73);
-    CHECK(missing_dir.err.find("cannot open lock file") != std::string::npos);
+    CHECK(missing_dir.err == "ssw-param: " + (dir / "no" / "such" / "params.conf").string() +
+                                 ": cannot create the file: directory " + (dir / "no" / "such").string() +
+                                 " does not exist\n");
 
     if (::geteuid() != 0) {
         // Root ignores permission bits, so these only run as a normal user.

@@ -326,6 +326,25 @@ void report_changes(const options& opt, cli::io& io, const params::edit_outcome&
     }
 }
 
+// An edit that is valid on its own may still break a cross-parameter rule: say so at once
+// (errors and warnings the file did not have before), so `set` then `check` holds no surprise.
+void warn_new_findings(const cli::io& io, const params::edit_outcome& outcome)
+{
+    const auto before = params::check(params::settings{outcome.before});
+    for (const auto& f : params::check(params::settings{outcome.file})) {
+        if (f.level == params::severity::advice) {
+            continue;
+        }
+        const bool known = std::any_of(before.begin(), before.end(), [&](const params::finding& b) {
+            return b.rule == f.rule && b.level == f.level;
+        });
+        if (!known) {
+            io.err << "ssw-param: " << params::to_string(f.level) << ": " << f.message
+                   << " (ssw-param check tells the fix)\n";
+        }
+    }
+}
+
 result<cli::exit_code> run_edit(const options& opt, cli::io& io, const std::string& path,
                                 const std::function<result<void>(params::param_file&)>& edit)
 {
@@ -340,6 +359,7 @@ result<cli::exit_code> run_edit(const options& opt, cli::io& io, const std::stri
         return unexpected(std::move(e));
     }
     report_changes(opt, io, *outcome, path);
+    warn_new_findings(io, *outcome);
     return cli::exit_code::ok;
 }
 

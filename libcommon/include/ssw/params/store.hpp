@@ -105,6 +105,7 @@ struct change {
 
 // The outcome of edit_file.
 struct edit_outcome {
+    param_file before;           // the file as it was
     param_file file;             // the file as written (or as it would be, on a dry run)
     std::vector<change> changes; // what changed
     bool written = false;        // false on a dry run or when nothing changed
