@@ -222,7 +222,7 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             break;
         case output::table: {
             if (!header_done) {
-                io.out << style(io, "1", pad("NAME", name_width) + "  " + pad("VALUE", value_width) +
+                io.out << style(io, "1", pad("NAME", name_width) + "    " + pad("VALUE", value_width) +
                                              "  UNIT  DEFAULT")
                        << '\n';
                 header_done = true;
@@ -235,7 +235,7 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             const std::string shown = params::display_value(*info, v, opt.show_secrets);
             const std::string default_shown =
                 info->default_text.empty() ? "\"\"" : std::string(info->default_text);
-            io.out << pad(info->name, name_width) << "  "
+            io.out << pad(info->name, name_width) << (changed ? "  * " : "    ")
                    << (changed ? style(io, "1;33", pad(shown, value_width)) : pad(shown, value_width))
                    << "  " << pad(params::unit_symbol(info->unit), 4) << "  " << default_shown
                    << '\n';
@@ -248,7 +248,8 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             io.out << (opt.changed ? "every parameter has its default value\n" : "no parameters\n");
         } else {
             io.out << style(io, "2", "# " + std::to_string(rows.size()) +
-                                         " parameters; ssw-param explain NAME tells what one does")
+                                         " parameters, * = changed from the default; "
+                                         "ssw-param explain NAME tells what one does")
                    << '\n';
         }
     }
