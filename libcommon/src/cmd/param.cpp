@@ -222,7 +222,7 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             break;
         case output::table: {
             if (!header_done) {
-                io.out << style(io, "1", pad("NAME", name_width) + "  " + pad("VALUE", value_width) +
+                io.out << style(io, "1", pad("NAME", name_width) + "    " + pad("VALUE", value_width) +
                                              "  UNIT  DEFAULT")
                        << '\n';
                 header_done = true;
@@ -235,7 +235,7 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             const std::string shown = params::display_value(*info, v, opt.show_secrets);
             const std::string default_shown =
                 info->default_text.empty() ? "\"\"" : std::string(info->default_text);
-            io.out << pad(info->name, name_width) << "  "
+            io.out << pad(info->name, name_width) << (changed ? "  * " : "    ")
                    << (changed ? style(io, "1;33", pad(shown, value_width)) : pad(shown, value_width))
                    << "  " << pad(params::unit_symbol(info->unit), 4) << "  " << default_shown
                    << '\n';
@@ -248,7 +248,8 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             io.out << (opt.changed ? "every parameter has its default value\n" : "no parameters\n");
         } else {
             io.out << style(io, "2", "# " + std::to_string(rows.size()) +
-                                         " parameters; ssw-param explain NAME tells what one does")
+                                         " parameters, * = changed from the default; "
+                                         "ssw-param explain NAME tells what one does")
                    << '\n';
         }
     }
@@ -326,6 +327,25 @@ void report_changes(const options& opt, cli::io& io, const params::edit_outcome&
     }
 }
 
+// An edit that is valid on its own may still break a cross-parameter rule: say so at once
+// (errors and warnings the file did not have before), so `set` then `check` holds no surprise.
+void warn_new_findings(const cli::io& io, const params::edit_outcome& outcome)
+{
+    const auto before = params::check(params::settings{outcome.before});
+    for (const auto& f : params::check(params::settings{outcome.file})) {
+        if (f.level == params::severity::advice) {
+            continue;
+        }
+        const bool known = std::any_of(before.begin(), before.end(), [&](const params::finding& b) {
+            return b.rule == f.rule && b.level == f.level;
+        });
+        if (!known) {
+            io.err << "ssw-param: " << params::to_string(f.level) << ": " << f.message
+                   << " (ssw-param check tells the fix)\n";
+        }
+    }
+}
+
 result<cli::exit_code> run_edit(const options& opt, cli::io& io, const std::string& path,
                                 const std::function<result<void>(params::param_file&)>& edit)
 {
@@ -340,6 +360,7 @@ result<cli::exit_code> run_edit(const options& opt, cli::io& io, const std::stri
         return unexpected(std::move(e));
     }
     report_changes(opt, io, *outcome, path);
+    warn_new_findings(io, *outcome);
     return cli::exit_code::ok;
 }
 

@@ -252,8 +252,16 @@ std::string_view unit_symbol(time_unit unit) noexcept
 
 std::string unknown_name_message(std::string_view name)
 {
-    std::string message = "unknown parameter '" + std::string(name) + "'";
-    if (const auto suggestion = core::closest_match(name, param_names())) {
+    // Long garbage is no typo: skip the quadratic edit-distance search for it.
+    constexpr std::size_t longest_typo = 80;
+    std::string shown(name.substr(0, longest_typo));
+    if (name.size() > longest_typo) {
+        shown += "...";
+    }
+    std::string message = "unknown parameter '" + shown + "'";
+    if (const auto suggestion = name.size() <= longest_typo
+                                    ? core::closest_match(name, param_names())
+                                    : std::nullopt) {
         message += " (did you mean " + *suggestion + "?)";
     } else {
         message += " (ssw-param list shows every name)";

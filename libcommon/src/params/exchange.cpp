@@ -11,12 +11,19 @@ namespace ssw::params {
 
 namespace {
 
+struct json_member;
+
 struct json_value {
     enum class type { null, boolean, number, string, array, object } t = type::null;
     bool flag = false;
     std::string text; // string contents, or the number token as written
     std::vector<json_value> items;
-    std::vector<std::pair<std::string, json_value>> members;
+    std::vector<json_member> members; // a vector of an incomplete type is fine since C++17
+};
+
+struct json_member {
+    std::string name;
+    json_value value;
 };
 
 // Recursive descent over the whole input; every step checks bounds, depth is limited.
@@ -89,7 +96,7 @@ private:
                 }
                 ++pos_;
                 SSW_TRY_ASSIGN(json_value member, parse(depth + 1));
-                v.members.emplace_back(std::move(key), std::move(member));
+                v.members.push_back(json_member{std::move(key), std::move(member)});
                 skip_space();
                 if (pos_ < in_.size() && in_[pos_] == ',') {
                     ++pos_;

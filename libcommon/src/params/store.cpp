@@ -189,8 +189,10 @@ void param_file::set(const param_info& info, const value& v)
     if (values_[index]) {
         file_line& line = lines_[line_index_[index]];
         const bool had_cr = !line.text.empty() && line.text.back() == '\r';
+        const bool was_empty = line.value_offset + (had_cr ? 1 : 0) >= line.text.size();
         line.text.resize(line.value_offset);
-        if (line.value_offset > 0 && line.text.back() == '=') {
+        // "NAME =" with nothing after it gets a space, so the edit reads "NAME = value".
+        if (was_empty && line.value_offset > 0 && line.text.back() == '=') {
             line.text.push_back(' ');
             ++line.value_offset;
         }
@@ -266,13 +268,21 @@ result<edit_outcome> edit_file(const std::filesystem::path& path,
                                          "the file is read-only; not changing it", path.string(),
                                          EACCES));
         }
+        const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path{"."};
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir, ec)) {
+            return unexpected(make_error(errc::cant_create,
+                                         "cannot create the file: directory " + dir.string() +
+                                             " does not exist",
+                                         path.string(), ENOENT));
+        }
         SSW_TRY_ASSIGN(auto held, core::file_lock::acquire(path));
         lock.emplace(std::move(held));
     }
     SSW_TRY_ASSIGN(param_file before, param_file::load(path));
     param_file after = before;
     SSW_TRY(edit(after));
-    edit_outcome outcome{after, changes_between(before, after), false};
+    edit_outcome outcome{before, after, changes_between(before, after), false};
     const bool content_changed = after.render() != before.render();
     if (!dry_run && content_changed) {
         SSW_TRY(core::write_file_atomically(path, after.render()));

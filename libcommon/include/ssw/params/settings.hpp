@@ -25,12 +25,14 @@ public:
     // The effective values of `file`.
     explicit settings(const param_file& file);
 
+    // The value of one parameter, by catalog row or by name.
     [[nodiscard]] const value& get(const param_info& info) const;
     [[nodiscard]] const value& get(std::string_view name) const;
     // Replaces one value (what `check` uses to try a preset on top of a file).
     void set(const param_info& info, value v);
 
-    // Generic typed access by name.
+    // Generic typed access by name: On/Off; integer, choice or duration count; count or
+    // keyword; a duration converted from the row's unit; text or secret bytes.
     [[nodiscard]] bool is_on(std::string_view name) const;
     [[nodiscard]] std::int64_t number(std::string_view name) const;
     // nullopt for the keyword (Auto / None).
@@ -38,7 +40,7 @@ public:
     [[nodiscard]] std::chrono::milliseconds duration(std::string_view name) const;
     [[nodiscard]] const std::string& text(std::string_view name) const;
 
-    // ---- SIP parameters ----
+    // ---- SIP parameters (one getter per catalog row, named after what ssw-run does) ----
     [[nodiscard]] bool send_unregister() const;
     // nullopt = Auto: request 3600 s and follow what the registrar grants.
     [[nodiscard]] std::optional<std::chrono::seconds> user_agent_expire() const;

@@ -54,7 +54,9 @@ public:
     // Reads `path` without parsing it: missing → nullopt; errors as load().
     [[nodiscard]] static result<std::optional<std::string>> read(const std::filesystem::path& path);
 
+    // False for a file that load() did not find (or one built empty): all defaults.
     [[nodiscard]] bool exists() const noexcept { return exists_; }
+    // The name used in messages and `where` (the path, or "defaults").
     [[nodiscard]] const std::string& source() const noexcept { return source_; }
 
     // The value set in the file for `info`, or nullptr when it is not set.
@@ -105,6 +107,7 @@ struct change {
 
 // The outcome of edit_file.
 struct edit_outcome {
+    param_file before;           // the file as it was
     param_file file;             // the file as written (or as it would be, on a dry run)
     std::vector<change> changes; // what changed
     bool written = false;        // false on a dry run or when nothing changed
