@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+// Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
+#include <ssw/net/daemon_loop.hpp>
+#include <ssw/sip/stream_framer.hpp>
+
+#include <boost/asio.hpp>
+
+#include <array>
+#include <csignal>
+#include <deque>
+#include <unordered_map>
+
+namespace ssw::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using asio::ip::udp;
+
+namespace {
+
+core::ip_address to_core(const asio::ip::address& a)
+{
+    if (a.is_v4()) {
+        return core::ip_address::v4(a.to_v4().to_uint());
+    }
+    const auto v6 = a.to_v6();
+    if (v6.is_v4_mapped()) {
+        return core::ip_address::v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_uint());
+    }
+    return core::ip_address::v6(v6.to_bytes());
+}
+
+asio::ip::address to_asio(const core::ip_address& a)
+{
+    if (a.is_v4()) {
+        const auto& b = a.bytes();
+        return asio::ip::address_v4(asio::ip::address_v4::bytes_type{b[12], b[13], b[14], b[15]});
+    }
+    return asio::ip::address_v6(a.bytes());
+}
+
+constexpr std::size_t max_datagrams_per_wakeup = 64; // batch size of one group commit
+constexpr std::size_t max_tcp_connections = 4096;
+constexpr std::size_t max_tcp_write_queue = 256;
+
+} // namespace
+
+struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
+    struct udp_socket {
+        explicit udp_socket(asio::io_context& io) : socket(io) {}
+        udp::socket socket;
+        std::array<char, 65536> buffer{};
+        udp::endpoint sender;
+    };
+
+    struct tcp_connection {
+        explicit tcp_connection(tcp::socket s) : socket(std::move(s)) {}
+        tcp::socket socket;
+        sip::stream_framer framer;
+        std::array<char, 16384> buffer{};
+        std::deque<std::string> writes;
+        bool writing = false;
+        std::uint64_t id = 0;
+        daemon::peer remote;
+    };
+
+    state(daemon::engine& e, loop_hooks h) : engine(e), hooks(std::move(h)) {}
+
+    asio::io_context io;
+    asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
+    asio::steady_timer timer{io};
+    daemon::engine& engine;
+    loop_hooks hooks;
+    std::vector<std::unique_ptr<udp_socket>> udp_sockets;
+    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+    std::unordered_map<std::uint64_t, std::shared_ptr<tcp_connection>> connections;
+    std::uint64_t next_connection = 1;
+    std::vector<daemon::outgoing> out;
+    std::vector<std::uint16_t> ports;
+    int stop_signal = 0;
+
+    void log(daemon::log_level level, const std::string& text) const
+    {
+        if (hooks.log) {
+            hooks.log(level, text);
+        }
+    }
+
+    // ---- sending ----------------------------------------------------------------------
+
+    void dispatch()
+    {
+        for (auto& o : out) {
+            if (o.to.transport == provision::transport::tcp) {
+                const auto it = connections.find(o.to.connection);
+                if (it == connections.end()) {
+                    log(daemon::log_level::debug, "connection for " + o.to.to_string() + " is gone: response dropped");
+                    continue;
+                }
+                queue_write(it->second, std::move(o.bytes));
+                continue;
+            }
+            udp_socket* socket = nullptr;
+            for (auto& s : udp_sockets) {
+                const bool v4 = s->socket.local_endpoint().address().is_v4();
+                if (v4 == o.to.address.is_v4()) {
+                    socket = s.get();
+                    break;
+                }
+            }
+            if (socket == nullptr) {
+                log(daemon::log_level::warning, "no UDP listener of the family of " + o.to.to_string());
+                continue;
+            }
+            boost::system::error_code ec;
+            socket->socket.send_to(asio::buffer(o.bytes), udp::endpoint(to_asio(o.to.address), o.to.port), 0, ec);
+            if (ec && ec != asio::error::would_block) {
+                log(daemon::log_level::debug, "send to " + o.to.to_string() + " failed: " + ec.message());
+            }
+        }
+        out.clear();
+        arm_timer();
+    }
+
+    void queue_write(const std::shared_ptr<tcp_connection>& c, std::string bytes)
+    {
+        if (c->writes.size() >= max_tcp_write_queue) {
+            log(daemon::log_level::warning, "closing " + c->remote.to_string() + ": it does not read its responses");
+            close(c);
+            return;
+        }
+        c->writes.push_back(std::move(bytes));
+        if (!c->writing) {
+            write_next(c);
+        }
+    }
+
+    void write_next(const std::shared_ptr<tcp_connection>& c)
+    {
+        if (c->writes.empty()) {
+            c->writing = false;
+            return;
+        }
+        c->writing = true;
+        asio::async_write(c->socket, asio::buffer(c->writes.front()),
+                          [this, c](const boost::system::error_code& ec, std::size_t) {
+                              if (ec) {
+                                  close(c);
+                                  return;
+                              }
+                              c->writes.pop_front();
+                              write_next(c);
+                          });
+    }
+
+    void close(const std::shared_ptr<tcp_connection>& c)
+    {
+        boost::system::error_code ignored;
+        c->socket.close(ignored);
+        connections.erase(c->id);
+    }
+
+    // ---- timers -----------------------------------------------------------------------
+
+    void arm_timer()
+    {
+        const auto deadline = engine.next_deadline();
+        if (!deadline) {
+            return;
+        }
+        timer.expires_at(*deadline);
+        timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec) {
+                return; // re-armed or stopping
+            }
+            engine.on_timer(out);
+            dispatch();
+        });
+    }
+
+    // ---- UDP ----------------------------------------------------------------------------
+
+    void receive(udp_socket& s)
+    {
+        s.socket.async_receive_from(asio::buffer(s.buffer), s.sender,
+                                    [this, &s](const boost::system::error_code& ec, std::size_t n) {
+                                        if (ec == asio::error::operation_aborted) {
+                                            return;
+                                        }
+                                        if (!ec) {
+                                            handle_datagram(s, n);
+                                            // Drain what else is waiting, then commit once.
+                                            for (std::size_t i = 1; i < max_datagrams_per_wakeup; ++i) {
+                                                boost::system::error_code more;
+                                                const auto got = s.socket.receive_from(asio::buffer(s.buffer), s.sender, 0, more);
+                                                if (more) {
+                                                    break;
+                                                }
+                                                handle_datagram(s, got);
+                                            }
+                                            engine.flush(out);
+                                            dispatch();
+                                        }
+                                        receive(s);
+                                    });
+    }
+
+    void handle_datagram(udp_socket& s, std::size_t n)
+    {
+        const std::string_view bytes(s.buffer.data(), n);
+        const daemon::peer from{to_core(s.sender.address()), s.sender.port(), provision::transport::udp, 0};
+        // CRLF keep-alives and other tiny payloads are not SIP: ignore them quietly.
+        if (n < 8) {
+            return;
+        }
+        engine.on_message(bytes, from, out);
+    }
+
+    // ---- TCP ----------------------------------------------------------------------------
+
+    void accept(tcp::acceptor& acceptor)
+    {
+        acceptor.async_accept([this, &acceptor](const boost::system::error_code& ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted) {
+                return;
+            }
+            if (!ec) {
+                if (connections.size() >= max_tcp_connections) {
+                    boost::system::error_code ignored;
+                    socket.close(ignored);
+                } else {
+                    auto c = std::make_shared<tcp_connection>(std::move(socket));
+                    c->id = next_connection++;
+                    boost::system::error_code ep_ec;
+                    const auto remote = c->socket.remote_endpoint(ep_ec);
+                    c->remote = daemon::peer{to_core(remote.address()), remote.port(), provision::transport::tcp, c->id};
+                    connections.emplace(c->id, c);
+                    read(c);
+                }
+            }
+            accept(acceptor);
+        });
+    }
+
+    void read(const std::shared_ptr<tcp_connection>& c)
+    {
+        c->socket.async_read_some(asio::buffer(c->buffer), [this, c](const boost::system::error_code& ec, std::size_t n) {
+            if (ec) {
+                close(c);
+                return;
+            }
+            c->framer.append(std::string_view(c->buffer.data(), n));
+            while (true) {
+                const auto f = c->framer.next();
+                if (f.status == sip::frame_status::need_more) {
+                    break;
+                }
+                if (f.status == sip::frame_status::invalid) {
+                    log(daemon::log_level::debug, "closing " + c->remote.to_string() + ": " + f.reason);
+                    close(c);
+                    engine.flush(out);
+                    dispatch();
+                    return;
+                }
+                if (f.kind == sip::frame_kind::keepalive_ping) {
+                    queue_write(c, "\r\n"); // RFC 5626 §3.5.1 pong
+                    continue;
+                }
+                if (f.kind == sip::frame_kind::message) {
+                    engine.on_message(c->framer.current(), c->remote, out);
+                }
+            }
+            engine.flush(out);
+            dispatch();
+            if (connections.count(c->id) != 0) {
+                read(c);
+            }
+        });
+    }
+
+    // ---- signals ------------------------------------------------------------------------
+
+    void wait_signal()
+    {
+        signals.async_wait([this](const boost::system::error_code& ec, int number) {
+            if (ec) {
+                return;
+            }
+            if (number == SIGHUP) {
+                if (hooks.reload) {
+                    auto next = hooks.reload();
+                    if (!next) {
+                        log(daemon::log_level::error, "reload refused, running configuration kept: " + next.error().to_string());
+                    } else {
+                        engine.reconfigure(std::move(next->first), std::move(next->second));
+                    }
+                }
+                wait_signal();
+                return;
+            }
+            stop_signal = number;
+            io.stop();
+        });
+    }
+};
+
+daemon_loop::daemon_loop(std::unique_ptr<state> s) : state_(std::move(s)) {}
+daemon_loop::~daemon_loop() = default;
+
+result<std::unique_ptr<daemon_loop>> daemon_loop::create(daemon::engine& engine,
+                                                         const std::vector<provision::listener>& listeners,
+                                                         loop_hooks hooks)
+{
+    auto s = std::make_unique<state>(engine, std::move(hooks));
+    for (const auto& l : listeners) {
+        const auto address = to_asio(l.address);
+        const std::string where = (l.address.is_v4() ? l.address.to_string() : "[" + l.address.to_string() + "]") +
+                                  ":" + std::to_string(l.port);
+        boost::system::error_code ec;
+        if (l.kind == provision::transport::udp) {
+            auto u = std::make_unique<state::udp_socket>(s->io);
+            const udp::endpoint ep(address, l.port);
+            u->socket.open(ep.protocol(), ec);
+            if (!ec && address.is_v6()) {
+                u->socket.set_option(asio::ip::v6_only(true), ec);
+            }
+            if (!ec) {
+                u->socket.set_option(udp::socket::reuse_address(true), ec);
+            }
+            if (!ec) {
+                u->socket.bind(ep, ec);
+            }
+            if (!ec) {
+                u->socket.non_blocking(true, ec);
+            }
+            if (ec) {
+                return unexpected(make_error(errc::unavailable, "cannot listen on UDP " + where + ": " + ec.message()));
+            }
+            s->ports.push_back(u->socket.local_endpoint().port());
+            s->udp_sockets.push_back(std::move(u));
+        } else {
+            auto a = std::make_unique<tcp::acceptor>(s->io);
+            const tcp::endpoint ep(address, l.port);
+            a->open(ep.protocol(), ec);
+            if (!ec && address.is_v6()) {
+                a->set_option(asio::ip::v6_only(true), ec);
+            }
+            if (!ec) {
+                a->set_option(tcp::acceptor::reuse_address(true), ec);
+            }
+            if (!ec) {
+                a->bind(ep, ec);
+            }
+            if (!ec) {
+                a->listen(asio::socket_base::max_listen_connections, ec);
+            }
+            if (ec) {
+                return unexpected(make_error(errc::unavailable, "cannot listen on TCP " + where + ": " + ec.message()));
+            }
+            s->ports.push_back(a->local_endpoint().port());
+            s->acceptors.push_back(std::move(a));
+        }
+    }
+    return std::unique_ptr<daemon_loop>(new daemon_loop(std::move(s)));
+}
+
+int daemon_loop::run()
+{
+    auto& s = *state_;
+    for (auto& u : s.udp_sockets) {
+        s.receive(*u);
+    }
+    for (auto& a : s.acceptors) {
+        s.accept(*a);
+    }
+    s.wait_signal();
+    s.arm_timer();
+    s.io.run();
+    return s.stop_signal;
+}
+
+void daemon_loop::stop()
+{
+    state_->io.stop();
+}
+
+std::vector<std::uint16_t> daemon_loop::bound_ports() const
+{
+    return state_->ports;
+}
+
+} // namespace ssw::net
