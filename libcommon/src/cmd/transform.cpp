@@ -337,7 +337,10 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
             ++number;
             ++suite.total;
             const auto r = tr::run_case(found->second, c, opt.seed);
-            const std::string name = c.where.to_string() + " " + c.text;
+            std::string name = c.where.to_string() + " " + c.text;
+            for (std::size_t at = name.find('#'); at != std::string::npos; at = name.find('#', at + 2)) {
+                name.insert(at, "\\"); // TAP reads an unescaped '#' as a directive
+            }
             if (!r.passed) {
                 ++failed;
                 ++suite.failed;
@@ -370,7 +373,8 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
                     }
                     io.out << "  steps:\n";
                     for (const auto& s : r.steps) {
-                        std::string txt = s.stage + ": " + s.what + ": " + show(s.input);
+                        std::string txt = (s.stage == "plan" || s.stage == "table" ? "" : s.stage + ": ") +
+                                          s.what + ": " + show(s.input);
                         txt += s.where.empty() ? " unchanged" : " -> " + show(s.output) + " [" + s.where + ": " + s.rule + "]";
                         io.out << "    - " << yaml_quote(txt) << '\n';
                     }

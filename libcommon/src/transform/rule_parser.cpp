@@ -199,9 +199,14 @@ private:
         if (tokens.empty()) {
             return {};
         }
-        line_text_ = std::string(core::trim(line));
-        if (const auto hash = line_text_.find(" #"); hash != std::string::npos) {
-            line_text_ = std::string(core::trim(std::string_view(line_text_).substr(0, hash)));
+        // The rule as written, without its comment and with blanks collapsed (for --explain).
+        line_text_.clear();
+        for (const auto& tok : tokens) {
+            std::string shown = tok.regex ? "/" + tok.text + "/" : tok.text;
+            if (tok.quoted) {
+                shown = "\"" + tok.text + "\"";
+            }
+            line_text_ += (line_text_.empty() ? "" : " ") + shown;
         }
         const token& head = tokens.front();
         if (!head.quoted && !head.regex && head.text == "end") {
