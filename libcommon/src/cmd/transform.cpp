@@ -11,6 +11,7 @@
 #include <ssw/transform/rule_parser.hpp>
 #include <ssw/transform/test_cases.hpp>
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <ostream>
@@ -186,7 +187,9 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 io.out << r->number << '\n';
             }
         } else {
-            auto fields = core::split(text, ' ');
+            std::string spaced(text);
+            std::replace(spaced.begin(), spaced.end(), '\t', ' ');
+            auto fields = core::split(spaced, ' ');
             std::vector<std::string> nums;
             for (auto f : fields) {
                 f = core::trim(f);

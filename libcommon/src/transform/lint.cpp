@@ -39,20 +39,31 @@ bool same_conditions(const std::vector<length_condition>& a, const std::vector<l
            });
 }
 
+// Glob with '?' and '*' by backtracking to the last star only: linear-ish, never exponential.
 bool glob(std::string_view pat, std::string_view text)
 {
-    if (pat.empty()) {
-        return text.empty();
-    }
-    if (pat[0] == '*') {
-        for (std::size_t i = 0; i <= text.size(); ++i) {
-            if (glob(pat.substr(1), text.substr(i))) {
-                return true;
-            }
+    std::size_t p = 0;
+    std::size_t t = 0;
+    std::size_t star = std::string_view::npos;
+    std::size_t mark = 0;
+    while (t < text.size()) {
+        if (p < pat.size() && (pat[p] == '?' || pat[p] == text[t])) {
+            ++p;
+            ++t;
+        } else if (p < pat.size() && pat[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
         }
-        return false;
     }
-    return !text.empty() && (pat[0] == '?' || pat[0] == text[0]) && glob(pat.substr(1), text.substr(1));
+    while (p < pat.size() && pat[p] == '*') {
+        ++p;
+    }
+    return p == pat.size();
 }
 
 // Does rule `r` match the concrete number `n`?
