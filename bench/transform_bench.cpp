@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace tr = ssw::transform;
@@ -40,8 +41,12 @@ workload prefix_workload(std::size_t rules, std::mt19937_64& rng)
     workload w;
     w.rules_text = "plan p longest\n";
     std::vector<std::string> prefixes;
+    std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < rules; ++i) {
         std::string p = digits(rng, 3 + rng() % 6);
+        while (!seen.insert(p).second) { // operators' prefixes are distinct
+            p = digits(rng, 4 + rng() % 5);
+        }
         std::string re = "^" + p;
         if (i % 10 == 0) {
             p[2] = '?';

@@ -170,10 +170,10 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
             if (io.json) {
                 auto j = core::json_line{}.field("type", "number").field("input", text).field("output", r->number)
                              .field("matched", r->matched);
-                if (r->last_where.empty()) {
+                if (r->last_where().empty()) {
                     j.field_null("rule");
                 } else {
-                    j.field("rule", r->last_where);
+                    j.field("rule", r->last_where());
                 }
                 if (opt.explain) {
                     j.field_raw("steps", steps_json(r->steps));

@@ -149,7 +149,7 @@ case_result run_case(const engine& rules, const test_case& c, std::uint64_t seed
             return r;
         }
         r.actual = show(out->number);
-        r.rule_where = out->last_where;
+        r.rule_where = out->last_where();
         r.steps = std::move(out->steps);
         r.passed = out->number == c.expected;
         return r;

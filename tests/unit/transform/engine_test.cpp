@@ -200,7 +200,7 @@ TEST_CASE("transform::engine: the trace names every rule that fired with file:li
     CHECK(r->steps[0].output == "44");
     CHECK(r->steps[0].rule == "strip 00 continue");
     CHECK(r->steps[1].output == "+44");
-    CHECK(r->last_where == "main.rules:3");
+    CHECK(r->last_where() == "main.rules:3");
 }
 
 TEST_CASE("transform::engine: lists match exact, prefix, regex and length; system white wins",
