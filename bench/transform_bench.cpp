@@ -72,15 +72,21 @@ workload prefix_workload(std::size_t rules, std::mt19937_64& rng)
 }
 
 // Regex rules in a first-match plan: each matches a distinct prefix and a length range.
-workload regex_workload(std::size_t rules, std::mt19937_64& rng)
+// `set`: written as ^(?:\+|00)?PREFIX... so no literal anchor exists and all go to the RE2::Set.
+workload regex_workload(std::size_t rules, std::mt19937_64& rng, bool set = false)
 {
     workload w;
     w.rules_text = "plan p\n";
     std::vector<std::string> prefixes;
+    std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < rules; ++i) {
-        const std::string p = digits(rng, 4 + rng() % 4);
+        std::string p = digits(rng, 4 + rng() % 4);
+        while (!seen.insert(p).second) {
+            p = digits(rng, 5 + rng() % 3);
+        }
         prefixes.push_back(p);
-        const std::string re = "^" + p + "(\\d{" + std::to_string(4 + rng() % 3) + ",9})$";
+        const std::string re = std::string(set ? "^(?:\\+|00)?" : "^") + p + "(\\d{" +
+                               std::to_string(4 + rng() % 3) + ",9})$";
         w.rules_text += "    regex /" + re + "/ => 00\\1\n";
         w.naive_patterns.push_back(re);
     }
@@ -165,6 +171,9 @@ int main(int argc, char** argv)
     }
     for (const std::size_t n : {100, 10'000, 100'000}) {
         run("regex", n, regex_workload(n, rng), budget_s);
+    }
+    for (const std::size_t n : {100, 1'000, 10'000}) {
+        run("re2set", n, regex_workload(n, rng, true), budget_s);
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 namespace ssw::transform {
@@ -217,6 +218,7 @@ struct rule_filter {
     std::uint32_t key_length = 0;
     bool has_star = false;
     bool not_equal = false; // an F/len!= condition: ask all_hold()
+    bool is_regex = false;  // a regex filed in the trie under its anchored literal: confirm with RE2
 };
 
 rule_filter make_filter(const rule& r, std::size_t key_length, bool has_star)
@@ -270,6 +272,38 @@ struct compiled_list {
     std::vector<std::unique_ptr<RE2>> regexes;
     std::vector<std::uint32_t> regex_entries;
 };
+
+// The literal digits every match of `pattern` must start the number with ("^0044(\\d+)" gives
+// "0044"), or nullopt when the pattern is not anchored that way. Conservative: any '|' (it
+// could be top-level) disqualifies, and a quantified last literal is dropped.
+std::optional<std::string> anchored_literal(std::string_view pattern)
+{
+    if (pattern.size() < 2 || pattern[0] != '^' || pattern.find('|') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string lit;
+    std::size_t i = 1;
+    while (i < pattern.size()) {
+        const char c = pattern[i];
+        if ((c >= '0' && c <= '9') || c == '#') {
+            lit += c;
+            ++i;
+        } else if (c == '\\' && i + 1 < pattern.size() && (pattern[i + 1] == '+' || pattern[i + 1] == '*')) {
+            lit += pattern[i + 1];
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    if (i < pattern.size() && !lit.empty() &&
+        (pattern[i] == '?' || pattern[i] == '*' || pattern[i] == '+' || pattern[i] == '{')) {
+        lit.pop_back();
+    }
+    if (lit.empty()) {
+        return std::nullopt;
+    }
+    return lit;
+}
 
 std::string rewrite(const compiled_rule& cr, const std::string& target, std::string_view number)
 {
@@ -388,6 +422,10 @@ struct engine::impl {
             if (f.has_star && !glob_tail(cp.rules[idx].tail, number.substr(depth))) {
                 return false;
             }
+            if (f.is_regex &&
+                !RE2::PartialMatch(re2::StringPiece(number.data(), number.size()), *cp.rules[idx].re)) {
+                return false;
+            }
             offer(idx, f.key_length);
             return true;
         });
@@ -477,6 +515,15 @@ result<engine> engine::compile(rule_set rules)
                     return unexpected(make_error(errc::parse_error,
                                                  "invalid regex (RE2 syntax): " + cr.re->error(),
                                                  r.where.with_column()));
+                }
+                // Anchored literal prefixes go into the trie (the usual operator regex); only
+                // the rest needs the RE2::Set, whose DFA grows with the pattern count.
+                if (const auto lit = anchored_literal(r.pattern)) {
+                    cp.trie.insert(*lit, i);
+                    cp.filters.push_back(make_filter(r, 0, false));
+                    cp.filters.back().is_regex = true;
+                    cp.rules.push_back(std::move(cr));
+                    continue;
                 }
                 if (!cp.regex_set) {
                     cp.regex_set = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
