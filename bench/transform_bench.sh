@@ -16,5 +16,5 @@ lib_dir=$(dirname "$(find "$build" -name 'libssw-common.so' -print -quit)")
 out="$build/transform_bench"
 ${CXX:-g++} -std=c++20 -O2 -DNDEBUG -I"$root/libcommon/include" "$here/transform_bench.cpp" \
     -L"$lib_dir" -Wl,-rpath,"$lib_dir" -lssw-common -lre2 -o "$out"
-echo "ssw transform bench: one core, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), ${seconds}s per figure" >&2
+echo "ssw transform bench: numbers per CPU-second of one thread, load $(cut -d" " -f1 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), ${seconds}s per figure" >&2
 "$out" "$seconds"
