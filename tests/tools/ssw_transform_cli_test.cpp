@@ -63,6 +63,14 @@ TEST_CASE("ssw-transform apply: numbers as arguments, tables by name", "[tools][
     CHECK(r.out == "0987654321\n42\n");
 }
 
+TEST_CASE("ssw-transform apply: multi-target rules pick round-robin, reproducibly", "[tools][transform]")
+{
+    const auto r = transform({"apply", "-r", "site.rules", "-p", "vendor-prefix", "--seed", "7"},
+                             "0044207555\n0044207555\n0044207555\n004412\n");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "9944207555\n8844207555\n9944207555\n4412\n");
+}
+
 TEST_CASE("ssw-transform apply --explain: every stage, rule file:line and values (golden)", "[tools][transform]")
 {
     const auto plan = transform({"apply", "-r", "site.rules", "-p", "to-e164", "--explain", "01144207123456", "42"});

@@ -20,10 +20,10 @@
 namespace ssw::cmd::transform {
 
 const char* const examples = R"(EXAMPLES
-  ssw-transform apply --rules site.rules --plan us-e164 2015551234
-  sort numbers.txt | ssw-transform apply -r site.rules -p us-e164 > e164.txt
-  ssw-transform apply -r site.rules --pipeline --from cust-a --to vendor-x --explain 5551234 0044123456789
-  ssw-transform test --junit report.xml cases/*.cases && ssw-transform check -r site.rules
+  ssw-transform apply --rules site.rules --plan to-e164 2015551234
+  sort -u numbers.txt | ssw-transform apply -r site.rules -p to-e164 > e164.txt
+  ssw-transform apply -r site.rules --pipeline --from cust-a --to vendor-x --explain '5551234 0044123456789'
+  ssw-transform check -r site.rules && ssw-transform test --junit report.xml tests/*.cases
 )";
 
 namespace tr = ssw::transform;
