@@ -196,8 +196,9 @@ TEST_CASE("ssw-transform apply: streams, the first answer comes before the input
 TEST_CASE("ssw-transform: the man pages document every long option and pass groff -ww", "[tools][transform]")
 {
     const std::string page = read(std::string(SSW_SOURCE_DIR) + "/man/ssw-transform.1");
-    for (const char* sub : {"apply", "test", "check"}) {
-        const auto help = run_tool(SSW_TRANSFORM_BIN, {sub, "--help"});
+    for (const char* sub : {"", "apply", "test", "check"}) {
+        const auto help = run_tool(SSW_TRANSFORM_BIN, *sub == '\0' ? std::vector<std::string>{"--help"}
+                                                                   : std::vector<std::string>{sub, "--help"});
         CHECK(help.exit_code == 0);
         std::istringstream in(help.out);
         std::string word;
