@@ -11,6 +11,7 @@
 #include <ssw/transform/rule_parser.hpp>
 #include <ssw/transform/test_cases.hpp>
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <ostream>
@@ -19,10 +20,10 @@
 namespace ssw::cmd::transform {
 
 const char* const examples = R"(EXAMPLES
-  ssw-transform apply --rules site.rules --plan us-e164 2015551234
-  sort numbers.txt | ssw-transform apply -r site.rules -p us-e164 > e164.txt
-  ssw-transform apply -r site.rules --pipeline --from cust-a --to vendor-x --explain 5551234 0044123456789
-  ssw-transform test --junit report.xml cases/*.cases && ssw-transform check -r site.rules
+  ssw-transform apply --rules site.rules --plan to-e164 2015551234
+  sort -u numbers.txt | ssw-transform apply -r site.rules -p to-e164 > e164.txt
+  ssw-transform apply -r site.rules --pipeline --from cust-a --to vendor-x --explain '5551234 0044123456789'
+  ssw-transform check -r site.rules && ssw-transform test --junit report.xml tests/*.cases
 )";
 
 namespace tr = ssw::transform;
@@ -169,10 +170,10 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
             if (io.json) {
                 auto j = core::json_line{}.field("type", "number").field("input", text).field("output", r->number)
                              .field("matched", r->matched);
-                if (r->last_where.empty()) {
+                if (r->last_where().empty()) {
                     j.field_null("rule");
                 } else {
-                    j.field("rule", r->last_where);
+                    j.field("rule", r->last_where());
                 }
                 if (opt.explain) {
                     j.field_raw("steps", steps_json(r->steps));
@@ -186,7 +187,9 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 io.out << r->number << '\n';
             }
         } else {
-            auto fields = core::split(text, ' ');
+            std::string spaced(text);
+            std::replace(spaced.begin(), spaced.end(), '\t', ' ');
+            auto fields = core::split(spaced, ' ');
             std::vector<std::string> nums;
             for (auto f : fields) {
                 f = core::trim(f);
@@ -337,7 +340,10 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
             ++number;
             ++suite.total;
             const auto r = tr::run_case(found->second, c, opt.seed);
-            const std::string name = c.where.to_string() + " " + c.text;
+            std::string name = c.where.to_string() + " " + c.text;
+            for (std::size_t at = name.find('#'); at != std::string::npos; at = name.find('#', at + 2)) {
+                name.insert(at, "\\"); // TAP reads an unescaped '#' as a directive
+            }
             if (!r.passed) {
                 ++failed;
                 ++suite.failed;
@@ -370,7 +376,8 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
                     }
                     io.out << "  steps:\n";
                     for (const auto& s : r.steps) {
-                        std::string txt = s.stage + ": " + s.what + ": " + show(s.input);
+                        std::string txt = (s.stage == "plan" || s.stage == "table" ? "" : s.stage + ": ") +
+                                          s.what + ": " + show(s.input);
                         txt += s.where.empty() ? " unchanged" : " -> " + show(s.output) + " [" + s.where + ": " + s.rule + "]";
                         io.out << "    - " << yaml_quote(txt) << '\n';
                     }

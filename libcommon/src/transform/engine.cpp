@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 namespace ssw::transform {
@@ -71,8 +72,14 @@ public:
         build_[n].rules.push_back(rule_index);
     }
 
-    void freeze()
+    // `before(a, b)`: rule a beats rule b when both match at the same node; each node's rules
+    // are sorted by it so matching can stop at the first one that passes its checks.
+    template <class Before>
+    void freeze(Before before)
     {
+        for (auto& b : build_) {
+            std::stable_sort(b.rules.begin(), b.rules.end(), before);
+        }
         nodes_.resize(build_.size());
         for (std::size_t i = 0; i < build_.size(); ++i) {
             auto& b = build_[i];
@@ -97,7 +104,8 @@ public:
 
     [[nodiscard]] bool empty() const noexcept { return nodes_.empty(); }
 
-    // Calls fn(rule_index, depth) for every rule whose key matches a prefix of `number`.
+    // Calls fn(rule_index, depth) for the rules whose key matches a prefix of `number`, node
+    // by node in freeze() order; fn returns true to skip the rest of that node's rules.
     template <class Fn>
     void for_each_match(std::string_view number, Fn&& fn) const
     {
@@ -112,7 +120,9 @@ public:
             auto visit = [&](std::uint32_t idx) {
                 const auto& n = nodes_[idx];
                 for (std::uint32_t r = 0; r < n.rule_count; ++r) {
-                    fn(rules_[n.rule_begin + r], depth);
+                    if (fn(rules_[n.rule_begin + r], depth)) {
+                        break;
+                    }
                 }
             };
             if (!wide) {
@@ -200,9 +210,48 @@ struct compiled_rule {
     std::unique_ptr<RE2> re;       // regex rules
 };
 
+// What matching needs of a rule, packed so that checking a candidate touches one cache line
+// instead of the rule and its condition vector (this is what keeps 100,000 rules fast).
+struct rule_filter {
+    std::uint32_t min_length = 0;
+    std::uint32_t max_length = std::numeric_limits<std::uint32_t>::max();
+    std::uint32_t key_length = 0;
+    bool has_star = false;
+    bool not_equal = false; // an F/len!= condition: ask all_hold()
+    bool is_regex = false;  // a regex filed in the trie under its anchored literal: confirm with RE2
+};
+
+rule_filter make_filter(const rule& r, std::size_t key_length, bool has_star)
+{
+    rule_filter f;
+    f.key_length = static_cast<std::uint32_t>(key_length);
+    f.has_star = has_star;
+    for (const auto& c : r.conditions) {
+        const auto v = static_cast<std::uint32_t>(c.value);
+        switch (c.op) {
+        case length_op::less:
+            if (v == 0) {
+                f.min_length = 1;
+                f.max_length = 0;
+            } else {
+                f.max_length = std::min(f.max_length, v - 1);
+            }
+            break;
+        case length_op::equal:
+            f.min_length = std::max(f.min_length, v);
+            f.max_length = std::min(f.max_length, v);
+            break;
+        case length_op::greater: f.min_length = std::max(f.min_length, v + 1); break;
+        case length_op::not_equal: f.not_equal = true; break;
+        }
+    }
+    return f;
+}
+
 struct compiled_plan {
     const plan* source = nullptr;
     std::vector<compiled_rule> rules;
+    std::vector<rule_filter> filters; // parallel to rules
     std::unordered_map<std::string, std::vector<std::uint32_t>> exact;
     digit_trie trie;
     std::unique_ptr<RE2::Set> regex_set;
@@ -223,6 +272,38 @@ struct compiled_list {
     std::vector<std::unique_ptr<RE2>> regexes;
     std::vector<std::uint32_t> regex_entries;
 };
+
+// The literal digits every match of `pattern` must start the number with ("^0044(\\d+)" gives
+// "0044"), or nullopt when the pattern is not anchored that way. Conservative: any '|' (it
+// could be top-level) disqualifies, and a quantified last literal is dropped.
+std::optional<std::string> anchored_literal(std::string_view pattern)
+{
+    if (pattern.size() < 2 || pattern[0] != '^' || pattern.find('|') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string lit;
+    std::size_t i = 1;
+    while (i < pattern.size()) {
+        const char c = pattern[i];
+        if ((c >= '0' && c <= '9') || c == '#') {
+            lit += c;
+            ++i;
+        } else if (c == '\\' && i + 1 < pattern.size() && (pattern[i + 1] == '+' || pattern[i + 1] == '*')) {
+            lit += pattern[i + 1];
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    if (i < pattern.size() && !lit.empty() &&
+        (pattern[i] == '?' || pattern[i] == '*' || pattern[i] == '+' || pattern[i] == '{')) {
+        lit.pop_back();
+    }
+    if (lit.empty()) {
+        return std::nullopt;
+    }
+    return lit;
+}
 
 std::string rewrite(const compiled_rule& cr, const std::string& target, std::string_view number)
 {
@@ -304,43 +385,49 @@ struct engine::impl {
         std::uint32_t best = no_rule;
         std::size_t best_key = 0;
         const std::size_t len = number.size();
-        auto offer = [&](std::uint32_t idx) {
-            if (idx < floor) {
-                return;
-            }
-            const auto& cr = cp.rules[idx];
+        auto offer = [&](std::uint32_t idx, std::size_t key_length) {
             if (best == no_rule) {
                 best = idx;
-                best_key = cr.key_length;
+                best_key = key_length;
                 return;
             }
             if (longest) {
-                if (cr.key_length > best_key || (cr.key_length == best_key && idx < best)) {
+                if (key_length > best_key || (key_length == best_key && idx < best)) {
                     best = idx;
-                    best_key = cr.key_length;
+                    best_key = key_length;
                 }
             } else if (idx < best) {
                 best = idx;
             }
         };
+        auto passes = [&](std::uint32_t idx) {
+            const rule_filter& f = cp.filters[idx];
+            return idx >= floor && len >= f.min_length && len <= f.max_length &&
+                   (!f.not_equal || all_hold(cp.rules[idx].source->conditions, len));
+        };
         if (!cp.exact.empty()) {
             if (const auto it = cp.exact.find(std::string(number)); it != cp.exact.end()) {
                 for (const auto idx : it->second) {
-                    if (all_hold(cp.rules[idx].source->conditions, len)) {
-                        offer(idx);
+                    if (passes(idx)) {
+                        offer(idx, cp.filters[idx].key_length);
                     }
                 }
             }
         }
         cp.trie.for_each_match(number, [&](std::uint32_t idx, std::size_t depth) {
-            const auto& cr = cp.rules[idx];
-            if (!all_hold(cr.source->conditions, len)) {
-                return;
+            if (!passes(idx)) {
+                return false;
             }
-            if (cr.has_star && !glob_tail(cr.tail, number.substr(depth))) {
-                return;
+            const rule_filter& f = cp.filters[idx];
+            if (f.has_star && !glob_tail(cp.rules[idx].tail, number.substr(depth))) {
+                return false;
             }
-            offer(idx);
+            if (f.is_regex &&
+                !RE2::PartialMatch(re2::StringPiece(number.data(), number.size()), *cp.rules[idx].re)) {
+                return false;
+            }
+            offer(idx, f.key_length);
+            return true;
         });
         if (cp.regex_set) {
             std::vector<int> hits;
@@ -348,17 +435,16 @@ struct engine::impl {
             if (cp.regex_set->Match(re2::StringPiece(number.data(), number.size()), &hits, &info)) {
                 for (const int h : hits) {
                     const auto idx = cp.regex_rules[static_cast<std::size_t>(h)];
-                    if (all_hold(cp.rules[idx].source->conditions, len)) {
-                        offer(idx);
+                    if (passes(idx)) {
+                        offer(idx, 0);
                     }
                 }
             } else if (info.kind != RE2::Set::kNoError) {
                 // The set's DFA ran out of its budget: ask each regex in turn (slow, correct).
                 for (const auto idx : cp.regex_rules) {
-                    const auto& cr = cp.rules[idx];
-                    if (all_hold(cr.source->conditions, len) &&
-                        RE2::PartialMatch(re2::StringPiece(number.data(), number.size()), *cr.re)) {
-                        offer(idx);
+                    if (passes(idx) &&
+                        RE2::PartialMatch(re2::StringPiece(number.data(), number.size()), *cp.rules[idx].re)) {
+                        offer(idx, 0);
                     }
                 }
             }
@@ -430,6 +516,15 @@ result<engine> engine::compile(rule_set rules)
                                                  "invalid regex (RE2 syntax): " + cr.re->error(),
                                                  r.where.with_column()));
                 }
+                // Anchored literal prefixes go into the trie (the usual operator regex); only
+                // the rest needs the RE2::Set, whose DFA grows with the pattern count.
+                if (const auto lit = anchored_literal(r.pattern)) {
+                    cp.trie.insert(*lit, i);
+                    cp.filters.push_back(make_filter(r, 0, false));
+                    cp.filters.back().is_regex = true;
+                    cp.rules.push_back(std::move(cr));
+                    continue;
+                }
                 if (!cp.regex_set) {
                     cp.regex_set = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
                 }
@@ -442,9 +537,16 @@ result<engine> engine::compile(rule_set rules)
                 break;
             }
             }
+            cp.filters.push_back(make_filter(r, cr.key_length, cr.has_star));
             cp.rules.push_back(std::move(cr));
         }
-        cp.trie.freeze();
+        const bool longest = pl.order == plan_order::longest;
+        cp.trie.freeze([&cp, longest](std::uint32_t a, std::uint32_t b) {
+            if (longest && cp.rules[a].key_length != cp.rules[b].key_length) {
+                return cp.rules[a].key_length > cp.rules[b].key_length;
+            }
+            return a < b;
+        });
         if (cp.regex_set && !cp.regex_set->Compile()) {
             return unexpected(make_error(errc::limit_exceeded,
                                          "RE2 could not compile the regex set of plan '" + pl.name +
@@ -504,10 +606,10 @@ result<plan_outcome> engine::apply(std::string_view name, std::string_view numbe
             const auto& entry = t->second.source->entries[e->second];
             out.number = entry.replacement;
             out.matched = true;
-            out.last_where = entry.where.to_string();
+            out.last_location = &entry.where;
             s.output = out.number;
             s.rule = entry.number + " => " + (entry.replacement.empty() ? "\"\"" : entry.replacement);
-            s.where = out.last_where;
+            s.where = entry.where.to_string();
         }
         if (trace) {
             out.steps.push_back(std::move(s));
@@ -532,7 +634,7 @@ result<plan_outcome> engine::apply(std::string_view name, std::string_view numbe
         }
         const auto& cr = cp->rules[idx];
         const rule& r = *cr.source;
-        const auto& tg = r.targets[choices.pick(cr.id, r)];
+        const auto& tg = r.targets.size() == 1 ? r.targets.front() : r.targets[choices.pick(cr.id, r)];
         std::string rewritten = rewrite(cr, tg.text, out.number);
         if (rewritten.size() > max_output_length) {
             return unexpected(make_error(errc::limit_exceeded,
@@ -542,10 +644,10 @@ result<plan_outcome> engine::apply(std::string_view name, std::string_view numbe
         }
         out.matched = true;
         fired_in_plan = true;
-        out.last_where = r.where.to_string();
+        out.last_location = &r.where;
         if (trace) {
             out.steps.push_back(step{"plan", "plan " + cp->source->name, out.number, rewritten, r.text,
-                                     out.last_where});
+                                     r.where.to_string()});
         }
         out.number = std::move(rewritten);
         switch (r.then) {

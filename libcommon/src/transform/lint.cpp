@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <unordered_map>
 
 namespace ssw::transform {
@@ -39,24 +40,35 @@ bool same_conditions(const std::vector<length_condition>& a, const std::vector<l
            });
 }
 
+// Glob with '?' and '*' by backtracking to the last star only: linear-ish, never exponential.
 bool glob(std::string_view pat, std::string_view text)
 {
-    if (pat.empty()) {
-        return text.empty();
-    }
-    if (pat[0] == '*') {
-        for (std::size_t i = 0; i <= text.size(); ++i) {
-            if (glob(pat.substr(1), text.substr(i))) {
-                return true;
-            }
+    std::size_t p = 0;
+    std::size_t t = 0;
+    std::size_t star = std::string_view::npos;
+    std::size_t mark = 0;
+    while (t < text.size()) {
+        if (p < pat.size() && (pat[p] == '?' || pat[p] == text[t])) {
+            ++p;
+            ++t;
+        } else if (p < pat.size() && pat[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
         }
-        return false;
     }
-    return !text.empty() && (pat[0] == '?' || pat[0] == text[0]) && glob(pat.substr(1), text.substr(1));
+    while (p < pat.size() && pat[p] == '*') {
+        ++p;
+    }
+    return p == pat.size();
 }
 
-// Does rule `r` match the concrete number `n`?
-bool matches(const rule& r, const std::string& n)
+// Does rule `r` match the concrete number `n`? `re` is r's compiled regex (regex rules).
+bool matches(const rule& r, const std::string& n, const RE2* re = nullptr)
 {
     if (!all_hold(r.conditions, n.size())) {
         return false;
@@ -68,12 +80,7 @@ bool matches(const rule& r, const std::string& n)
         const auto star = r.pattern.find('*');
         return glob(star == std::string::npos ? r.pattern + "*" : r.pattern, n);
     }
-    case rule_kind::regex: {
-        RE2::Options o;
-        o.set_log_errors(false);
-        RE2 re(r.pattern, o);
-        return re.ok() && RE2::PartialMatch(n, re);
-    }
+    case rule_kind::regex: return re != nullptr && re->ok() && RE2::PartialMatch(n, *re);
     }
     return false;
 }
@@ -114,6 +121,7 @@ void lint_plan(const plan& p, std::vector<finding>& out)
     std::unordered_map<std::string, std::size_t> exacts;
     std::vector<std::size_t> other_prefixes;
     std::vector<std::size_t> regexes;
+    std::vector<std::unique_ptr<RE2>> compiled; // parallel to regexes
     std::map<std::string, std::size_t> identical; // kind|pattern|conditions -> first index
     for (std::size_t j = 0; j < p.rules.size(); ++j) {
         const rule& rj = p.rules[j];
@@ -148,9 +156,9 @@ void lint_plan(const plan& p, std::vector<finding>& out)
                         by = &p.rules[i];
                     }
                 }
-                for (const auto i : regexes) {
-                    if (by == nullptr && matches(p.rules[i], n)) {
-                        by = &p.rules[i];
+                for (std::size_t k = 0; k < regexes.size() && by == nullptr; ++k) {
+                    if (matches(p.rules[regexes[k]], n, compiled[k].get())) {
+                        by = &p.rules[regexes[k]];
                     }
                 }
             } else {
@@ -178,7 +186,13 @@ void lint_plan(const plan& p, std::vector<finding>& out)
         }
         switch (rj.kind) {
         case rule_kind::exact: exacts.emplace(rj.pattern, j); break;
-        case rule_kind::regex: regexes.push_back(j); break;
+        case rule_kind::regex: {
+            RE2::Options o;
+            o.set_log_errors(false);
+            regexes.push_back(j);
+            compiled.push_back(std::make_unique<RE2>(rj.pattern, o));
+            break;
+        }
         case rule_kind::prefix:
         case rule_kind::vos: {
             const std::string k = fixed_key(rj);

@@ -199,9 +199,14 @@ private:
         if (tokens.empty()) {
             return {};
         }
-        line_text_ = std::string(core::trim(line));
-        if (const auto hash = line_text_.find(" #"); hash != std::string::npos) {
-            line_text_ = std::string(core::trim(std::string_view(line_text_).substr(0, hash)));
+        // The rule as written, without its comment and with blanks collapsed (for --explain).
+        line_text_.clear();
+        for (const auto& tok : tokens) {
+            std::string shown = tok.regex ? "/" + tok.text + "/" : tok.text;
+            if (tok.quoted) {
+                shown = "\"" + tok.text + "\"";
+            }
+            line_text_ += (line_text_.empty() ? "" : " ") + shown;
         }
         const token& head = tokens.front();
         if (!head.quoted && !head.regex && head.text == "end") {
@@ -418,10 +423,14 @@ private:
 
     result<void> parse_table_entry(const std::vector<token>& t)
     {
+        if (core::closest_match(t[0].text, {"end"}) && t.size() == 1) {
+            return fail(t[0].column, "unknown word '" + t[0].text + "': expected NUMBER => REPLACEMENT or "
+                                     "'end' to close '" + block_name_ + "' (did you mean 'end'?)");
+        }
         SSW_TRY_ASSIGN(auto number, number_token(t[0], "a number", false));
         if (t.size() < 2 || t[1].text != "=>" || t[1].quoted) {
             return fail(t.size() < 2 ? t[0].column + static_cast<int>(t[0].text.size()) + 1 : t[1].column,
-                        "expected '=>' after the number");
+                        "expected '=>' after the number (or 'end' to close '" + block_name_ + "')");
         }
         if (t.size() < 3) {
             return fail(t[1].column + 3, "expected the replacement number after '=>' (\"\" for empty)");
@@ -519,6 +528,11 @@ private:
                 if (text.size() > max_number_length) {
                     return unexpected(make_error(errc::limit_exceeded, "replacement too long",
                                                  loc(col).with_column()));
+                }
+                if (const auto dollar = text.find('$'); dollar != std::string_view::npos) {
+                    return fail(col + static_cast<int>(dollar),
+                                "unexpected '$' in a regex replacement: capture groups are \\1 to \\9 "
+                                "(RE2 rewrite syntax), not $1");
                 }
                 tg.text = std::string(text);
             } else {
@@ -753,6 +767,11 @@ private:
             std::string hint;
             if (auto m = core::closest_match(kw, {"exact", "prefix", "strip", "add", "vos", "regex", "end"})) {
                 hint = " (did you mean '" + *m + "'?)";
+            }
+            if (hint.empty() && !kw.empty() && std::all_of(kw.begin(), kw.end(), [](char c) {
+                    return (c >= '0' && c <= '9') || c == '?' || c == '*' || c == '+';
+                })) {
+                hint = " (write " + kw + ":TARGET for the VOS form, or exact/prefix " + kw + " => TARGET)";
             }
             return fail(head.column, "unknown rule '" + kw +
                                          "': expected exact, prefix, strip, add, vos, regex, "

@@ -74,11 +74,9 @@ result<case_file> parse_cases(std::string_view text, const std::string& path)
         };
         test_case c;
         c.where = source_location{path, line_no, w[0].column};
-        std::string trimmed(line);
-        while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' ')) {
-            trimmed.pop_back();
+        for (const auto& part : w) {
+            c.text += (c.text.empty() ? "" : " ") + (part.text.empty() ? std::string("\"\"") : part.text);
         }
-        c.text = trimmed.substr(trimmed.find_first_not_of(" \t"));
         const std::string& head = w[0].text;
         if (head == "rules") {
             if (w.size() != 2) {
@@ -151,7 +149,7 @@ case_result run_case(const engine& rules, const test_case& c, std::uint64_t seed
             return r;
         }
         r.actual = show(out->number);
-        r.rule_where = out->last_where;
+        r.rule_where = out->last_where();
         r.steps = std::move(out->steps);
         r.passed = out->number == c.expected;
         return r;

@@ -122,6 +122,14 @@ TEST_CASE("transform::parse_rules: errors name file:line:column and what was exp
     CHECK(error_of("plan p longest\n  regex /1/ => 2\nend\n").starts_with("main.rules:2:3: regex rules"));
     CHECK(error_of("list l grey\nend\n") == "main.rules:1:8: expected 'black' or 'white' after the list name");
     CHECK(error_of("plan p\n  exact \"12 => 3\nend\n").starts_with("main.rules:2:9: unterminated string"));
+    CHECK(error_of("table t\n  1 => 2\nned\n") ==
+          "main.rules:3:1: unknown word 'ned': expected NUMBER => REPLACEMENT or 'end' to close 'table t' "
+          "(did you mean 'end'?)");
+    CHECK(error_of("plan p\n  regex /^0(\\d+)$/ => 44$1\nend\n") ==
+          "main.rules:2:25: unexpected '$' in a regex replacement: capture groups are \\1 to \\9 (RE2 rewrite "
+          "syntax), not $1");
+    CHECK(error_of("plan p\n  0044 => 44\nend\n").ends_with("(write 0044:TARGET for the VOS form, or "
+                                                           "exact/prefix 0044 => TARGET)"));
 }
 
 TEST_CASE("transform::parse_rules: a bad regex shows RE2's message at its position", "[transform][rule_parser]")

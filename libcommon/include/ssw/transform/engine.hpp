@@ -34,8 +34,13 @@ struct step {
 struct plan_outcome {
     std::string number;     // the rewritten number (the input when nothing matched)
     bool matched = false;   // some rule or entry fired
-    std::string last_where; // file:line of the last rule that fired
+    // Where the last rule or table entry that fired was written (owned by the engine;
+    // nullptr when nothing matched). A pointer so the hot path formats nothing.
+    const source_location* last_location = nullptr;
     std::vector<step> steps; // filled only when a trace was asked for
+
+    // "file:line" of last_location, or "" when nothing matched.
+    [[nodiscard]] std::string last_where() const { return last_location ? last_location->to_string() : std::string(); }
 };
 
 // The choice state of multi-target rules (`t1;t2`, `t1@3;t2@1`). Round-robin rules take
