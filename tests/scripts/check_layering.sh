@@ -17,7 +17,7 @@ check_header_rule() { # pattern, allowed module dir(s) (regex), description
         fi
     done < <(grep -rEn "#include *<$pattern" "$inc" 2>/dev/null)
 }
-check_header_rule 'boost/asio' 'net|cmd' 'Boost.Asio'
+check_header_rule 'boost/asio' 'net' 'Boost.Asio'
 check_header_rule 'pcap' 'pcap' '<pcap.h>'
 check_header_rule 'openssl/' 'crypto' 'OpenSSL'
 check_header_rule 're2/' 'transform' 're2'

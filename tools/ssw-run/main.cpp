@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: MIT
-// ssw-run: placeholder main until its issue lands (see README, module status).
+// ssw-run: the softswitch daemon (see ssw-run(8)).
 #include <ssw/cli/app.hpp>
 #include <ssw/cli/run.hpp>
-#include <ssw/cmd/not_built.hpp>
+#include <ssw/cmd/run_daemon.hpp>
 
 int main(int argc, char** argv)
 {
-    ssw::cli::app app{"ssw-run", "ssw-run (not built yet)"};
-    return ssw::cli::run(app, argc, argv, [](ssw::cli::io&) { return ssw::cmd::not_built("ssw-run"); });
+    ssw::cli::app app{"ssw-run", "The ssw softswitch daemon: registrar with digest auth and lockout, "
+                                 "unknown-source policy, SIP over UDP and TCP."};
+    ssw::cmd::run_daemon::options opt;
+    app.add_flag("--demo", opt.demo, "Built-in demo: 127.0.0.1:5060 UDP+TCP, accounts 1000-1009, password demo");
+    app.add_option("-c,--config", opt.config_path, "Provisioning file, see ssw.conf(5)");
+    app.add_option("-p,--params", opt.params_path, "Parameter file (default $SSW_PARAMS, else /etc/ssw/params.conf)");
+    app.add_option("--param", opt.param_overrides, "Override one parameter: NAME=VALUE (repeatable)");
+    app.add_option("--listen", opt.listen, "Listen on udp:ADDR:PORT or tcp:ADDR:PORT instead of the file's (repeatable)");
+    app.add_option("--debug-trace", opt.debug_trace, "Log full SIP messages to and from these networks (CIDR, repeatable)");
+    app.add_option("--log-level", opt.log_level, "error, warning, info (default) or debug")
+        ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+    app.add_flag("--check-config", opt.check_only, "Validate the configuration and parameters, then exit");
+    app.footer(ssw::cmd::run_daemon::examples);
+    return ssw::cli::run(app, argc, argv, [&](ssw::cli::io& io) { return ssw::cmd::run_daemon::run(opt, io); });
 }
