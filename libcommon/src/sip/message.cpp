@@ -439,10 +439,11 @@ result<via> message::top_via() const
     if (h == nullptr) {
         return unexpected(make_error(errc::not_found, "no Via header"));
     }
-    const auto items = split_list(h->value);
-    auto r = parse_via(items.front());
+    std::size_t pos = 0;
+    const std::string_view first = next_list_element(h->value, pos);
+    auto r = parse_via(first);
     if (!r) {
-        return unexpected(relocate(std::move(r).error(), items.front()));
+        return unexpected(relocate(std::move(r).error(), first));
     }
     return r;
 }

@@ -176,6 +176,10 @@ result<void> parse_message(std::string_view data, message& out, const parse_opti
 // Convenience form returning a new message.
 result<message> parse_message(std::string_view data, const parse_options& options = {});
 
+// Deleted: a message views its buffer, so parsing a temporary string would dangle.
+result<void> parse_message(std::string&& data, message& out, const parse_options& options = {}) = delete;
+result<message> parse_message(std::string&& data, const parse_options& options = {}) = delete;
+
 // RFC 3261 §7.1: "SIP/" 1*DIGIT "." 1*DIGIT.
 [[nodiscard]] bool is_sip_version(std::string_view text) noexcept;
 
