@@ -60,6 +60,8 @@ TEST_CASE("sip::next_frame: rejects streams that cannot be framed", "[sip][strea
     framer_limits small;
     small.max_header_bytes = 16;
     CHECK(next_frame(std::string(64, 'A'), small).status == frame_status::invalid);
+    CHECK(next_frame(std::string(64, '\n'), small).status == frame_status::invalid);
+    CHECK(next_frame(std::string(8, '\n'), small).status == frame_status::need_more);
     small = {};
     small.max_message_bytes = 40;
     CHECK(next_frame(msg1, small).status == frame_status::invalid);
