@@ -16,9 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Copy into an exactly-sized heap buffer so ASan catches any read past the end.
     const std::string buffer(reinterpret_cast<const char*>(data), size);
     const std::string_view text(buffer);
+    const bool sip_like = ssw::sip::looks_like_sip(text);
     auto m = ssw::sip::parse_message(text);
     if (!m) {
         return 0;
+    }
+    if (!sip_like) {
+        std::abort(); // whatever parses must be recognised as SIP by its start line
     }
     using namespace ssw::sip;
     (void)m->vias();

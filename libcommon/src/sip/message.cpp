@@ -131,6 +131,38 @@ bool is_sip_version(std::string_view text) noexcept
     return true;
 }
 
+bool looks_like_sip(std::string_view data) noexcept
+{
+    std::size_t p = 0;
+    while (p < data.size() && (data[p] == '\r' || data[p] == '\n')) {
+        ++p;
+    }
+    const std::size_t limit = parse_limits{}.max_start_line_bytes;
+    const std::string_view rest = data.substr(p, limit + 2);
+    const auto lf = rest.find('\n');
+    if (lf == std::string_view::npos) {
+        return false;
+    }
+    std::string_view line = rest.substr(0, lf);
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    if (line.size() >= 4 && iequal(line.substr(0, 4), "SIP/")) {
+        const auto sp = line.find(' ');
+        return sp != std::string_view::npos && is_sip_version(line.substr(0, sp)) && line.size() >= sp + 4 &&
+               detail::is_digit(line[sp + 1]) && detail::is_digit(line[sp + 2]) && detail::is_digit(line[sp + 3]) &&
+               (line.size() == sp + 4 || line[sp + 4] == ' ');
+    }
+    const auto sp1 = line.find(' ');
+    const auto sp2 = line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1 || !detail::is_token(line.substr(0, sp1))) {
+        return false;
+    }
+    const std::string_view ruri = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    return !ruri.empty() && detail::is_alpha(ruri[0]) && ruri.find(':') != std::string_view::npos &&
+           is_sip_version(line.substr(sp2 + 1));
+}
+
 std::string_view header_field::unfolded(std::string& scratch) const
 {
     if (!folded) {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -163,4 +164,26 @@ TEST_CASE("sdp::rewrite_session: replaces connection addresses and media ports o
 
     CHECK(*rewrite_session(offer, rewrite{}) == offer);
     CHECK_FALSE(rewrite_session("v=0\r\nm=x\r\n", rw));
+}
+
+TEST_CASE("sdp::parse_session: parses every SDP body of the SIP torture messages", "[sdp][session][rfc4475]")
+{
+    std::size_t bodies = 0;
+    for (const char* dir : {"sip/rfc4475", "sip/rfc5118"}) {
+        for (const auto& entry : std::filesystem::directory_iterator(std::string(SSW_TEST_DATA_DIR) + "/" + dir)) {
+            const std::string rel = std::string(dir) + "/" + entry.path().filename().string();
+            const std::string text = read_data(rel);
+            auto m = ssw::sip::parse_message(text);
+            if (!m || m->body().substr(0, 3) != "v=0") {
+                continue;
+            }
+            INFO(rel);
+            auto s = parse_session(m->body());
+            if (!s) {
+                FAIL(s.error().to_string());
+            }
+            ++bodies;
+        }
+    }
+    CHECK(bodies >= 15);
 }

@@ -227,3 +227,18 @@ TEST_CASE("sip::message: accessor errors point at the line and column of the bad
     CHECK(is_sip_version("SIP/2.0"));
     CHECK_FALSE(is_sip_version("SIP/2."));
 }
+
+TEST_CASE("sip::looks_like_sip: recognises SIP start lines and nothing else", "[sip][message]")
+{
+    CHECK(looks_like_sip("INVITE sip:a@b SIP/2.0\r\nVia: x\r\n"));
+    CHECK(looks_like_sip("\r\nSIP/2.0 200 OK\r\n"));
+    CHECK(looks_like_sip("SIP/2.0 100\r\n"));
+    CHECK(looks_like_sip("!interesting-Method0123456789_*+`.%indeed'~ sip:x@y SIP/2.0\n"));
+    CHECK_FALSE(looks_like_sip(""));
+    CHECK_FALSE(looks_like_sip("\r\n\r\n"));
+    CHECK_FALSE(looks_like_sip("HELLO"));
+    CHECK_FALSE(looks_like_sip("GET / HTTP/1.1\r\n"));
+    CHECK_FALSE(looks_like_sip("INVITE sip:a@b SIP/2.0"));
+    CHECK_FALSE(looks_like_sip("SIP/2.0 20 OK\r\n"));
+    CHECK_FALSE(looks_like_sip(std::string_view("\x00\x01\x02\x03\n", 5)));
+}
