@@ -51,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)u->params.size();
         }
         (void)make_response(*m, 200, "OK", "fuzz");
+        (void)make_cancel(*m);
     }
     std::string scratch;
     for (const auto& h : m->headers()) {

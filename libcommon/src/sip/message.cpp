@@ -48,13 +48,12 @@ error fail(errc code, std::string msg, std::string_view buffer, std::size_t offs
 }
 
 result<void> parse_start_line(std::string_view buffer, std::size_t base, std::string_view line,
-                              message& m, std::string_view& method, std::string_view& ruri,
+                              std::string_view& method, std::string_view& ruri,
                               std::string_view& version, std::string_view& reason, int& status)
 {
     auto bad = [&](std::string msg, std::size_t col) {
         return unexpected(fail(errc::parse_error, std::move(msg), buffer, base + col));
     };
-    (void)m;
     if (line.size() >= 4 && iequal(line.substr(0, 4), "SIP/")) {
         const auto sp = line.find(' ');
         version = line.substr(0, sp);
@@ -229,7 +228,7 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
         return unexpected(fail(errc::limit_exceeded, "start line exceeds max_start_line_bytes", data, off(p)));
     }
     const std::string_view start_line(p, static_cast<std::size_t>(line_end - p));
-    SSW_TRY(parse_start_line(data, off(p), start_line, m, m.method_, m.request_uri_, m.version_,
+    SSW_TRY(parse_start_line(data, off(p), start_line, m.method_, m.request_uri_, m.version_,
                              m.reason_, m.status_code_));
     if (m.status_code_ == 0) {
         m.method_kind_ = lookup_method(m.method_);

@@ -95,3 +95,54 @@ TEST_CASE("sip::make_response: keeps an existing To tag and refuses bad input", 
     CHECK(default_reason(486) == "Busy Here");
     CHECK(default_reason(299).empty());
 }
+
+TEST_CASE("sip::make_cancel: mirrors the request per RFC 3261 §9.1", "[sip][builder]")
+{
+    static const std::string routed = request.substr(0, request.find("To:")) + "Route: <sip:p1.example.com;lr>\r\n" +
+                                      request.substr(request.find("To:"));
+    auto req = parse_message(routed);
+    REQUIRE(req);
+    auto text = make_cancel(*req);
+    REQUIRE(text);
+    auto c = parse_message(*text);
+    REQUIRE(c);
+    CHECK(validate_message(*c));
+    CHECK(c->method_kind() == method_id::cancel);
+    CHECK(c->request_uri_text() == req->request_uri_text());
+    REQUIRE(c->vias()->size() == 1);
+    CHECK(c->top_via()->branch == "z9hG4bKp1");
+    CHECK(c->cseq()->number == 1);
+    CHECK(c->cseq()->method == "CANCEL");
+    CHECK(c->routes()->size() == 1);
+    CHECK(c->to()->tag().empty());
+    CHECK(c->from()->tag() == "9fxced76sl");
+    auto ack = parse_message(std::string_view("ACK sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 ACK\r\n\r\n"));
+    REQUIRE(ack);
+    CHECK_FALSE(make_cancel(*ack));
+}
+
+TEST_CASE("sip::make_ack_for_failure: takes To from the response and Via from the INVITE", "[sip][builder]")
+{
+    auto req = parse_message(request);
+    REQUIRE(req);
+    auto busy_text = make_response(*req, 486, "Busy Here", "callee-tag");
+    REQUIRE(busy_text);
+    auto busy = parse_message(*busy_text);
+    REQUIRE(busy);
+    auto text = make_ack_for_failure(*req, *busy);
+    REQUIRE(text);
+    auto a = parse_message(*text);
+    REQUIRE(a);
+    CHECK(validate_message(*a));
+    CHECK(a->method_kind() == method_id::ack);
+    CHECK(a->to()->tag() == "callee-tag");
+    CHECK(a->vias()->size() == 1);
+    CHECK(a->cseq()->number == 1);
+    CHECK(a->cseq()->method == "ACK");
+    auto ok_text = make_response(*req, 200, "OK", "t");
+    REQUIRE(ok_text);
+    auto ok = parse_message(*ok_text);
+    REQUIRE(ok);
+    CHECK_FALSE(make_ack_for_failure(*req, *ok));
+    CHECK_FALSE(make_ack_for_failure(*busy, *busy));
+}
