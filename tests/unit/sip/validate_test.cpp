@@ -69,6 +69,9 @@ TEST_CASE("sip::validate_message: rejects bad typed values of known headers", "[
     CHECK_FALSE(check(sl, cs + "Authorization: Digest nc=1\r\n"));
     CHECK_FALSE(check(sl, cs + "Date: Fri, 01 Jan 2010 16:00:00 EST\r\n"));
     CHECK(check(sl, cs + "Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n"));
+    CHECK(check(sl, cs + "Contact: *\r\n"));
+    CHECK_FALSE(check(sl, cs + "Contact: *, <sip:a@b>\r\n"));
+    CHECK_FALSE(check(sl, cs + "Contact: *\r\nContact: <sip:a@b>\r\n"));
     CHECK_FALSE(check("OPTIONS sip:b@example.com?x=y SIP/2.0", cs));
     CHECK_FALSE(check("OPTIONS sip:b@[::1 SIP/2.0", cs));
 }
