@@ -16,6 +16,8 @@ namespace ssw::pcap {
 namespace {
 
 constexpr std::size_t input_buffer_bytes = 256 * 1024;
+// Year 2262 is past: int64 nanoseconds end there, and no capture is that late.
+constexpr std::int64_t max_timestamp_seconds = 4'000'000'000;
 
 // The byte source under libpcap's FILE*: our own buffer so that we can peek at the magic
 // before libpcap reads it and know exactly how many bytes libpcap consumed.
@@ -267,8 +269,14 @@ result<std::optional<packet>> reader::next()
         ++s.frames;
         packet p;
         p.frame_number = s.frames;
-        p.timestamp_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
-                         static_cast<std::int64_t>(header->ts.tv_usec);
+        // pcapng carries 64-bit times: keep them in [0, max_timestamp_seconds] so that
+        // nanosecond arithmetic downstream cannot overflow.
+        const auto sec = static_cast<std::int64_t>(header->ts.tv_sec);
+        const auto frac = static_cast<std::int64_t>(header->ts.tv_usec);
+        p.timestamp_ns = sec < 0 ? 0
+                         : sec > max_timestamp_seconds
+                             ? max_timestamp_seconds * 1'000'000'000
+                             : sec * 1'000'000'000 + (frac >= 0 && frac < 1'000'000'000 ? frac : 0);
         p.data = std::span<const std::uint8_t>(data, header->caplen);
         p.original_length = header->len;
         p.link = s.link;

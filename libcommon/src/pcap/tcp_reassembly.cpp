@@ -26,6 +26,16 @@ std::size_t flow_key_hash::operator()(const flow_key& k) const noexcept
 
 namespace {
 
+// now - then without overflow (times come from untrusted captures).
+std::int64_t elapsed(std::int64_t then, std::int64_t now)
+{
+    std::int64_t d = 0;
+    if (__builtin_sub_overflow(now, then, &d)) {
+        return now > then ? INT64_MAX : INT64_MIN;
+    }
+    return d;
+}
+
 struct held_segment {
     std::vector<std::uint8_t> bytes;
     std::vector<std::uint64_t> frames;
@@ -193,7 +203,7 @@ void tcp_reassembler::on_segment(const decoded_frame& d, std::span<const std::ui
     }
     state& s = *state_;
     ++s.stats.segments;
-    if (timestamp_ns - s.last_expire_ns >= 1'000'000'000 || timestamp_ns < s.last_expire_ns) {
+    if (elapsed(s.last_expire_ns, timestamp_ns) >= 1'000'000'000 || timestamp_ns < s.last_expire_ns) {
         expire(timestamp_ns);
         s.last_expire_ns = timestamp_ns;
     }
@@ -299,7 +309,7 @@ std::size_t tcp_reassembler::expire(std::int64_t now_ns)
     std::size_t n = 0;
     while (!s.lru.empty()) {
         auto it = s.flows.find(s.lru.front());
-        if (now_ns - it->second.last_ns <= s.limits.idle_timeout.count()) {
+        if (elapsed(it->second.last_ns, now_ns) <= s.limits.idle_timeout.count()) {
             break;
         }
         s.close(it, tcp_event::expired, {}, now_ns);
