@@ -296,10 +296,19 @@ std::string ip_address::to_string() const
 
 std::string endpoint::to_string() const
 {
+    // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string at -O3.
+    std::string out;
+    out.reserve(48);
     if (address.version == 6) {
-        return "[" + address.to_string() + "]:" + std::to_string(port);
+        out.push_back('[');
+        out.append(address.to_string());
+        out.push_back(']');
+    } else {
+        out.append(address.to_string());
     }
-    return address.to_string() + ":" + std::to_string(port);
+    out.push_back(':');
+    out.append(std::to_string(port));
+    return out;
 }
 
 result<ip_address> parse_ip_address(std::string_view text)

@@ -4,6 +4,7 @@
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -238,8 +239,9 @@ result<reader> reader::open(const std::filesystem::path& path)
         cookie_close(&p->source);
         return unexpected(make_error(errc::io_error, "cannot open capture stream", p->path, e));
     }
-    // Our cookie buffers; stdio must not, or bytes_read would run ahead of libpcap.
-    std::setvbuf(f, nullptr, _IONBF, 0);
+    // Unbuffered stdio would call the cookie once per byte; bytes_read subtracts what the
+    // FILE holds instead.
+    std::setvbuf(f, nullptr, _IOFBF, 64 * 1024);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     p->handle = ::pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (p->handle == nullptr) {
@@ -294,7 +296,7 @@ result<std::optional<packet>> reader::next()
     }
     return unexpected(make_error(errc::parse_error,
                                  "truncated or corrupt capture (" + why + "), stopped at byte " +
-                                     std::to_string(s.source.consumed),
+                                     std::to_string(bytes_read()),
                                  where));
 }
 
@@ -303,7 +305,19 @@ timestamp_precision reader::precision() const noexcept { return impl_->precision
 std::uint32_t reader::snaplen() const noexcept { return impl_->snaplen; }
 bool reader::is_pcapng() const noexcept { return impl_->pcapng; }
 std::uint64_t reader::frames_read() const noexcept { return impl_->frames; }
-std::uint64_t reader::bytes_read() const noexcept { return impl_->source.consumed; }
+std::uint64_t reader::bytes_read() const noexcept
+{
+    const impl& s = *impl_;
+    std::uint64_t held = 0;
+    if (s.handle != nullptr) {
+        // glibc's FILE exposes its read window; what lies in it was not consumed by libpcap.
+        const FILE* f = ::pcap_file(s.handle);
+        if (f != nullptr && f->_IO_read_end > f->_IO_read_ptr) {
+            held = static_cast<std::uint64_t>(f->_IO_read_end - f->_IO_read_ptr);
+        }
+    }
+    return s.source.consumed - std::min(held, s.source.consumed);
+}
 std::optional<std::uint64_t> reader::file_size() const noexcept { return impl_->size; }
 const std::string& reader::path() const noexcept { return impl_->path; }
 
