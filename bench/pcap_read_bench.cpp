@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace pb = ssw::test::pcap_builder;
@@ -167,6 +168,9 @@ int main(int argc, char** argv)
                     static_cast<double>(st.frames) / s, mb / s, static_cast<unsigned long long>(udp),
                     static_cast<unsigned long long>(st.reassembled), static_cast<double>(tcp_bytes) / 1e6);
     }
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    std::printf("peak RSS:        %10.1f MB for a %.1f MB capture\n", static_cast<double>(usage.ru_maxrss) / 1024.0, mb);
     if (file.empty() && keep.empty()) {
         std::filesystem::remove(path);
     }

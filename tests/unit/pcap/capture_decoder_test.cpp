@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -218,4 +219,43 @@ TEST_CASE("pcap::capture_decoder: counts frame kinds and reports decode errors w
     CHECK(s.decode_errors == 1);
     CHECK(c.decode_errors == 1);
     CHECK(c.udp.size() == 2);
+}
+
+TEST_CASE("pcap::capture_decoder: IPv6 fragments behind extension headers and TCP inside IP fragments",
+          "[pcap][capture_decoder]")
+{
+    collected c;
+    capture_decoder dec(handlers_for(c));
+    std::vector<pb::frame_bytes> frames;
+    // IPv6: hop-by-hop + destination options, then the fragment header.
+    const std::string msg = big_invite();
+    const auto seg = pb::udp(5060, 5060, msg);
+    for (std::size_t off = 0; off < seg.size(); off += 1400) {
+        const std::size_t n = std::min<std::size_t>(1400, seg.size() - off);
+        const pb::ipv6_fragment f{static_cast<std::uint32_t>(off), off + n < seg.size(), 99};
+        frames.push_back(pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 17,
+                                               pb::frame_bytes(seg.begin() + static_cast<std::ptrdiff_t>(off),
+                                                               seg.begin() + static_cast<std::ptrdiff_t>(off + n)),
+                                               {{0, 8}, {60, 16}}, &f)));
+    }
+    // A TCP segment carried in two IPv4 fragments.
+    const auto tcp_seg = pb::tcp(40000, 5060, 1, 0, tcp_flags::ack | tcp_flags::psh, msg);
+    for (const auto& f : pb::ipv4_fragments("192.0.2.1", "192.0.2.2", 6, tcp_seg, 2000, 5)) {
+        frames.push_back(pb::ethernet(f));
+    }
+    std::uint64_t n = 0;
+    for (const auto& f : frames) {
+        packet p;
+        p.frame_number = ++n;
+        p.data = f;
+        p.original_length = static_cast<std::uint32_t>(f.size());
+        dec.on_packet(p);
+    }
+    dec.finish();
+    REQUIRE(c.udp.size() == 1);
+    CHECK(c.udp[0] == msg);
+    CHECK(c.udp_frames[0].size() == 3);
+    CHECK(c.tcp.at("192.0.2.1:40000>192.0.2.2:5060") == msg);
+    CHECK(c.tcp_frames == std::vector<std::uint64_t>{4, 5, 6});
+    CHECK(dec.stats().reassembled == 2);
 }

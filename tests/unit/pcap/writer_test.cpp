@@ -9,7 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fcntl.h>
 #include <filesystem>
+#include <unistd.h>
 
 using namespace ssw::pcap;
 namespace pb = ssw::test::pcap_builder;
@@ -84,4 +87,33 @@ TEST_CASE("pcap::writer: output opens in tshark", "[pcap][writer][interop]")
         "/usr/bin/tshark", {"-r", (dir / "t.pcap").string(), "-T", "fields", "-e", "frame.time_epoch", "-e", "udp.dstport"});
     CHECK(res.exit_code == 0);
     CHECK(res.out == "1700000000.000000001\t5060\n1700000000.500000000\t5060\n");
+}
+
+TEST_CASE("pcap::writer: '-' writes the capture to stdout", "[pcap][writer]")
+{
+    ssw::test::temp_dir dir;
+    const auto path = (dir / "stdout.pcap").string();
+    std::fflush(stdout);
+    const int saved = ::dup(STDOUT_FILENO);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    REQUIRE(fd >= 0);
+    ::dup2(fd, STDOUT_FILENO);
+    ::close(fd);
+    {
+        auto w = writer::open("-", {link_type::raw, timestamp_precision::micro, 65535});
+        REQUIRE(w);
+        const auto frame = pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, "hi"));
+        REQUIRE(w->write(1'700'000'000'000'000'000, frame, static_cast<std::uint32_t>(frame.size())));
+        REQUIRE(w->close());
+    }
+    std::fflush(stdout);
+    ::dup2(saved, STDOUT_FILENO);
+    ::close(saved);
+    auto r = reader::open(path);
+    REQUIRE(r);
+    CHECK(r->link() == link_type::raw);
+    auto p = r->next();
+    REQUIRE(p);
+    REQUIRE(*p);
+    CHECK((*p)->data.size() == 20 + 8 + 2);
 }
