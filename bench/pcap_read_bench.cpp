@@ -2,13 +2,13 @@
 // Benchmark: frames/s of ssw::pcap reading, frame decoding and the full reassembly pipeline
 // over a large synthetic SIP capture (UDP, fragmented UDP, TCP). Usage:
 //   pcap_read_bench [--frames N] [--file CAPTURE] [--keep PATH]
+#include "../tests/support/pcap_builder.hpp"
+
 #include <ssw/pcap/capture_decoder.hpp>
 #include <ssw/pcap/frame_decoder.hpp>
 #include <ssw/pcap/reader.hpp>
 #include <ssw/pcap/sip_sniff.hpp>
 #include <ssw/pcap/writer.hpp>
-
-#include "../tests/support/pcap_builder.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -26,11 +26,19 @@ namespace {
 std::string sip_message(std::uint64_t i, std::size_t body_bytes)
 {
     std::string body(body_bytes, 'v');
-    return "INVITE sip:" + std::to_string(1000 + i % 5000) + "@example.com SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK" + std::to_string(i) + "\r\n"
-           "From: <sip:alice@example.com>;tag=" + std::to_string(i) + "\r\n"
-           "To: <sip:bob@example.com>\r\nCall-ID: " + std::to_string(i) + "@bench\r\nCSeq: 1 INVITE\r\n"
-           "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return "INVITE sip:" + std::to_string(1000 + i % 5000) +
+           "@example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK" +
+           std::to_string(i) +
+           "\r\n"
+           "From: <sip:alice@example.com>;tag=" +
+           std::to_string(i) +
+           "\r\n"
+           "To: <sip:bob@example.com>\r\nCall-ID: " +
+           std::to_string(i) +
+           "@bench\r\nCSeq: 1 INVITE\r\n"
+           "Content-Type: application/sdp\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 // Writes `frames` frames: mostly single-frame UDP SIP, every 50th a 3-fragment UDP INVITE,
@@ -50,18 +58,20 @@ void synthesise(const std::string& path, std::uint64_t frames)
         std::vector<pb::frame_bytes> out;
         if (i % 50 == 49) {
             const auto seg = pb::udp(5060, 5060, sip_message(i, 3000));
-            for (auto& f : pb::ipv4_fragments("192.0.2.1", "192.0.2.2", 17, seg, 1480, static_cast<std::uint16_t>(i))) {
+            for (auto& f : pb::ipv4_fragments("192.0.2.1", "192.0.2.2", 17, seg, 1480,
+                                              static_cast<std::uint16_t>(i))) {
                 out.push_back(pb::ethernet(f));
             }
         } else if (i % 10 == 9) {
             const std::size_t c = i % 64;
             const auto msg = sip_message(i, 200);
-            out.push_back(pb::ethernet(pb::ipv4("192.0.2.3", "192.0.2.2", 6,
-                                                pb::tcp(static_cast<std::uint16_t>(40000 + c), 5060, tcp_seq[c], 1,
-                                                        0x18, msg))));
+            out.push_back(pb::ethernet(pb::ipv4(
+                "192.0.2.3", "192.0.2.2", 6,
+                pb::tcp(static_cast<std::uint16_t>(40000 + c), 5060, tcp_seq[c], 1, 0x18, msg))));
             tcp_seq[c] += static_cast<std::uint32_t>(msg.size());
         } else {
-            out.push_back(pb::ethernet(pb::ipv4("192.0.2.1", "192.0.2.2", 17, pb::udp(5060, 5060, sip_message(i, 250)))));
+            out.push_back(pb::ethernet(
+                pb::ipv4("192.0.2.1", "192.0.2.2", 17, pb::udp(5060, 5060, sip_message(i, 250)))));
         }
         for (const auto& f : out) {
             if (!w->write(t, f, static_cast<std::uint32_t>(f.size()))) {
@@ -99,12 +109,16 @@ int main(int argc, char** argv)
     }
     std::string path = file;
     if (path.empty()) {
-        path = keep.empty() ? (std::filesystem::temp_directory_path() / ("pcap_read_bench." + std::to_string(::getpid()) + ".pcap")).string()
+        path = keep.empty() ? (std::filesystem::temp_directory_path() /
+                               ("pcap_read_bench." + std::to_string(::getpid()) + ".pcap"))
+                                  .string()
                             : keep;
         const auto start = std::chrono::steady_clock::now();
         synthesise(path, frames);
-        std::printf("synthesised %llu frames, %.1f MB in %.2f s: %s\n", static_cast<unsigned long long>(frames),
-                    static_cast<double>(std::filesystem::file_size(path)) / 1e6, seconds_since(start), path.c_str());
+        std::printf("synthesised %llu frames, %.1f MB in %.2f s: %s\n",
+                    static_cast<unsigned long long>(frames),
+                    static_cast<double>(std::filesystem::file_size(path)) / 1e6,
+                    seconds_since(start), path.c_str());
     }
     const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
 
@@ -126,8 +140,8 @@ int main(int argc, char** argv)
             bytes += (*p)->data.size();
         }
         const double s = seconds_since(start);
-        std::printf("read:            %10.0f frames/s  %7.1f MB/s  (%llu frames)\n", static_cast<double>(n) / s, mb / s,
-                    static_cast<unsigned long long>(n));
+        std::printf("read:            %10.0f frames/s  %7.1f MB/s  (%llu frames)\n",
+                    static_cast<double>(n) / s, mb / s, static_cast<unsigned long long>(n));
     }
     // 2. Reading + decode_frame + SIP sniff.
     {
@@ -146,8 +160,8 @@ int main(int argc, char** argv)
             }
         }
         const double s = seconds_since(start);
-        std::printf("read+decode:     %10.0f frames/s  %7.1f MB/s  (%llu SIP starts)\n", static_cast<double>(n) / s,
-                    mb / s, static_cast<unsigned long long>(sip));
+        std::printf("read+decode:     %10.0f frames/s  %7.1f MB/s  (%llu SIP starts)\n",
+                    static_cast<double>(n) / s, mb / s, static_cast<unsigned long long>(sip));
     }
     // 3. The full pipeline with both reassemblers.
     {
@@ -164,13 +178,16 @@ int main(int argc, char** argv)
         }
         const double s = seconds_since(start);
         const auto st = dec.stats();
-        std::printf("full pipeline:   %10.0f frames/s  %7.1f MB/s  (%llu UDP datagrams, %llu reassembled, %.1f MB TCP)\n",
-                    static_cast<double>(st.frames) / s, mb / s, static_cast<unsigned long long>(udp),
-                    static_cast<unsigned long long>(st.reassembled), static_cast<double>(tcp_bytes) / 1e6);
+        std::printf(
+            "full pipeline:   %10.0f frames/s  %7.1f MB/s  (%llu UDP datagrams, %llu reassembled, "
+            "%.1f MB TCP)\n",
+            static_cast<double>(st.frames) / s, mb / s, static_cast<unsigned long long>(udp),
+            static_cast<unsigned long long>(st.reassembled), static_cast<double>(tcp_bytes) / 1e6);
     }
     struct rusage usage {};
     ::getrusage(RUSAGE_SELF, &usage);
-    std::printf("peak RSS:        %10.1f MB for a %.1f MB capture\n", static_cast<double>(usage.ru_maxrss) / 1024.0, mb);
+    std::printf("peak RSS:        %10.1f MB for a %.1f MB capture\n",
+                static_cast<double>(usage.ru_maxrss) / 1024.0, mb);
     if (file.empty() && keep.empty()) {
         std::filesystem::remove(path);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: frame decoding, checksum repair, IP fragment and TCP stream reassembly on
-// arbitrary bytes. Input: 1 byte link-type selector, then frames as [2-byte big-endian length][bytes].
+// arbitrary bytes. Input: 1 byte link-type selector, then frames as [2-byte big-endian
+// length][bytes].
 #include <ssw/pcap/frame_decoder.hpp>
 #include <ssw/pcap/ip_reassembly.hpp>
 #include <ssw/pcap/sip_sniff.hpp>
@@ -16,9 +17,15 @@
 namespace {
 
 constexpr std::array<ssw::pcap::link_type, 9> links = {
-    ssw::pcap::link_type::ethernet, ssw::pcap::link_type::raw,        ssw::pcap::link_type::null,
-    ssw::pcap::link_type::loop,     ssw::pcap::link_type::linux_sll,  ssw::pcap::link_type::linux_sll2,
-    ssw::pcap::link_type::ipv4,     ssw::pcap::link_type::ipv6,       static_cast<ssw::pcap::link_type>(147),
+    ssw::pcap::link_type::ethernet,
+    ssw::pcap::link_type::raw,
+    ssw::pcap::link_type::null,
+    ssw::pcap::link_type::loop,
+    ssw::pcap::link_type::linux_sll,
+    ssw::pcap::link_type::linux_sll2,
+    ssw::pcap::link_type::ipv4,
+    ssw::pcap::link_type::ipv6,
+    static_cast<ssw::pcap::link_type>(147),
 };
 
 } // namespace
@@ -82,11 +89,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 decoded_frame inner;
                 inner.src = whole->src;
                 inner.dst = whole->dst;
-                if (decode_transport(whole->protocol, whole->payload, inner) && inner.kind == frame_kind::tcp) {
+                if (decode_transport(whole->protocol, whole->payload, inner) &&
+                    inner.kind == frame_kind::tcp) {
                     tcp.on_segment(inner, whole->frame_numbers, now);
                 }
             }
-            if (ip.buffered_bytes() > ip_limits.max_buffered_bytes || ip.in_flight() > ip_limits.max_datagrams) {
+            if (ip.buffered_bytes() > ip_limits.max_buffered_bytes ||
+                ip.in_flight() > ip_limits.max_datagrams) {
                 std::abort();
             }
         }

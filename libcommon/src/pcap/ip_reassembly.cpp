@@ -122,7 +122,8 @@ std::optional<reassembled_datagram> ip_reassembler::on_fragment(const decoded_fr
             // Evict others first; the datagram being filled stays (it is the newest activity).
             auto oldest = datagrams_.end();
             for (auto o = datagrams_.begin(); o != datagrams_.end(); ++o) {
-                if (o != it && (oldest == datagrams_.end() || o->second.sequence < oldest->second.sequence)) {
+                if (o != it &&
+                    (oldest == datagrams_.end() || o->second.sequence < oldest->second.sequence)) {
                     oldest = o;
                 }
             }

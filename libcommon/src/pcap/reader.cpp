@@ -94,14 +94,18 @@ int cookie_close(void* cookie)
 
 std::uint32_t load_u32(const char* p, bool big_endian)
 {
-    const auto b = [p](int i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])); };
+    const auto b = [p](int i) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(p[i]));
+    };
     return big_endian ? (b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3))
                       : (b(3) << 24 | b(2) << 16 | b(1) << 8 | b(0));
 }
 
 std::uint16_t load_u16(const char* p, bool big_endian)
 {
-    const auto b = [p](int i) { return static_cast<std::uint16_t>(static_cast<unsigned char>(p[i])); };
+    const auto b = [p](int i) {
+        return static_cast<std::uint16_t>(static_cast<unsigned char>(p[i]));
+    };
     return static_cast<std::uint16_t>(big_endian ? (b(0) << 8 | b(1)) : (b(1) << 8 | b(0)));
 }
 
@@ -219,8 +223,8 @@ result<reader> reader::open(const std::filesystem::path& path)
     if (p->source.read_errno != 0) {
         const int e = p->source.read_errno;
         cookie_close(&p->source);
-        return unexpected(make_error(errc::io_error, std::string("cannot read capture: ") + std::strerror(e),
-                                     p->path, e));
+        return unexpected(make_error(
+            errc::io_error, std::string("cannot read capture: ") + std::strerror(e), p->path, e));
     }
     if (p->source.len >= 4) {
         const std::uint32_t magic = load_u32(p->source.buffer.data(), false);
@@ -291,8 +295,9 @@ result<std::optional<packet>> reader::next()
     std::string why = ::pcap_geterr(s.handle);
     const std::string where = s.path + ": frame " + std::to_string(s.frames + 1);
     if (s.source.read_errno != 0) {
-        return unexpected(make_error(errc::io_error, "read failed: " + std::string(std::strerror(s.source.read_errno)),
-                                     where, s.source.read_errno));
+        return unexpected(make_error(
+            errc::io_error, "read failed: " + std::string(std::strerror(s.source.read_errno)),
+            where, s.source.read_errno));
     }
     return unexpected(make_error(errc::parse_error,
                                  "truncated or corrupt capture (" + why + "), stopped at byte " +
@@ -300,11 +305,26 @@ result<std::optional<packet>> reader::next()
                                  where));
 }
 
-link_type reader::link() const noexcept { return impl_->link; }
-timestamp_precision reader::precision() const noexcept { return impl_->precision; }
-std::uint32_t reader::snaplen() const noexcept { return impl_->snaplen; }
-bool reader::is_pcapng() const noexcept { return impl_->pcapng; }
-std::uint64_t reader::frames_read() const noexcept { return impl_->frames; }
+link_type reader::link() const noexcept
+{
+    return impl_->link;
+}
+timestamp_precision reader::precision() const noexcept
+{
+    return impl_->precision;
+}
+std::uint32_t reader::snaplen() const noexcept
+{
+    return impl_->snaplen;
+}
+bool reader::is_pcapng() const noexcept
+{
+    return impl_->pcapng;
+}
+std::uint64_t reader::frames_read() const noexcept
+{
+    return impl_->frames;
+}
 std::uint64_t reader::bytes_read() const noexcept
 {
     const impl& s = *impl_;
@@ -318,7 +338,13 @@ std::uint64_t reader::bytes_read() const noexcept
     }
     return s.source.consumed - std::min(held, s.source.consumed);
 }
-std::optional<std::uint64_t> reader::file_size() const noexcept { return impl_->size; }
-const std::string& reader::path() const noexcept { return impl_->path; }
+std::optional<std::uint64_t> reader::file_size() const noexcept
+{
+    return impl_->size;
+}
+const std::string& reader::path() const noexcept
+{
+    return impl_->path;
+}
 
 } // namespace ssw::pcap

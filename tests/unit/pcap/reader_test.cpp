@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Tests for ssw::pcap::reader: pcap (micro/nano), pcapng, stdin, truncated and bad files.
-#include <ssw/pcap/reader.hpp>
-
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
+
+#include <ssw/pcap/reader.hpp>
 
 #include <catch2/catch.hpp>
 
