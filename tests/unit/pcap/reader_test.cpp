@@ -174,6 +174,7 @@ TEST_CASE("pcap::reader: reads a capture from stdin when the path is '-'", "[pca
     }
     ::dup2(saved, STDIN_FILENO);
     ::close(saved);
+    ::alarm(0);
     CHECK(count == 3);
 }
 
@@ -192,4 +193,37 @@ TEST_CASE("pcap::reader: clamps timestamps outside the representable range", "[p
     REQUIRE(*p);
     CHECK((*p)->timestamp_ns >= 0);
     CHECK((*p)->timestamp_ns <= 4'000'000'000LL * 1'000'000'000LL);
+}
+
+TEST_CASE("pcap::reader: delivers packets from a live pipe before the writer closes it",
+          "[pcap][reader]")
+{
+    ::alarm(30); // a reader that waits for more input would hang here: fail loudly instead
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const std::string bytes = three_frames().pcapng();
+    REQUIRE(::write(fds[1], bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    // The write end stays open: the reader must not wait for more input to fill a buffer.
+    const int saved = ::dup(STDIN_FILENO);
+    ::dup2(fds[0], STDIN_FILENO);
+    ::close(fds[0]);
+    std::size_t count = 0;
+    {
+        auto r = reader::open("-");
+        REQUIRE(r);
+        for (int i = 0; i < 3; ++i) {
+            auto p = r->next();
+            REQUIRE(p);
+            REQUIRE(*p);
+            ++count;
+        }
+        ::close(fds[1]);
+        auto end = r->next();
+        REQUIRE(end);
+        CHECK_FALSE(end->has_value());
+    }
+    ::dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    ::alarm(0);
+    CHECK(count == 3);
 }
