@@ -227,3 +227,43 @@ TEST_CASE("pcap::reader: delivers packets from a live pipe before the writer clo
     ::alarm(0);
     CHECK(count == 3);
 }
+
+TEST_CASE("pcap::reader: reads pcap files written in the other byte order", "[pcap][reader]")
+{
+    const bool nano = GENERATE(false, true);
+    // A big-endian header and record (as written on a SPARC or PowerPC host).
+    std::string bytes;
+    const auto be32 = [&bytes](std::uint32_t v) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes.push_back(static_cast<char>((v >> shift) & 0xff));
+        }
+    };
+    const auto be16 = [&bytes](std::uint16_t v) {
+        bytes.push_back(static_cast<char>(v >> 8));
+        bytes.push_back(static_cast<char>(v & 0xff));
+    };
+    be32(nano ? 0xa1b23c4du : 0xa1b2c3d4u);
+    be16(2);
+    be16(4);
+    be32(0);
+    be32(0);
+    be32(65535);
+    be32(101); // LINKTYPE_RAW
+    const auto frame = pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 5060, "x"));
+    be32(1'700'000'000);
+    be32(nano ? 5u : 5000u);
+    be32(static_cast<std::uint32_t>(frame.size()));
+    be32(static_cast<std::uint32_t>(frame.size()));
+    bytes.append(frame.begin(), frame.end());
+    ssw::test::temp_dir dir;
+    pb::write_file((dir / "be.pcap").string(), bytes);
+    auto r = reader::open(dir / "be.pcap");
+    REQUIRE(r);
+    CHECK(r->link() == link_type::raw);
+    CHECK(r->precision() == (nano ? timestamp_precision::nano : timestamp_precision::micro));
+    auto p = r->next();
+    REQUIRE(p);
+    REQUIRE(*p);
+    CHECK((*p)->timestamp_ns == 1'700'000'000'000'000'000 + (nano ? 5 : 5'000'000));
+    CHECK((*p)->data.size() == frame.size());
+}
