@@ -27,12 +27,6 @@ std::string_view to_string(log_level level) noexcept
     return "info";
 }
 
-std::string peer::to_string() const
-{
-    const std::string host = address.is_v4() ? address.to_string() : "[" + address.to_string() + "]";
-    return std::string(provision::to_string(transport)) + " " + host + ":" + std::to_string(port);
-}
-
 namespace {
 
 using namespace std::chrono_literals;

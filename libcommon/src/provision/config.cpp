@@ -162,11 +162,6 @@ setter plans(std::string& caller_or_callee)
 
 } // namespace
 
-std::string_view to_string(transport t) noexcept
-{
-    return t == transport::udp ? "udp" : "tcp";
-}
-
 const account* config::find_account(std::string_view user) const
 {
     const auto it = std::find_if(accounts.begin(), accounts.end(),

@@ -10,6 +10,7 @@
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
+#include <ssw/sip/transport.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -25,19 +26,8 @@ enum class log_level { error, warning, info, debug };
 [[nodiscard]] std::string_view to_string(log_level level) noexcept;
 using log_function = std::function<void(log_level, std::string_view)>;
 
-// Where a message came from or goes to.
-struct peer {
-    core::ip_address address;
-    std::uint16_t port = 0;
-    provision::transport transport = provision::transport::udp;
-    std::uint64_t connection = 0; // TCP: the connection it arrived on (responses go back on it)
-    [[nodiscard]] std::string to_string() const; // "udp 192.0.2.1:5060", "tcp [::1]:5070"
-};
-
-struct outgoing {
-    peer to;
-    std::string bytes;
-};
+using peer = sip::peer;
+using outgoing = sip::outgoing;
 
 // What the engine has done so far, for the log and `ssw-run status`.
 struct engine_counters {

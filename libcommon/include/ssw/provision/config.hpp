@@ -6,6 +6,7 @@
 
 #include <ssw/core/ip_address.hpp>
 #include <ssw/core/result.hpp>
+#include <ssw/sip/transport.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -17,8 +18,8 @@
 
 namespace ssw::provision {
 
-enum class transport { udp, tcp };
-[[nodiscard]] std::string_view to_string(transport t) noexcept;
+using transport = sip::transport_kind;
+using sip::to_string;
 
 // An address and port; host may be a name only where DNS is allowed (outbound proxies).
 struct endpoint {
