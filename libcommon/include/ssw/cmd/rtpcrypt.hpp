@@ -57,7 +57,7 @@ struct options {
 inline constexpr const char* examples =
     "EXAMPLES:\n"
     "  rtpcrypt diagnose call.pcap --key-file keys.txt\n"
-    "  rtpcrypt diagnose call.pcap --params /etc/ssw/ssw.conf --json | jq .finding\n"
+    "  rtpcrypt --json diagnose call.pcap --params /etc/ssw/ssw.conf | jq -r .finding\n"
     "  SSW_RTP_KEY=0123456789abcdef rtpcrypt decrypt --mode 3 in.pcap -o plain.pcap\n"
     "  printf 'ffffffff\\n' | rtpcrypt payload --mode xor --key k --hex\n";
 
