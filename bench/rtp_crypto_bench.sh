@@ -13,21 +13,18 @@ trap 'rm -rf "$work"' EXIT
 
 lib_dir=$(dirname "$(find "$build/libcommon" -name 'libssw-common.so*' | head -n1)")
 c++ -std=c++20 -O2 -I "$root/libcommon/include" "$root/bench/rtp_crypto_bench.cpp" \
-    -L "$lib_dir" -Wl,-rpath,"$lib_dir" -lssw-common -o "$work/rtp_crypto_bench"
+    -L "$lib_dir" -Wl,-rpath,"$lib_dir" -lssw-common -lcrypto -o "$work/rtp_crypto_bench"
 
-echo "== payload cipher throughput (${secs}s per case)"
+echo "== payload cipher throughput (${secs}s per case, alternating with the EVP reference)"
 "$work/rtp_crypto_bench" "$secs" | tee "$work/ours.txt"
 
-echo "== openssl speed -evp aes-128-ctr"
+echo "== the same ratio against the openssl speed command (run right after; load may differ)"
 for size in 160 1200; do
     kbs=$(openssl speed -evp aes-128-ctr -bytes "$size" -seconds "$secs" 2>/dev/null |
-          awk '/^aes-128-ctr/ {v=$NF; sub(/k$/, "", v); print v}')
-    openssl_mbs=$(awk -v k="$kbs" 'BEGIN {printf "%.1f", k * 1000 / 1e6}')
-    echo "openssl aes-128-ctr $size bytes: $openssl_mbs MB/s"
-    grep -E " $size bytes" "$work/ours.txt" | while read -r _ mode name bytes _ _ _ mbs _; do
-        awk -v m="$mode" -v n="$name" -v b="$size" -v ours="$mbs" -v ref="$openssl_mbs" \
-            'BEGIN {printf "  mode %s %-6s %5d bytes: %7.1f MB/s = %5.1f%% of openssl aes-128-ctr\n", m, n, b, ours, 100 * ours / ref}'
-    done
+          awk 'tolower($1) == "aes-128-ctr" {v = $NF; sub(/k$/, "", v); print v}')
+    ours=$(awk -v b="$size" '$1 == "mode" && $2 == 3 && $4 == b {print $6}' "$work/ours.txt")
+    awk -v k="$kbs" -v o="$ours" -v b="$size" \
+        'BEGIN {printf "openssl speed aes-128-ctr %5d bytes: %9.1f MB/s; mode 3 = %5.1f%% of it\n", b, k / 1000, 100 * o / (k / 1000)}'
 done
 
 echo "== whole-file rtpcrypt decrypt"
@@ -36,13 +33,13 @@ rtpcrypt="$build/tools/rtpcrypt"
     --mode 3 --key 0123456789abcdef -o "$work/big.pcap"
 size=$(stat -c %s "$work/big.pcap")
 for mode in 3; do
-    start=$(date +%s.%N)
-    "$rtpcrypt" decrypt --mode "$mode" --key 0123456789abcdef "$work/big.pcap" -o "$work/out.pcap"
-    end=$(date +%s.%N)
-    awk -v s="$size" -v a="$start" -v b="$end" \
-        'BEGIN {printf "decrypt mode 3: %.1f MB capture (%d packets) in %.2f s = %.1f MB/s\n", s / 1e6, 79800, b - a, s / 1e6 / (b - a)}'
+    /usr/bin/time -f "%e %U %S" -o "$work/t" \
+        "$rtpcrypt" decrypt --mode "$mode" --key 0123456789abcdef "$work/big.pcap" -o "$work/out.pcap"
+    read -r wall user sys < "$work/t"
+    awk -v s="$size" -v w="$wall" -v u="$user" -v y="$sys" \
+        'BEGIN {printf "decrypt mode 3: %.1f MB capture in %.2f s wall (%.2f s CPU) = %.1f MB/s wall, %.1f MB/s per CPU second\n", s / 1e6, w, u + y, s / 1e6 / w, s / 1e6 / (u + y)}'
 done
-start=$(date +%s.%N)
-"$rtpcrypt" diagnose "$work/big.pcap" --key 0123456789abcdef > /dev/null
-end=$(date +%s.%N)
-awk -v s="$size" -v a="$start" -v b="$end" 'BEGIN {printf "diagnose (1 candidate key): %.2f s = %.1f MB/s\n", b - a, s / 1e6 / (b - a)}'
+/usr/bin/time -f "%e %U %S" -o "$work/t" "$rtpcrypt" diagnose "$work/big.pcap" --key 0123456789abcdef > /dev/null
+read -r wall user sys < "$work/t"
+awk -v s="$size" -v w="$wall" -v u="$user" -v y="$sys" \
+    'BEGIN {printf "diagnose (1 candidate key): %.2f s wall (%.2f s CPU) = %.1f MB/s per CPU second\n", w, u + y, s / 1e6 / (u + y)}'

@@ -31,8 +31,8 @@ namespace {
 
 // A UDP flow of one SSRC in one direction.
 struct flow_key {
-    std::string source;
-    std::string destination;
+    pcap::endpoint source;
+    pcap::endpoint destination;
     std::uint32_t ssrc = 0;
     friend auto operator<=>(const flow_key&, const flow_key&) = default;
 };
@@ -47,16 +47,12 @@ constexpr std::size_t max_flows = 100000;
 struct flow_info {
     std::size_t order = 0;          // first appearance
     std::size_t rtp_packets = 0;
-    std::uint16_t source_port = 0;
-    std::uint16_t destination_port = 0;
-    std::string source_address;
-    std::string destination_address;
     std::vector<rtp::stream_packet> packets;  // up to the keep limit of the scan
 };
 
 struct scan_result {
     std::map<flow_key, flow_info> flows;
-    std::map<std::string, std::string> sdp_endpoints;  // "addr:port" -> Call-ID
+    std::map<pcap::endpoint, std::string> sdp_endpoints;  // announced audio endpoint -> Call-ID
     std::size_t frames = 0;
     std::size_t fragments = 0;
     std::size_t truncated = 0;
@@ -256,14 +252,14 @@ bool looks_like_sip(std::span<const std::uint8_t> p)
     return std::any_of(std::begin(starts), std::end(starts), [&](std::string_view s) { return t.starts_with(s); });
 }
 
-// Records the audio endpoints an SDP body announces (RFC 4566 c= and m=audio lines),
-// keyed by "addr:port" in the pcap module's notation, with the message's Call-ID.
-void scan_sdp(std::span<const std::uint8_t> p, std::map<std::string, std::string>& out)
+// Records the audio endpoints an SDP body announces (RFC 4566 c= and m=audio lines) with
+// the message's Call-ID.
+void scan_sdp(std::span<const std::uint8_t> p, std::map<pcap::endpoint, std::string>& out)
 {
     const std::string_view text(reinterpret_cast<const char*>(p.data()), p.size());
     std::string call_id;
-    std::string session_addr;
-    std::vector<std::pair<std::string, std::uint16_t>> media;  // address ("" = session) and port
+    std::optional<pcap::ip_address> session_addr;
+    std::vector<std::pair<std::optional<pcap::ip_address>, std::uint16_t>> media;  // nullopt = session c=
     bool in_audio = false;
     for (auto line : core::split(text, '\n')) {
         line = core::trim(line);
@@ -275,9 +271,9 @@ void scan_sdp(std::span<const std::uint8_t> p, std::map<std::string, std::string
                 auto a = pcap::parse_ip_address(core::trim(core::split(parts[2], '/').front()));
                 if (a) {
                     if (in_audio && !media.empty()) {
-                        media.back().first = a->to_string();
+                        media.back().first = *a;
                     } else if (media.empty()) {
-                        session_addr = a->to_string();
+                        session_addr = *a;
                     }
                 }
             }
@@ -287,7 +283,7 @@ void scan_sdp(std::span<const std::uint8_t> p, std::map<std::string, std::string
                 const auto parts = core::split(line, ' ');
                 const auto port = parts.size() >= 2 ? core::parse_int(parts[1]) : std::nullopt;
                 if (port && *port > 0 && *port < 65536) {
-                    media.emplace_back("", static_cast<std::uint16_t>(*port));
+                    media.emplace_back(std::nullopt, static_cast<std::uint16_t>(*port));
                 } else {
                     in_audio = false;
                 }
@@ -295,13 +291,10 @@ void scan_sdp(std::span<const std::uint8_t> p, std::map<std::string, std::string
         }
     }
     for (const auto& [addr, port] : media) {
-        const std::string a = addr.empty() ? session_addr : addr;
-        if (a.empty()) {
-            continue;
+        const auto a = addr ? addr : session_addr;
+        if (a) {
+            out[pcap::endpoint{*a, port}] = call_id;
         }
-        const std::string ep = a.find(':') != std::string::npos ? "[" + a + "]:" + std::to_string(port)
-                                                                  : a + ":" + std::to_string(port);
-        out[ep] = call_id;
     }
 }
 
@@ -344,7 +337,7 @@ result<scan_result> scan_capture(const std::string& path, std::size_t keep)
             continue;
         }
         const auto v = rtp::parse_packet(d->payload);
-        const flow_key key{d->source().to_string(), d->destination().to_string(), v->fields.ssrc};
+        const flow_key key{d->source(), d->destination(), v->fields.ssrc};
         if (r.flows.size() >= max_flows && !r.flows.contains(key)) {
             continue;
         }
@@ -352,10 +345,6 @@ result<scan_result> scan_capture(const std::string& path, std::size_t keep)
         auto& info = it->second;
         if (inserted) {
             info.order = r.flows.size();
-            info.source_port = d->src_port;
-            info.destination_port = d->dst_port;
-            info.source_address = d->src.to_string();
-            info.destination_address = d->dst.to_string();
         }
         ++info.rtp_packets;
         if (info.packets.size() < keep && !d->truncated) {
@@ -376,7 +365,7 @@ bool is_rtp_flow(const flow_key& k, const flow_info& f, const scan_result& r)
     if (r.sdp_endpoints.contains(k.destination) || r.sdp_endpoints.contains(k.source)) {
         return true;
     }
-    return f.rtp_packets >= min_heuristic_packets && !is_sip_port(f.source_port) && !is_sip_port(f.destination_port);
+    return f.rtp_packets >= min_heuristic_packets && !is_sip_port(k.source.port) && !is_sip_port(k.destination.port);
 }
 
 std::string call_of(const flow_key& k, const scan_result& r)
@@ -395,14 +384,14 @@ std::string call_of(const flow_key& k, const scan_result& r)
 struct selection {
     std::set<std::uint32_t> ssrcs;
     std::set<std::uint16_t> ports;
-    std::set<std::string> addresses;
-    std::string from_address;
+    std::set<pcap::ip_address> addresses;
+    std::optional<pcap::ip_address> from_address;
     std::optional<std::uint16_t> from_port;
-    std::string to_address;
+    std::optional<pcap::ip_address> to_address;
     std::optional<std::uint16_t> to_port;
 };
 
-result<std::pair<std::string, std::optional<std::uint16_t>>> parse_side(std::string_view text, std::string_view what)
+result<std::pair<pcap::ip_address, std::optional<std::uint16_t>>> parse_side(std::string_view text, std::string_view what)
 {
     std::string_view addr = core::trim(text);
     std::optional<std::uint16_t> port;
@@ -431,7 +420,7 @@ result<std::pair<std::string, std::optional<std::uint16_t>>> parse_side(std::str
         }
         port = static_cast<std::uint16_t>(*p);
     }
-    return std::pair{a->to_string(), port};
+    return std::pair{*a, port};
 }
 
 result<selection> make_selection(const options& opt)
@@ -452,7 +441,7 @@ result<selection> make_selection(const options& opt)
         if (!ip) {
             return unexpected(make_error(errc::invalid_argument, "--address: expected an IPv4 or IPv6 address"));
         }
-        s.addresses.insert(ip->to_string());
+        s.addresses.insert(*ip);
     }
     if (!opt.from.empty()) {
         SSW_TRY_ASSIGN(const auto side, parse_side(opt.from, "--from"));
@@ -467,24 +456,24 @@ result<selection> make_selection(const options& opt)
     return s;
 }
 
-bool selected(const selection& s, const flow_key& k, const flow_info& f)
+bool selected(const selection& s, const flow_key& k)
 {
     if (!s.ssrcs.empty() && !s.ssrcs.contains(k.ssrc)) {
         return false;
     }
-    if (!s.ports.empty() && !s.ports.contains(f.source_port) && !s.ports.contains(f.destination_port)) {
+    if (!s.ports.empty() && !s.ports.contains(k.source.port) && !s.ports.contains(k.destination.port)) {
         return false;
     }
-    if (!s.addresses.empty() && !s.addresses.contains(f.source_address) &&
-        !s.addresses.contains(f.destination_address)) {
+    if (!s.addresses.empty() && !s.addresses.contains(k.source.address) &&
+        !s.addresses.contains(k.destination.address)) {
         return false;
     }
-    if (!s.from_address.empty() &&
-        (f.source_address != s.from_address || (s.from_port && *s.from_port != f.source_port))) {
+    if (s.from_address &&
+        (k.source.address != *s.from_address || (s.from_port && *s.from_port != k.source.port))) {
         return false;
     }
-    if (!s.to_address.empty() &&
-        (f.destination_address != s.to_address || (s.to_port && *s.to_port != f.destination_port))) {
+    if (s.to_address &&
+        (k.destination.address != *s.to_address || (s.to_port && *s.to_port != k.destination.port))) {
         return false;
     }
     return true;
@@ -514,7 +503,7 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
 
     std::map<flow_key, crypto::scheme_cipher> ciphers;  // one per direction (rc4-stream state)
     for (const auto& [k, f] : scan.flows) {
-        if (is_rtp_flow(k, f, scan) && selected(sel, k, f)) {
+        if (is_rtp_flow(k, f, scan) && selected(sel, k)) {
             SSW_TRY_ASSIGN(auto c, crypto::scheme_cipher::make(*choice.scheme, choice.derivation, key));
             ciphers.emplace(k, std::move(c));
         }
@@ -534,7 +523,7 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
         if (d && d->kind == pcap::frame_kind::udp && !ciphers.empty() && !rtp::is_rtcp(d->payload)) {
             const auto v = rtp::parse_packet(d->payload);
             if (v) {
-                const flow_key k{d->source().to_string(), d->destination().to_string(), v->fields.ssrc};
+                const flow_key k{d->source(), d->destination(), v->fields.ssrc};
                 if (auto it = ciphers.find(k); it != ciphers.end()) {
                     if (d->truncated) {
                         ++skipped_truncated;
@@ -624,8 +613,8 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
         auto& f = scan.flows.at(k);
         rtp::stream s;
         s.ssrc = k.ssrc;
-        s.source = k.source;
-        s.destination = k.destination;
+        s.source = k.source.to_string();
+        s.destination = k.destination.to_string();
         s.call_id = call_of(k, scan);
         s.packets = std::move(f.packets);
         total_packets.push_back(f.rtp_packets);
@@ -792,7 +781,7 @@ result<cli::exit_code> run_extract(const options& opt, cli::io& io)
     SSW_TRY_ASSIGN(auto scan, scan_capture(opt.input, max_kept_packets));
     const flow_key* chosen = nullptr;
     for (const auto& [k, f] : scan.flows) {
-        if (selected(sel, k, f) && (chosen == nullptr || f.order < scan.flows.at(*chosen).order)) {
+        if (selected(sel, k) && (chosen == nullptr || f.order < scan.flows.at(*chosen).order)) {
             chosen = &k;
         }
     }
@@ -889,11 +878,10 @@ result<std::vector<std::uint8_t>> make_frame(const pcap::endpoint& from, const p
 result<pcap::endpoint> parse_endpoint4(std::string_view text, std::string_view fallback, std::string_view what)
 {
     SSW_TRY_ASSIGN(const auto side, parse_side(text.empty() ? fallback : text, what));
-    SSW_TRY_ASSIGN(const auto addr, pcap::parse_ip_address(side.first));
-    if (addr.version != 4 || !side.second) {
+    if (side.first.version != 4 || !side.second) {
         return unexpected(make_error(errc::invalid_argument, std::string(what) + ": expected IPv4ADDR:PORT"));
     }
-    return pcap::endpoint{addr, *side.second};
+    return pcap::endpoint{side.first, *side.second};
 }
 
 result<cli::exit_code> run_wrap(const options& opt, cli::io& io)
