@@ -4,9 +4,12 @@
 #include <ssw/pcap/frame_decoder.hpp>
 
 #include "support/pcap_builder.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tool_runner.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string_view>
 
 using namespace ssw::pcap;
@@ -229,4 +232,32 @@ TEST_CASE("pcap::ip_address: parses and prints IPv4 and IPv6", "[pcap][frame_dec
     CHECK_FALSE(parse_ip_address("300.1.1.1"));
     CHECK_FALSE(parse_ip_address("[::1]"));
     CHECK(*parse_ip_address("10.0.0.1") < *parse_ip_address("10.0.0.2"));
+}
+
+TEST_CASE("pcap::fix_transport_checksum: tshark validates the repaired checksums",
+          "[pcap][frame_decoder][interop]")
+{
+    if (!std::filesystem::exists("/usr/bin/tshark")) {
+        WARN("tshark not installed; skipped");
+        return;
+    }
+    pb::capture cap(link_type::ethernet);
+    const std::string payload = "odd-length payload!";
+    cap.add(pb::finish_checksums(link_type::ethernet,
+                                 pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(4000, 4002, payload)))));
+    cap.add(pb::finish_checksums(link_type::ethernet,
+                                 pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 17, pb::udp(4000, 4002, payload),
+                                                       {{60, 8}}))));
+    cap.add(pb::finish_checksums(link_type::ethernet,
+                                 pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 6, pb::tcp(1, 2, 3, 4, 0x18, payload)))));
+    cap.add(pb::finish_checksums(link_type::ethernet,
+                                 pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 6, pb::tcp(1, 2, 3, 4, 0x18, payload)))));
+    ssw::test::temp_dir dir;
+    pb::write_file((dir / "c.pcap").string(), cap.pcap());
+    const auto res = ssw::test::run_tool(
+        "/usr/bin/tshark", {"-r", (dir / "c.pcap").string(), "-o", "udp.check_checksum:TRUE", "-o",
+                            "tcp.check_checksum:TRUE", "-T", "fields", "-e", "udp.checksum.status", "-e",
+                            "tcp.checksum.status"});
+    CHECK(res.exit_code == 0);
+    CHECK(res.out == "1\t\n1\t\n\t1\n\t1\n"); // 1 = good
 }

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// Building new SIP requests and responses (RFC 3261 §8.1.1, §8.2.6).
+#pragma once
+
+#include <ssw/core/result.hpp>
+#include <ssw/sip/message.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ssw::sip {
+
+// Accumulates a start line, header fields in order and a body, then writes the message with
+// CRLF line ends and a Content-Length that matches the body (always written, as streams
+// require it, RFC 3261 §18.3). Values are written as given: the caller supplies valid text.
+class message_builder {
+public:
+    // "METHOD request-uri SIP/2.0".
+    [[nodiscard]] static message_builder request(std::string_view method, std::string_view request_uri);
+    // "SIP/2.0 code reason". The caller gives a code in 100-699; it is written as given.
+    [[nodiscard]] static message_builder response(int status_code, std::string_view reason);
+
+    // Appends "name: value".
+    message_builder& header(std::string_view name, std::string_view value);
+    // Appends a known header under its canonical name.
+    message_builder& header(header_id id, std::string_view value);
+    // Sets the body and its Content-Type.
+    message_builder& body(std::string_view content_type, std::string_view body);
+
+    // The message text. Content-Length fields given through header() are dropped in
+    // favour of the computed one.
+    [[nodiscard]] std::string build() const;
+
+private:
+    std::string start_line_;
+    std::vector<std::pair<std::string, std::string>> headers_;
+    std::string body_;
+};
+
+// The reason phrase RFC 3261 §21 gives a status code ("Ringing"), or "" for unknown codes.
+[[nodiscard]] std::string_view default_reason(int status_code) noexcept;
+
+// Builds a response to `request` per RFC 3261 §8.2.6: copies every Via (same order), From,
+// Call-ID and CSeq; copies To and adds ";tag=to_tag" when the To has no tag and the status
+// is not 100 (§8.2.6.2); copies Timestamp into 100 Trying (§8.2.6.1); copies Record-Route
+// into 101-299 responses (§12.1.1). `extra` fields are appended, then Content-Length: 0.
+// Fails with invalid_argument when `request` is a response or the status is outside 100-699,
+// and with the parse error of To when it cannot be parsed (a tag cannot be placed).
+result<std::string> make_response(const message& request, int status_code, std::string_view reason,
+                                  std::string_view to_tag = {},
+                                  const std::vector<std::pair<std::string, std::string>>& extra = {});
+
+} // namespace ssw::sip
