@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: MIT
 # RTP payload encryption benchmark: cipher throughput per mode at 160 and 1200-byte payloads,
 # as a ratio to `openssl speed -evp aes-128-ctr` at the same block size, and whole-file
-# `rtpcrypt decrypt` MB/s on a large generated capture.
+# `rtpcrypt decrypt` MB/s on a large generated capture. The headline ratio is the median of
+# alternating short runs against an in-process EVP aes-128-ctr loop shaped like
+# `openssl speed -evp` (one EVP_EncryptUpdate per block), so load from other processes cancels;
+# `openssl speed` itself is run with -elapsed because by default it divides by user CPU time,
+# which on a loaded machine is not comparable with wall-clock figures.
 # Usage: bench/rtp_crypto_bench.sh [BUILD_DIR] [SECONDS]   (BUILD_DIR defaults to ./build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,9 +22,9 @@ c++ -std=c++20 -O2 -I "$root/libcommon/include" "$root/bench/rtp_crypto_bench.cp
 echo "== payload cipher throughput (${secs}s per case, alternating with the EVP reference)"
 "$work/rtp_crypto_bench" "$secs" | tee "$work/ours.txt"
 
-echo "== the same ratio against the openssl speed command (run right after; load may differ)"
+echo "== against the openssl speed command (-elapsed: wall time like ours; run right after, load may differ)"
 for size in 160 1200; do
-    kbs=$(openssl speed -evp aes-128-ctr -bytes "$size" -seconds "$secs" 2>/dev/null |
+    kbs=$(openssl speed -elapsed -evp aes-128-ctr -bytes "$size" -seconds "$secs" 2>/dev/null |
           awk 'tolower($1) == "aes-128-ctr" {v = $NF; sub(/k$/, "", v); print v}')
     ours=$(awk -v b="$size" '$1 == "mode" && $2 == 3 && $4 == b {print $6}' "$work/ours.txt")
     awk -v k="$kbs" -v o="$ours" -v b="$size" \
