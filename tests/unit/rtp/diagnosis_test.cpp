@@ -250,3 +250,20 @@ TEST_CASE("rtp::diagnose: accuracy over generated cases", "[rtp][diagnosis][slow
     CHECK(right == cases);
     CHECK(keyless_right >= keyless_cases * 9 / 10);
 }
+
+TEST_CASE("rtp::diagnose: DTMF and comfort-noise packets inside a stream do not spoil the verdict",
+          "[rtp][diagnosis]")
+{
+    auto streams = leg(100);
+    for (auto& s : streams) {
+        speech::encrypt(s, "native", mode::aes128, speech::key_of("aes-key-16bytes!"));
+        for (std::size_t i = 0; i < s.packets.size(); i += 7) {
+            s.packets[i].payload_type = (i % 2 == 0) ? 101 : 13;  // telephone-event / CN
+            s.packets[i].payload.assign({0x05, 0x0a, 0x00, 0xa0});
+        }
+    }
+    const auto rep = diagnose(streams, with_keys({"aes-key-16bytes!"}));
+    CHECK(rep.streams[0].state == stream_state::decrypted);
+    CHECK(rep.streams[0].format == codec::pcmu);
+    CHECK(rep.legs[0].finding == leg_finding::ok);
+}
