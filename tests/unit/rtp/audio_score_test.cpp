@@ -88,3 +88,37 @@ TEST_CASE("rtp::codec_for_payload_type: static payload types map to codecs", "[r
     CHECK(codec_for_payload_type(13) == codec::comfort_noise);
     CHECK(codec_for_payload_type(101) == codec::unknown);
 }
+
+TEST_CASE("rtp::score_audio: louder and noisier speech stays plausible, text-key XOR does not",
+          "[rtp][audio_score]")
+{
+    std::uint32_t noise_state = 7;
+    const auto noise = [&noise_state] {
+        // Sum of uniforms: roughly Gaussian, unit variance.
+        double sum = 0;
+        for (int i = 0; i < 12; ++i) {
+            noise_state = noise_state * 1664525U + 1013904223U;
+            sum += static_cast<double>(noise_state >> 8) / 16777216.0;
+        }
+        return sum - 6.0;
+    };
+    for (const auto& [gain, noise_rms] : {std::pair{4.0, 0.0}, std::pair{1.0, 330.0}, std::pair{1.0, 1036.0}}) {
+        INFO("gain " << gain << " noise rms " << noise_rms);
+        auto s = speech::make_stream(1, "a:1", "b:2", 150);
+        for (auto& p : s.packets) {
+            for (auto& b : p.payload) {
+                const double x = ulaw_to_linear(b) * gain + noise() * noise_rms;
+                b = speech::linear_to_ulaw(static_cast<int>(std::clamp(x, -32768.0, 32767.0)));
+            }
+        }
+        CHECK(score_audio(codec::pcmu, views(s)).score >= 0.5);
+    }
+    for (const char* key : {"K", "gamma", "12345", "!!!!", "xor-shared-key", "0123456789abcdef"}) {
+        INFO("xor key " << key);
+        for (const std::size_t offset : {std::size_t{0}, std::size_t{100}, std::size_t{250}}) {
+            auto s = speech::make_stream(1, "a:1", "b:2", 150, offset);
+            speech::encrypt(s, "xor-static", std::nullopt, speech::key_of(key));
+            CHECK(score_audio(codec::pcmu, views(s)).score < 0.5);
+        }
+    }
+}
