@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace ssw::rtp;
 namespace speech = ssw::test::rtp_speech;
 
@@ -121,4 +123,31 @@ TEST_CASE("rtp::score_audio: louder and noisier speech stays plausible, text-key
             CHECK(score_audio(codec::pcmu, views(s)).score < 0.5);
         }
     }
+}
+
+TEST_CASE("rtp::score_audio: G.729 frames with biased bits pass, cipher-like frames do not",
+          "[rtp][audio_score]")
+{
+    // Synthetic stand-in (no G.729 encoder is available here): 20-byte packets of two frames
+    // whose first byte of each frame is mostly small, as codebook indices and gains are.
+    std::vector<std::vector<std::uint8_t>> biased;
+    std::vector<std::vector<std::uint8_t>> random;
+    std::mt19937 gen(2026);
+    for (std::uint32_t i = 0; i < 150; ++i) {
+        std::vector<std::uint8_t> r(20);
+        for (auto& b : r) {
+            b = static_cast<std::uint8_t>(gen() >> 24);
+        }
+        random.push_back(r);
+        r[0] &= 0x1f;
+        r[10] &= 0x1f;
+        biased.push_back(r);
+    }
+    std::vector<std::span<const std::uint8_t>> bv(biased.begin(), biased.end());
+    std::vector<std::span<const std::uint8_t>> rv(random.begin(), random.end());
+    CHECK(score_audio(codec::g729, bv).score >= 0.5);
+    CHECK(score_audio(codec::g729, rv).score < 0.5);
+    std::vector<std::vector<std::uint8_t>> odd(50, std::vector<std::uint8_t>(17, 0));
+    std::vector<std::span<const std::uint8_t>> ov(odd.begin(), odd.end());
+    CHECK(score_audio(codec::g729, ov).score == 0.0);
 }
