@@ -251,7 +251,7 @@ TEST_CASE("rtpcrypt diagnose: finds the key among decoys and exits 0", "[rtpcryp
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("decrypts with mode 2 (rc4), native scheme, key from " + (dir / "keys.txt").string() + ":3") !=
           std::string::npos);
-    CHECK(r.out.find("OK") != std::string::npos);
+    CHECK(r.out.find("(call call-42@192.0.2.10): OK") != std::string::npos);
     CHECK_FALSE(mentions_secret(r));
     const auto j = rtpcrypt({"--json", "diagnose", in, "--key-file", (dir / "keys.txt").string()});
     CHECK(j.exit_code == 0);

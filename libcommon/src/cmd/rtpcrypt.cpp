@@ -720,15 +720,23 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
             } else {
                 j.field("reverse", ssrc_text(streams[leg.reverse].ssrc));
             }
-            j.field("endpoints", f.source + " <-> " + f.destination).field("finding", rtp::to_string(leg.finding))
-                .field("explanation", leg.explanation);
+            j.field("endpoints", f.source + " <-> " + f.destination);
+            if (f.call_id.empty()) {
+                j.field_null("call_id");
+            } else {
+                j.field("call_id", f.call_id);
+            }
+            j.field("finding", rtp::to_string(leg.finding)).field("explanation", leg.explanation);
             io.out << j.str() << '\n';
             continue;
         }
         std::string finding(rtp::to_string(leg.finding));
         std::replace(finding.begin(), finding.end(), '_', ' ');
-        io.out << "leg " << f.source << " <-> " << f.destination << ": " << core::to_upper(finding) << ": "
-               << leg.explanation << '\n';
+        io.out << "leg " << f.source << " <-> " << f.destination;
+        if (!f.call_id.empty()) {
+            io.out << " (call " << f.call_id << ")";
+        }
+        io.out << ": " << core::to_upper(finding) << ": " << leg.explanation << '\n';
     }
     bool clean = rep.clean && findings == 0;
     if (streams.empty()) {
