@@ -3,7 +3,7 @@
 // aes-128-ctr loop shaped like `openssl speed -evp` (built and run by rtp_crypto_bench.sh).
 #include <ssw/crypto/payload_cipher.hpp>
 
-#include <openssl/evp.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <chrono>
@@ -59,22 +59,62 @@ ratio_result compare(double seconds, std::size_t size, const std::function<bool(
     return {best_ours, best_ref, ratios[rounds / 2]};
 }
 
+// The reference comes from libcrypto opened at run time: bench programs link only
+// ssw::common, which keeps OpenSSL private.
+struct evp_api {
+    void* (*ctx_new)() = nullptr;
+    void (*ctx_free)(void*) = nullptr;
+    const void* (*aes_128_ctr)() = nullptr;
+    int (*init)(void*, const void*, const unsigned char*, const unsigned char*, const void*) = nullptr;
+    int (*update)(void*, unsigned char*, int*, const unsigned char*, int) = nullptr;
+};
+
+template <class F>
+void bind(void* lib, const char* name, F& fn)
+{
+    fn = reinterpret_cast<F>(::dlsym(lib, name));
+    if (fn == nullptr) {
+        std::fprintf(stderr, "libcrypto has no %s\n", name);
+        std::exit(1);
+    }
+}
+
+evp_api load_evp()
+{
+    void* lib = ::dlopen("libcrypto.so.3", RTLD_NOW);
+    if (lib == nullptr) {
+        std::fprintf(stderr, "cannot open libcrypto.so.3\n");
+        std::exit(1);
+    }
+    evp_api api;
+    bind(lib, "EVP_CIPHER_CTX_new", api.ctx_new);
+    bind(lib, "EVP_CIPHER_CTX_free", api.ctx_free);
+    bind(lib, "EVP_aes_128_ctr", api.aes_128_ctr);
+    bind(lib, "EVP_EncryptInit_ex2", api.init);
+    bind(lib, "EVP_EncryptUpdate", api.update);
+    return api;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+    const evp_api evp = load_evp();
     const std::vector<std::uint8_t> key16(16, 0x5a);
     for (const std::size_t size : {std::size_t{160}, std::size_t{1200}}) {
         std::vector<std::uint8_t> payload(size, 0xff);
         std::vector<std::uint8_t> ref_payload(size, 0xff);
         // The reference: one EVP_EncryptUpdate per block, no per-packet IV (openssl speed -evp).
-        EVP_CIPHER_CTX* ref = EVP_CIPHER_CTX_new();
+        void* ref = evp.ctx_new();
         const std::uint8_t iv[16] = {};
-        EVP_EncryptInit_ex2(ref, EVP_aes_128_ctr(), key16.data(), iv, nullptr);
+        if (ref == nullptr || evp.init(ref, evp.aes_128_ctr(), key16.data(), iv, nullptr) != 1) {
+            std::fprintf(stderr, "EVP aes-128-ctr init failed\n");
+            return 1;
+        }
         const auto ref_step = [&] {
             int out = 0;
-            return EVP_EncryptUpdate(ref, ref_payload.data(), &out, ref_payload.data(), static_cast<int>(size)) == 1;
+            return evp.update(ref, ref_payload.data(), &out, ref_payload.data(), static_cast<int>(size)) == 1;
         };
         for (const auto m : {ssw::crypto::mode::xor_, ssw::crypto::mode::rc4, ssw::crypto::mode::aes128}) {
             auto cipher = ssw::crypto::payload_cipher::make(m, key16);
@@ -93,7 +133,7 @@ int main(int argc, char** argv)
                         static_cast<int>(m), std::string(ssw::crypto::to_string(m)).c_str(), size, r.ours_mbs,
                         r.ours_mbs * 1e6 / static_cast<double>(size), r.ref_mbs, 100 * r.median_ratio);
         }
-        EVP_CIPHER_CTX_free(ref);
+        evp.ctx_free(ref);
     }
     return 0;
 }

@@ -7,20 +7,19 @@
 # `openssl speed -evp` (one EVP_EncryptUpdate per block), so load from other processes cancels;
 # `openssl speed` itself is run with -elapsed because by default it divides by user CPU time,
 # which on a loaded machine is not comparable with wall-clock figures.
-# Usage: bench/rtp_crypto_bench.sh [BUILD_DIR] [SECONDS]   (BUILD_DIR defaults to ./build)
+# Usage: bench/rtp_crypto_bench.sh [SECONDS]   (per case, default 3)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-secs=${2:-2}
+secs=${1:-3}
+build="$root/build/bench"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSSW_BUILD_BENCH=ON \
+      -DSSW_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target rtp_crypto_bench rtpcrypt >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-lib_dir=$(dirname "$(find "$build/libcommon" -name 'libssw-common.so*' | head -n1)")
-c++ -std=c++20 -O2 -I "$root/libcommon/include" "$root/bench/rtp_crypto_bench.cpp" \
-    -L "$lib_dir" -Wl,-rpath,"$lib_dir" -lssw-common -lcrypto -o "$work/rtp_crypto_bench"
-
 echo "== payload cipher throughput (${secs}s per case, alternating with the EVP reference)"
-"$work/rtp_crypto_bench" "$secs" | tee "$work/ours.txt"
+"$build/bench/rtp_crypto_bench" "$secs" | tee "$work/ours.txt"
 
 echo "== against the openssl speed command (-elapsed: wall time like ours; run right after, load may differ)"
 for size in 160 1200; do
