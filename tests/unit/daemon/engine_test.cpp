@@ -286,3 +286,46 @@ TEST_CASE("daemon::engine: transactions end and garbage is dropped", "[daemon][e
     CHECK(h.send("REGISTER sip:x SIP/2.0\r\n\r\n").empty());
     CHECK(h.engine.counters().malformed_dropped == 2);
 }
+
+TEST_CASE("daemon::engine: NAT endpoints get SS_SIP_NAT_KEEP_ALIVE_MESSAGE at their source address",
+          "[daemon][engine][keepalive]")
+{
+    harness h;
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060")[0]) == 200); // behind NAT
+    REQUIRE(status_of(do_register(h, "1001", "demo", cseq)[0]) == 200);                 // not behind NAT
+    std::vector<daemon::outgoing> out;
+    h.clock.set(*h.engine.next_deadline());
+    h.engine.on_timer(out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].bytes == "HELLO");
+    CHECK(out[0].to.port == 5062);
+    CHECK(out[0].to.address.to_string() == "127.0.0.1");
+    // The next cycle comes SS_SIP_NAT_KEEP_ALIVE_PERIOD later.
+    out.clear();
+    h.clock.advance(29s);
+    h.engine.on_timer(out);
+    CHECK(out.empty());
+    h.clock.advance(1s);
+    h.engine.on_timer(out);
+    CHECK(out.size() == 1);
+    // Unregistered: no more keep-alives.
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060", "0")[0]) == 200);
+    out.clear();
+    h.clock.advance(30s);
+    h.engine.on_timer(out);
+    CHECK(out.empty());
+}
+
+TEST_CASE("daemon::engine: an empty keep-alive message sends nothing", "[daemon][engine][keepalive]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"), params::value{std::string{}});
+    harness h(s);
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060")[0]) == 200);
+    std::vector<daemon::outgoing> out;
+    h.clock.advance(60s);
+    h.engine.on_timer(out);
+    CHECK(out.empty());
+}
