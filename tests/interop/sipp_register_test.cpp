@@ -96,7 +96,7 @@ std::string unknown_register(int port)
 
 } // namespace
 
-TEST_CASE("interop: sipp registers with digest auth over UDP and TCP, then unregisters", "[interop][sipp]")
+TEST_CASE("ssw-run: sipp registers with digest auth over UDP and TCP, then unregisters", "[interop][sipp]")
 {
     REQUIRE(have("sipp"));
     daemon_under_test ssw;
@@ -114,7 +114,7 @@ TEST_CASE("interop: sipp registers with digest auth over UDP and TCP, then unreg
     CHECK(ssw.process->stderr_text().find("registered 1001 at") != std::string::npos);
 }
 
-TEST_CASE("interop: sipp answers a 407 when SS_SIP_AUTHENTICATION_CODE is 407", "[interop][sipp]")
+TEST_CASE("ssw-run: sipp answers a 407 when SS_SIP_AUTHENTICATION_CODE is 407", "[interop][sipp]")
 {
     daemon_under_test ssw({"--param", "SS_SIP_AUTHENTICATION_CODE=407"});
     const auto r = sipp("register_auth.xml", "1002", "demo", ssw.port);
@@ -122,7 +122,7 @@ TEST_CASE("interop: sipp answers a 407 when SS_SIP_AUTHENTICATION_CODE is 407", 
     CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("interop: sipp registers over IPv6 loopback", "[interop][sipp]")
+TEST_CASE("ssw-run: sipp registers over IPv6 loopback", "[interop][sipp]")
 {
     daemon_under_test ssw({}, "::1");
     const auto r = sipp("register_auth.xml", "1003", "demo", ssw.port, {}, "::1");
@@ -130,7 +130,7 @@ TEST_CASE("interop: sipp registers over IPv6 loopback", "[interop][sipp]")
     CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("interop: wrong passwords lead to 403 and suspension; the right one is refused meanwhile",
+TEST_CASE("ssw-run: wrong passwords lead to 403 and suspension; the right one is refused meanwhile",
           "[interop][sipp]")
 {
     daemon_under_test ssw;
@@ -145,7 +145,7 @@ TEST_CASE("interop: wrong passwords lead to 403 and suspension; the right one is
     CHECK(sipp("register_auth.xml", "1005", "demo", ssw.port).exit_code == 0);
 }
 
-TEST_CASE("interop: suspension ends after SS_AUTHENTICATION_FAILED_SUSPEND (slow)", "[interop][sipp][slow]")
+TEST_CASE("ssw-run: suspension ends after SS_AUTHENTICATION_FAILED_SUSPEND (slow)", "[interop][sipp][slow]")
 {
     daemon_under_test ssw({"--param", "SS_AUTHENTICATION_FAILED_SUSPEND=60", "--param",
                            "SS_ENDPOINT_REGISTER_SUSPEND=60"});
@@ -157,7 +157,7 @@ TEST_CASE("interop: suspension ends after SS_AUTHENTICATION_FAILED_SUSPEND (slow
     CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("interop: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, not one byte when Off",
+TEST_CASE("ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, not one byte when Off",
           "[interop][sipp]")
 {
     SECTION("On")
