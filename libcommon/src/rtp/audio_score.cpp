@@ -143,7 +143,7 @@ audio_score score_g729(std::span<const std::span<const std::uint8_t>> payloads)
         for (std::size_t f = 0; f + 10 <= p.size(); f += 10) {
             ++frames;
             for (std::size_t bit = 0; bit < 80; ++bit) {
-                ones[bit] += (p[f + bit / 8] >> (7 - bit % 8)) & 1U;
+                ones[bit] += (static_cast<unsigned>(p[f + bit / 8]) >> (7 - bit % 8)) & 1U;
             }
         }
     }
