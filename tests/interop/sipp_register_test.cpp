@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -198,4 +199,31 @@ TEST_CASE("ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, no
         // Known accounts still register.
         CHECK(sipp("register_auth.xml", "1007", "demo", ssw.port).exit_code == 0);
     }
+}
+
+TEST_CASE("ssw-run: SIGHUP reloads the configuration; a bad reload keeps the running one", "[interop][sipp]")
+{
+    ssw::test::temp_dir dir;
+    const int port = ssw::test::free_port();
+    const auto conf = dir / "ssw.conf";
+    auto write = [&](const std::string& accounts) {
+        std::ofstream(conf) << "[listen]\nudp = 127.0.0.1:" << port << "\n" << accounts;
+    };
+    write("[account 2000]\npassword = first\n");
+    background_process ssw(SSW_RUN_BIN, {"--config", conf.string(), "--log-level", "debug"}, dir.path().string());
+    REQUIRE(ssw.wait_for_stderr("listening on", 10s));
+    CHECK(sipp("register_auth.xml", "2000", "first", port).exit_code == 0);
+
+    write("[account 2000]\npassword = first\n[account 2001]\npassword = second\n");
+    ::kill(ssw.pid(), SIGHUP);
+    REQUIRE(ssw.wait_for_stderr("configuration reloaded", 5s));
+    CHECK(sipp("register_auth.xml", "2001", "second", port).exit_code == 0);
+
+    write("[account 2002]\npasword = typo\n");
+    ::kill(ssw.pid(), SIGHUP);
+    REQUIRE(ssw.wait_for_stderr("reload refused", 5s));
+    CHECK_THAT(ssw.stderr_text(), Catch::Contains("ssw.conf:4: unknown key 'pasword'"));
+    CHECK(sipp("register_auth.xml", "2001", "second", port).exit_code == 0);
+    CHECK(ssw.stop(SIGTERM, 5s) == 0);
+    CHECK_THAT(ssw.stderr_text(), Catch::Contains("stopping on signal 15"));
 }
