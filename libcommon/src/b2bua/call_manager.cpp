@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw::b2bua::call_manager: calls between a caller leg and routing-gateway legs (see header).
 #include <ssw/b2bua/call_manager.hpp>
-
 #include <ssw/core/text.hpp>
-
 #include <ssw/registrar/digest.hpp>
 #include <ssw/routing/failover.hpp>
 #include <ssw/routing/route_table.hpp>
@@ -79,11 +77,13 @@ std::string field_value(const sip::header_field& f)
 
 // A response to `req` (RFC 3261 §8.2.6): Vias, From, Call-ID, CSeq copied, To with our tag
 // when it has none (not on 100), Record-Route on 101-299, then `extra`, then the body.
-std::string respond_to(const sip::message& req, int code, std::string_view reason, std::string_view to_tag,
+std::string respond_to(const sip::message& req, int code, std::string_view reason,
+                       std::string_view to_tag,
                        const std::vector<std::pair<std::string, std::string>>& extra = {},
                        std::string_view content_type = {}, std::string_view body = {})
 {
-    auto b = sip::message_builder::response(code, reason.empty() ? sip::default_reason(code) : reason);
+    auto b =
+        sip::message_builder::response(code, reason.empty() ? sip::default_reason(code) : reason);
     for (const auto& f : req.headers()) {
         switch (f.id) {
         case sip::header_id::via:
@@ -139,8 +139,8 @@ struct held_message {
 // One dialog as this side of the B2BUA sees it: what it writes in requests it sends.
 struct dialog_view {
     std::string call_id;
-    std::string local;         // our From value for requests we send (with our tag)
-    std::string remote;        // their To value (with their tag once known)
+    std::string local;  // our From value for requests we send (with our tag)
+    std::string remote; // their To value (with their tag once known)
     std::string remote_tag;
     std::string remote_target; // Request-URI of in-dialog requests
     std::vector<std::string> route_set;
@@ -184,8 +184,8 @@ struct attempt_leg {
     std::string caller_sent;
     std::string callee_sent;
     int auth_tries = 0;
-    std::string ack_bytes;  // the ACK of its 2xx once sent
-    bool counted = false;   // holds a slot of the gateway's max-calls
+    std::string ack_bytes; // the ACK of its 2xx once sent
+    bool counted = false;  // holds a slot of the gateway's max-calls
     bool answered_2xx = false;
 };
 
@@ -307,8 +307,8 @@ struct call_manager::state {
     }
     [[nodiscard]] std::string via(sip::transport_kind t, std::string_view branch) const
     {
-        return "SIP/2.0/" + std::string(transport_token(usable(t))) + " " + bracket(local.host) + ":" +
-               std::to_string(port_of(t)) + ";branch=" + std::string(branch) + ";rport";
+        return "SIP/2.0/" + std::string(transport_token(usable(t))) + " " + bracket(local.host) +
+               ":" + std::to_string(port_of(t)) + ";branch=" + std::string(branch) + ";rport";
     }
     [[nodiscard]] std::string contact(sip::transport_kind t) const
     {
@@ -318,7 +318,8 @@ struct call_manager::state {
         }
         return c + ">";
     }
-    [[nodiscard]] std::vector<std::pair<std::string, std::string>> contact_extra(sip::transport_kind t) const
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>>
+    contact_extra(sip::transport_kind t) const
     {
         std::vector<std::pair<std::string, std::string>> extra{{"Contact", contact(t)}};
         if (!config.server_header.empty()) {
@@ -333,8 +334,8 @@ struct call_manager::state {
         if (!v) {
             return {};
         }
-        return std::string(v->branch) + "|" + std::string(v->host) + ":" + std::to_string(v->port.value_or(5060)) +
-               "|" + std::string(m.call_id());
+        return std::string(v->branch) + "|" + std::string(v->host) + ":" +
+               std::to_string(v->port.value_or(5060)) + "|" + std::string(m.call_id());
     }
 
     static std::string top_branch(const sip::message& m)
@@ -362,7 +363,8 @@ struct call_manager::state {
     {
         auto extra = code == 100 ? std::vector<std::pair<std::string, std::string>>{}
                                  : contact_extra(c.caller.transport);
-        c.last_response = respond_to(c.invite.msg, code, reason, c.a_tag, extra, content_type, body);
+        c.last_response =
+            respond_to(c.invite.msg, code, reason, c.a_tag, extra, content_type, body);
         (void)c.ist->on_send_response(code);
         send(c.caller, c.last_response, out);
         if (code > 100 && !c.first_provisional) {
@@ -378,8 +380,9 @@ struct call_manager::state {
     }
 
     // A new in-dialog request on `d` (BYE, ACK, relayed methods).
-    std::string dialog_request(dialog_view& d, std::string_view method, std::uint32_t cseq, std::string_view branch,
-                               sip::transport_kind t, const std::vector<std::pair<std::string, std::string>>& extra,
+    std::string dialog_request(dialog_view& d, std::string_view method, std::uint32_t cseq,
+                               std::string_view branch, sip::transport_kind t,
+                               const std::vector<std::pair<std::string, std::string>>& extra,
                                std::string_view content_type = {}, std::string_view body = {}) const
     {
         auto b = sip::message_builder::request(method, d.remote_target);
@@ -403,8 +406,9 @@ struct call_manager::state {
 
     // Sends a request with a client transaction (retransmitted over UDP until answered).
     client_request& send_request(call& c, dialog_view& d, std::string_view method, bool a_side,
-                                 std::optional<std::uint64_t> relay_of, std::string_view content_type,
-                                 std::string_view body, std::vector<sip::outgoing>& out,
+                                 std::optional<std::uint64_t> relay_of,
+                                 std::string_view content_type, std::string_view body,
+                                 std::vector<sip::outgoing>& out,
                                  const std::vector<std::pair<std::string, std::string>>& extra = {})
     {
         client_request r;
@@ -414,9 +418,10 @@ struct call_manager::state {
         r.to = d.peer;
         r.a_side = a_side;
         r.relay_of = relay_of;
-        r.bytes = dialog_request(d, method, r.cseq, r.branch, d.peer.transport, extra, content_type, body);
-        r.tx = std::make_unique<sip::client_transaction>(method == "INVITE", reliability(d.peer.transport), *c.timers,
-                                                         clock);
+        r.bytes = dialog_request(d, method, r.cseq, r.branch, d.peer.transport, extra, content_type,
+                                 body);
+        r.tx = std::make_unique<sip::client_transaction>(
+            method == "INVITE", reliability(d.peer.transport), *c.timers, clock);
         (void)r.tx->start();
         send(r.to, r.bytes, out);
         c.requests.push_back(std::move(r));
@@ -431,8 +436,8 @@ struct call_manager::state {
     }
 
     // A table then a plan named in ssw.conf (used when the rule file has no block for the gateway).
-    result<std::string> apply_named(std::string_view table, std::string_view plan, std::string number,
-                                    transform::selector& choices) const
+    result<std::string> apply_named(std::string_view table, std::string_view plan,
+                                    std::string number, transform::selector& choices) const
     {
         if (rules == nullptr) {
             return number;
@@ -448,20 +453,24 @@ struct call_manager::state {
     }
 
     // Runs the pipeline for `c` towards routing gateway `to` (nullptr: up to the routing stage).
-    result<transform::call_outcome> numbers(const call& c, const provision::routing_gateway* to) const
+    result<transform::call_outcome> numbers(const call& c,
+                                            const provision::routing_gateway* to) const
     {
         transform::call_outcome o;
         transform::selector choices(c.seed);
         std::string caller = c.caller_received;
         std::string callee = c.callee_received;
-        const provision::mapping_gateway* mg = c.mapping ? &config.mapping_gateways[*c.mapping] : nullptr;
+        const provision::mapping_gateway* mg =
+            c.mapping ? &config.mapping_gateways[*c.mapping] : nullptr;
         transform::call_request req;
         if (mg != nullptr) {
             if (has_block(mg->name)) {
                 req.from = mg->name;
             } else {
-                SSW_TRY_ASSIGN(caller, apply_named(mg->caller_table, mg->caller_plan, caller, choices));
-                SSW_TRY_ASSIGN(callee, apply_named(mg->callee_table, mg->callee_plan, callee, choices));
+                SSW_TRY_ASSIGN(caller,
+                               apply_named(mg->caller_table, mg->caller_plan, caller, choices));
+                SSW_TRY_ASSIGN(callee,
+                               apply_named(mg->callee_table, mg->callee_plan, callee, choices));
             }
         }
         const bool to_block = to != nullptr && has_block(to->name);
@@ -482,8 +491,10 @@ struct call_manager::state {
                 o.pai = p.number;
                 o.has_pai = true;
             }
-            SSW_TRY_ASSIGN(o.caller, apply_named(to->caller_table, to->caller_plan, o.caller, choices));
-            SSW_TRY_ASSIGN(o.callee, apply_named(to->callee_table, to->callee_plan, o.callee, choices));
+            SSW_TRY_ASSIGN(o.caller,
+                           apply_named(to->caller_table, to->caller_plan, o.caller, choices));
+            SSW_TRY_ASSIGN(o.callee,
+                           apply_named(to->callee_table, to->callee_plan, o.callee, choices));
         }
         return o;
     }
@@ -510,7 +521,8 @@ struct call_manager::state {
         if (!c.invite.hold(std::string(invite.raw()))) {
             return; // cannot happen: the bytes parsed once already
         }
-        c.ist = std::make_unique<sip::server_transaction>(true, reliability(from.transport), *c.timers, clock);
+        c.ist = std::make_unique<sip::server_transaction>(true, reliability(from.transport),
+                                                          *c.timers, clock);
         c.a_tag = token().substr(0, 10);
         c.a_branch_key = key;
         ++counters.calls;
@@ -535,7 +547,8 @@ struct call_manager::state {
         c.a_dialog.remote_tag = from_h ? std::string(from_h->tag()) : std::string{};
         c.a_dialog.local = std::string(invite.value(sip::header_id::to)) + ";tag=" + c.a_tag;
         c.a_dialog.local_cseq = 0;
-        if (const auto contacts = invite.contacts(); contacts && !contacts->empty() && !contacts->front().star) {
+        if (const auto contacts = invite.contacts();
+            contacts && !contacts->empty() && !contacts->front().star) {
             c.a_dialog.remote_target = std::string(contacts->front().address.address.text);
         } else if (from_h) {
             c.a_dialog.remote_target = std::string(from_h->address.text);
@@ -563,8 +576,8 @@ struct call_manager::state {
         if (from_h) {
             c.caller_received = std::string(from_h->address.user);
         }
-        if (c.mapping &&
-            config.mapping_gateways[*c.mapping].caller == provision::caller_source::p_asserted_identity) {
+        if (c.mapping && config.mapping_gateways[*c.mapping].caller ==
+                             provision::caller_source::p_asserted_identity) {
             if (const auto pai = invite.p_asserted_identities(); pai && !pai->empty()) {
                 c.caller_received = std::string(pai->front().address.user);
             }
@@ -588,7 +601,8 @@ struct call_manager::state {
 
         auto routed = numbers(cc, nullptr);
         if (!routed) {
-            emit(log_level::warning, "call " + call_id + ": number transform failed: " + routed.error().message);
+            emit(log_level::warning,
+                 "call " + call_id + ": number transform failed: " + routed.error().message);
             answer_caller(cc, 500, "Number Transform Failed", {}, {}, out);
             end_call(cc, 500, "system", "failed", out);
             return;
@@ -597,7 +611,8 @@ struct call_manager::state {
         cc.callee_routed = routed->routed_callee;
         if (routed->blocked) {
             ++counters.blocked;
-            emit(log_level::info, "call " + call_id + " from " + cc.source + " blocked: " + routed->verdict.reason);
+            emit(log_level::info,
+                 "call " + call_id + " from " + cc.source + " blocked: " + routed->verdict.reason);
             cc.blocked_stop = "blocked";
             answer_caller(cc, options.blocked_code, {}, {}, {}, out);
             end_call(cc, options.blocked_code, "system", "blocked", out);
@@ -622,13 +637,15 @@ struct call_manager::state {
             cc.gateways.push_back(g);
             routing::gateway_target t;
             t.name = g.name;
-            t.invite_timeout = g.invite_timeout.value_or(std::chrono::milliseconds(settings.invite_timeout()));
+            t.invite_timeout =
+                g.invite_timeout.value_or(std::chrono::milliseconds(settings.invite_timeout()));
             t.stop_codes = g.stop_codes;
             targets.push_back(std::move(t));
         }
         cc.fo = std::make_unique<routing::failover>(policy, std::move(targets), clock);
-        emit(log_level::info, "call " + call_id + " from " + cc.source + " " + cc.caller_received + " -> " +
-                                  cc.callee_received + " (" + std::to_string(order.size()) + " gateways)");
+        emit(log_level::info, "call " + call_id + " from " + cc.source + " " + cc.caller_received +
+                                  " -> " + cc.callee_received + " (" +
+                                  std::to_string(order.size()) + " gateways)");
         run(cc, cc.fo->start(), nullptr, out);
     }
 
@@ -698,7 +715,8 @@ struct call_manager::state {
                     ++counters.failed;
                 }
                 answer_caller(c, a.code, reason, {}, {}, out);
-                end_call(c, a.code, cancelled ? "caller" : "callee", cancelled ? "cancel" : "failed", out);
+                end_call(c, a.code, cancelled ? "caller" : "callee",
+                         cancelled ? "cancel" : "failed", out);
                 break;
             }
             }
@@ -706,7 +724,8 @@ struct call_manager::state {
         release_slots(c);
     }
 
-    std::vector<routing::action> start_attempt(call& c, std::size_t index, std::vector<sip::outgoing>& out)
+    std::vector<routing::action> start_attempt(call& c, std::size_t index,
+                                               std::vector<sip::outgoing>& out)
     {
         const auto& record = c.fo->attempts()[index];
         const auto& g = c.gateways[record.gateway];
@@ -724,7 +743,8 @@ struct call_manager::state {
         at.caller_sent = o->caller;
         at.callee_sent = o->callee;
         if (o->blocked) {
-            emit(log_level::info, "call " + c.a_dialog.call_id + " blocked for " + g.name + ": " + o->verdict.reason);
+            emit(log_level::info, "call " + c.a_dialog.call_id + " blocked for " + g.name + ": " +
+                                      o->verdict.reason);
             return c.fo->on_final(index, options.blocked_code);
         }
         const auto& ep = g.addresses.front();
@@ -732,13 +752,15 @@ struct call_manager::state {
         to.address = *ep.address;
         to.port = ep.port;
         to.transport = usable(g.kind);
-        std::string host = bracket(ep.host) + (ep.port != 5060 ? ":" + std::to_string(ep.port) : std::string{});
+        std::string host =
+            bracket(ep.host) + (ep.port != 5060 ? ":" + std::to_string(ep.port) : std::string{});
         const std::string tparam = to.transport == sip::transport_kind::tcp ? ";transport=tcp" : "";
 
         auto& d = at.dialog;
         d.call_id = token() + token() + "@ssw";
         d.peer = to;
-        d.local = "<sip:" + at.caller_sent + "@" + bracket(local.host) + ">;tag=" + token().substr(0, 10);
+        d.local =
+            "<sip:" + at.caller_sent + "@" + bracket(local.host) + ">;tag=" + token().substr(0, 10);
         d.remote = "<sip:" + at.callee_sent + "@" + host + ">";
         d.remote_target = "sip:" + at.callee_sent + "@" + host + tparam;
         d.local_cseq = 1;
@@ -747,14 +769,16 @@ struct call_manager::state {
         at.counted = true;
         ++gateway_load[g.name];
         ++counters.attempts;
-        emit(log_level::debug, "call " + c.a_dialog.call_id + " attempt " + std::to_string(index + 1) + " to " +
-                                   g.name + " " + at.caller_sent + " -> " + at.callee_sent);
+        emit(log_level::debug, "call " + c.a_dialog.call_id + " attempt " +
+                                   std::to_string(index + 1) + " to " + g.name + " " +
+                                   at.caller_sent + " -> " + at.callee_sent);
         return {};
     }
 
     // (Re)builds and sends the INVITE of an attempt; `auth` is an extra credentials header.
     void send_attempt_invite(call& c, attempt_leg& at, const std::string& pai,
-                             const std::pair<std::string, std::string>& auth, std::vector<sip::outgoing>& out)
+                             const std::pair<std::string, std::string>& auth,
+                             std::vector<sip::outgoing>& out)
     {
         const auto& a = c.invite.msg;
         auto& d = at.dialog;
@@ -772,7 +796,8 @@ struct call_manager::state {
         b.header(sip::header_id::cseq, std::to_string(d.local_cseq) + " INVITE");
         b.header(sip::header_id::contact, contact(d.peer.transport));
         if (!pai.empty()) {
-            b.header(sip::header_id::p_asserted_identity, "<sip:" + pai + "@" + bracket(local.host) + ">");
+            b.header(sip::header_id::p_asserted_identity,
+                     "<sip:" + pai + "@" + bracket(local.host) + ">");
         } else if (!at.invite.bytes().empty()) {
             if (const auto* f = at.invite.msg.find(sip::header_id::p_asserted_identity)) {
                 b.header(sip::header_id::p_asserted_identity, field_value(*f));
@@ -790,7 +815,8 @@ struct call_manager::state {
             b.body(ct.empty() ? std::string_view("application/sdp") : ct, a.body());
         }
         at.invite.hold(b.build());
-        at.tx = std::make_unique<sip::client_transaction>(true, reliability(d.peer.transport), *c.timers, clock);
+        at.tx = std::make_unique<sip::client_transaction>(true, reliability(d.peer.transport),
+                                                          *c.timers, clock);
         (void)at.tx->start();
         send(d.peer, at.invite.bytes(), out);
     }
@@ -810,7 +836,8 @@ struct call_manager::state {
         r.method = "CANCEL";
         r.bytes = std::move(*text);
         r.to = at.dialog.peer;
-        r.tx = std::make_unique<sip::client_transaction>(false, reliability(r.to.transport), *c.timers, clock);
+        r.tx = std::make_unique<sip::client_transaction>(false, reliability(r.to.transport),
+                                                         *c.timers, clock);
         (void)r.tx->start();
         send(r.to, r.bytes, out);
         c.requests.push_back(std::move(r));
@@ -826,7 +853,8 @@ struct call_manager::state {
         }
         at.dialog.remote_tag = std::string(to->tag());
         at.dialog.remote = std::string(resp.value(sip::header_id::to));
-        if (const auto contacts = resp.contacts(); contacts && !contacts->empty() && !contacts->front().star) {
+        if (const auto contacts = resp.contacts();
+            contacts && !contacts->empty() && !contacts->front().star) {
             at.dialog.remote_target = std::string(contacts->front().address.address.text);
         }
         std::vector<std::string> rr;
@@ -843,14 +871,17 @@ struct call_manager::state {
         }
     }
 
-    std::string ack_for_2xx(attempt_leg& at, std::string_view content_type = {}, std::string_view body = {}) const
+    std::string ack_for_2xx(attempt_leg& at, std::string_view content_type = {},
+                            std::string_view body = {}) const
     {
         const auto cseq = at.invite.msg.cseq();
-        return dialog_request(at.dialog, "ACK", cseq ? cseq->number : 1, "z9hG4bK" + hex64(at.dialog.local_cseq * 7919U),
+        return dialog_request(at.dialog, "ACK", cseq ? cseq->number : 1,
+                              "z9hG4bK" + hex64(at.dialog.local_cseq * 7919U),
                               at.dialog.peer.transport, {}, content_type, body);
     }
 
-    void late_answer(call& c, std::size_t index, const sip::message& resp, std::vector<sip::outgoing>& out)
+    void late_answer(call& c, std::size_t index, const sip::message& resp,
+                     std::vector<sip::outgoing>& out)
     {
         auto& at = c.attempts[index];
         learn_dialog(at, resp);
@@ -863,7 +894,8 @@ struct call_manager::state {
     }
 
     // Answers a digest challenge on the attempt's INVITE; false when it may not.
-    bool answer_challenge(call& c, std::size_t index, const sip::message& resp, std::vector<sip::outgoing>& out)
+    bool answer_challenge(call& c, std::size_t index, const sip::message& resp,
+                          std::vector<sip::outgoing>& out)
     {
         auto& at = c.attempts[index];
         const auto& g = c.gateways[at.gateway];
@@ -871,8 +903,8 @@ struct call_manager::state {
             return false;
         }
         const bool proxy = resp.status_code() == 407;
-        const auto challenges =
-            resp.challenges(proxy ? sip::header_id::proxy_authenticate : sip::header_id::www_authenticate);
+        const auto challenges = resp.challenges(proxy ? sip::header_id::proxy_authenticate
+                                                      : sip::header_id::www_authenticate);
         if (!challenges || challenges->empty()) {
             return false;
         }
@@ -903,11 +935,11 @@ struct call_manager::state {
         const std::string cnonce = token();
         const std::string nc = "00000001";
         const auto ha1 = registrar::digest_ha1(alg, g.auth_user, realm, g.auth_password);
-        const auto response = registrar::digest_response(alg, ha1, "INVITE", uri, nonce, qop.empty() ? "" : nc,
-                                                         qop.empty() ? "" : cnonce, qop);
-        std::string v = "Digest username=\"" + g.auth_user + "\", realm=\"" + realm + "\", nonce=\"" + nonce +
-                        "\", uri=\"" + uri + "\", response=\"" + response + "\", algorithm=" +
-                        std::string(registrar::to_string(alg));
+        const auto response = registrar::digest_response(
+            alg, ha1, "INVITE", uri, nonce, qop.empty() ? "" : nc, qop.empty() ? "" : cnonce, qop);
+        std::string v = "Digest username=\"" + g.auth_user + "\", realm=\"" + realm +
+                        "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\"" + response +
+                        "\", algorithm=" + std::string(registrar::to_string(alg));
         if (!ch->opaque.empty()) {
             v += ", opaque=\"" + std::string(ch->opaque) + "\"";
         }
@@ -923,7 +955,8 @@ struct call_manager::state {
     }
 
     // A response to an attempt's INVITE.
-    void invite_response(call& c, std::size_t index, const sip::message& resp, std::vector<sip::outgoing>& out)
+    void invite_response(call& c, std::size_t index, const sip::message& resp,
+                         std::vector<sip::outgoing>& out)
     {
         auto& at = c.attempts[index];
         const int code = resp.status_code();
@@ -966,7 +999,8 @@ struct call_manager::state {
             run(c, c.fo->on_final(index, code), &resp, out);
             return;
         }
-        if ((code == 401 || code == 407) && !c.ended && c.fo->current_state() == routing::failover::state::trying &&
+        if ((code == 401 || code == 407) && !c.ended &&
+            c.fo->current_state() == routing::failover::state::trying &&
             index + 1 == c.fo->attempts().size() && answer_challenge(c, index, resp, out)) {
             run(c, c.fo->on_auth_retry(index), &resp, out);
             return;
@@ -984,7 +1018,8 @@ struct call_manager::state {
                 continue;
             }
             const auto& r = c.fo->attempts()[i];
-            const bool finished = c.ended || (r.ended && r.reason != routing::attempt_end::answered);
+            const bool finished =
+                c.ended || (r.ended && r.reason != routing::attempt_end::answered);
             if (finished) {
                 at.counted = false;
                 auto& load = gateway_load[c.gateways[at.gateway].name];
@@ -997,7 +1032,8 @@ struct call_manager::state {
 
     [[nodiscard]] cdr::wall_time wall(time_point t) const
     {
-        return clock.wall_now() - std::chrono::duration_cast<cdr::wall_time::duration>(clock.now() - t);
+        return clock.wall_now() -
+               std::chrono::duration_cast<cdr::wall_time::duration>(clock.now() - t);
     }
 
     void end_call(call& c, int final_code, std::string_view side, std::string_view cause,
@@ -1022,7 +1058,8 @@ struct call_manager::state {
             return;
         }
         cdr::call_record r;
-        r.call_id = c.a_dialog.call_id.empty() ? std::string(c.invite.msg.call_id()) : c.a_dialog.call_id;
+        r.call_id =
+            c.a_dialog.call_id.empty() ? std::string(c.invite.msg.call_id()) : c.a_dialog.call_id;
         r.source = c.source;
         r.source_address = c.caller.address.to_string() + ":" + std::to_string(c.caller.port);
         r.caller_received = c.caller_received;
@@ -1087,7 +1124,8 @@ struct call_manager::state {
     void forget(call& c)
     {
         by_invite_key.erase(c.a_branch_key);
-        if (const auto it = by_call_id.find(c.a_dialog.call_id); it != by_call_id.end() && it->second.call == c.id) {
+        if (const auto it = by_call_id.find(c.a_dialog.call_id);
+            it != by_call_id.end() && it->second.call == c.id) {
             by_call_id.erase(it);
         }
         for (const auto& at : c.attempts) {
@@ -1099,8 +1137,9 @@ struct call_manager::state {
 
     // Sends the response to a request received in a dialog and remembers it.
     void respond_served(call& c, server_request& s, int code, std::string_view reason,
-                        const std::vector<std::pair<std::string, std::string>>& extra, std::string_view content_type,
-                        std::string_view body, std::vector<sip::outgoing>& out)
+                        const std::vector<std::pair<std::string, std::string>>& extra,
+                        std::string_view content_type, std::string_view body,
+                        std::vector<sip::outgoing>& out)
     {
         std::string tag = s.a_side ? c.a_tag : std::string{};
         s.last_response = respond_to(s.req.msg, code, reason, tag, extra, content_type, body);
@@ -1122,7 +1161,8 @@ struct call_manager::state {
         s.from = from;
         s.a_side = a_side;
         s.tx = std::make_unique<sip::server_transaction>(m.method_kind() == sip::method_id::invite,
-                                                         reliability(from.transport), *c.timers, clock);
+                                                         reliability(from.transport), *c.timers,
+                                                         clock);
         if (c.served.size() >= max_pending_requests) {
             c.served.erase(c.served.begin());
         }
@@ -1142,8 +1182,8 @@ struct call_manager::state {
         }
     }
 
-    bool on_request(call& c, std::optional<std::size_t> attempt, const sip::message& m, const sip::peer& from,
-                    std::vector<sip::outgoing>& out)
+    bool on_request(call& c, std::optional<std::size_t> attempt, const sip::message& m,
+                    const sip::peer& from, std::vector<sip::outgoing>& out)
     {
         const bool a_side = !attempt.has_value();
         const auto method = m.method_kind();
@@ -1188,12 +1228,16 @@ struct call_manager::state {
             // The ACK of a relayed re-INVITE 2xx: pass it to the other leg.
             for (auto& s : c.served) {
                 const auto sc = s.req.msg.cseq();
-                if (s.a_side == a_side && sc && cseq && sc->number == cseq->number && s.relayed_cseq) {
-                    dialog_view* d = a_side ? (c.answered_attempt ? &c.attempts[*c.answered_attempt].dialog : nullptr)
-                                            : &c.a_dialog;
+                if (s.a_side == a_side && sc && cseq && sc->number == cseq->number &&
+                    s.relayed_cseq) {
+                    dialog_view* d =
+                        a_side ? (c.answered_attempt ? &c.attempts[*c.answered_attempt].dialog
+                                                     : nullptr)
+                               : &c.a_dialog;
                     if (d != nullptr) {
                         send(d->peer,
-                             dialog_request(*d, "ACK", *s.relayed_cseq, "z9hG4bK" + token(), d->peer.transport, {},
+                             dialog_request(*d, "ACK", *s.relayed_cseq, "z9hG4bK" + token(),
+                                            d->peer.transport, {},
                                             m.value(sip::header_id::content_type), m.body()),
                              out);
                     }
@@ -1206,7 +1250,8 @@ struct call_manager::state {
         for (auto& s : c.served) {
             if (s.a_side == a_side && s.branch == branch && s.req.msg.method() == m.method()) {
                 for (const auto& e : s.tx->on_request_retransmission()) {
-                    if (e.action == sip::transaction_action::resend_response && !s.last_response.empty()) {
+                    if (e.action == sip::transaction_action::resend_response &&
+                        !s.last_response.empty()) {
                         send(s.from, s.last_response, out);
                     }
                 }
@@ -1245,7 +1290,8 @@ struct call_manager::state {
             } else if (!c.attempts.empty() && !c.attempts.back().dialog.remote_tag.empty()) {
                 other = &c.attempts.back().dialog;
             }
-        } else if (attempt == c.answered_attempt || (!c.answered_attempt && *attempt + 1 == c.attempts.size())) {
+        } else if (attempt == c.answered_attempt ||
+                   (!c.answered_attempt && *attempt + 1 == c.attempts.size())) {
             other = &c.a_dialog;
         }
         if (other == nullptr) {
@@ -1257,7 +1303,8 @@ struct call_manager::state {
         if (method == sip::method_id::invite || method == sip::method_id::update) {
             extra.emplace_back("Contact", contact(other->peer.transport));
         }
-        for (const auto id : {sip::header_id::event, sip::header_id::session_expires, sip::header_id::content_disposition}) {
+        for (const auto id : {sip::header_id::event, sip::header_id::session_expires,
+                              sip::header_id::content_disposition}) {
             if (const auto* f = m.find(id)) {
                 extra.emplace_back(std::string(sip::header_name(id)), field_value(*f));
             }
@@ -1306,8 +1353,8 @@ struct call_manager::state {
                 if (code < 300 && (r.method == "INVITE" || r.method == "UPDATE")) {
                     extra.emplace_back("Contact", contact(s.from.transport));
                 }
-                respond_served(c, s, code, resp.reason(), extra, resp.value(sip::header_id::content_type), resp.body(),
-                               out);
+                respond_served(c, s, code, resp.reason(), extra,
+                               resp.value(sip::header_id::content_type), resp.body(), out);
             }
             return;
         }
@@ -1316,8 +1363,9 @@ struct call_manager::state {
     static bool is_relayed(const call& c, const sip::message& resp)
     {
         const auto branch = top_branch(resp);
-        return std::any_of(c.requests.begin(), c.requests.end(),
-                           [&](const client_request& r) { return r.branch == branch && r.method == "INVITE"; });
+        return std::any_of(c.requests.begin(), c.requests.end(), [&](const client_request& r) {
+            return r.branch == branch && r.method == "INVITE";
+        });
     }
 
     bool on_response(call& c, std::optional<std::size_t> attempt, const sip::message& m,
@@ -1327,9 +1375,9 @@ struct call_manager::state {
         if (!cseq) {
             return true;
         }
-        if (attempt && *attempt < c.attempts.size() && cseq->method_kind == sip::method_id::invite &&
-            c.attempts[*attempt].tx && cseq->number <= c.attempts[*attempt].dialog.local_cseq &&
-            !is_relayed(c, m)) {
+        if (attempt && *attempt < c.attempts.size() &&
+            cseq->method_kind == sip::method_id::invite && c.attempts[*attempt].tx &&
+            cseq->number <= c.attempts[*attempt].dialog.local_cseq && !is_relayed(c, m)) {
             invite_response(c, *attempt, m, out);
             return true;
         }
@@ -1388,7 +1436,8 @@ struct call_manager::state {
         }
         if (const auto d = c.ist->deadline(); d && *d <= now) {
             for (const auto& e : c.ist->on_timer()) {
-                if (e.action == sip::transaction_action::resend_response && !c.last_response.empty()) {
+                if (e.action == sip::transaction_action::resend_response &&
+                    !c.last_response.empty()) {
                     send(c.caller, c.last_response, out);
                 }
             }
@@ -1402,7 +1451,8 @@ struct call_manager::state {
             if (!d || *d > now) {
                 continue;
             }
-            const bool abandoned = c.ended || (i < c.fo->attempts().size() && c.fo->attempts()[i].ended.has_value());
+            const bool abandoned =
+                c.ended || (i < c.fo->attempts().size() && c.fo->attempts()[i].ended.has_value());
             for (const auto& e : at.tx->on_timer()) {
                 if (e.action == sip::transaction_action::retransmit_request && !abandoned) {
                     send(at.dialog.peer, at.invite.bytes(), out);
@@ -1431,7 +1481,8 @@ struct call_manager::state {
         for (auto& s : c.served) {
             if (const auto d = s.tx->deadline(); d && *d <= now) {
                 for (const auto& e : s.tx->on_timer()) {
-                    if (e.action == sip::transaction_action::resend_response && !s.last_response.empty()) {
+                    if (e.action == sip::transaction_action::resend_response &&
+                        !s.last_response.empty()) {
                         send(s.from, s.last_response, out);
                     }
                 }
@@ -1461,8 +1512,9 @@ struct call_manager::state {
     }
 };
 
-call_manager::call_manager(provision::config config, params::settings settings, const transform::engine* rules,
-                           const core::clock& clock, cdr::writer* cdr, log_function log, local_addresses local,
+call_manager::call_manager(provision::config config, params::settings settings,
+                           const transform::engine* rules, const core::clock& clock,
+                           cdr::writer* cdr, log_function log, local_addresses local,
                            call_options options)
     : state_(std::make_unique<state>(clock))
 {
@@ -1476,14 +1528,15 @@ call_manager::call_manager(provision::config config, params::settings settings, 
     s.options = options;
     s.rng = options.seed != 0
                 ? options.seed
-                : static_cast<std::uint64_t>(clock.wall_now().time_since_epoch().count()) ^ 0x5bd1e995ULL;
+                : static_cast<std::uint64_t>(clock.wall_now().time_since_epoch().count()) ^
+                      0x5bd1e995ULL;
     s.apply_settings();
 }
 
 call_manager::~call_manager() = default;
 
-void call_manager::on_invite(const sip::message& invite, const sip::peer& from, const caller_identity& who,
-                             std::vector<sip::outgoing>& out)
+void call_manager::on_invite(const sip::message& invite, const sip::peer& from,
+                             const caller_identity& who, std::vector<sip::outgoing>& out)
 {
     if (!invite.is_request() || invite.method_kind() != sip::method_id::invite) {
         return;
@@ -1491,7 +1544,8 @@ void call_manager::on_invite(const sip::message& invite, const sip::peer& from, 
     state_->take_invite(invite, from, who, out);
 }
 
-bool call_manager::on_message(const sip::message& m, const sip::peer& from, std::vector<sip::outgoing>& out)
+bool call_manager::on_message(const sip::message& m, const sip::peer& from,
+                              std::vector<sip::outgoing>& out)
 {
     auto& s = *state_;
     const auto it = s.by_call_id.find(std::string(m.call_id()));
@@ -1556,7 +1610,8 @@ void call_manager::on_rtp_started(const attempt_ref& which, std::vector<sip::out
     s.run(*c, c->fo->on_rtp_started(which.attempt), nullptr, out);
 }
 
-void call_manager::reconfigure(provision::config config, params::settings settings, const transform::engine* rules)
+void call_manager::reconfigure(provision::config config, params::settings settings,
+                               const transform::engine* rules)
 {
     auto& s = *state_;
     s.config = std::move(config);
@@ -1565,11 +1620,20 @@ void call_manager::reconfigure(provision::config config, params::settings settin
     s.apply_settings();
 }
 
-const call_counters& call_manager::counters() const noexcept { return state_->counters; }
+const call_counters& call_manager::counters() const noexcept
+{
+    return state_->counters;
+}
 
-std::size_t call_manager::active_calls() const noexcept { return state_->active; }
+std::size_t call_manager::active_calls() const noexcept
+{
+    return state_->active;
+}
 
-std::size_t call_manager::calls_in_memory() const noexcept { return state_->calls.size(); }
+std::size_t call_manager::calls_in_memory() const noexcept
+{
+    return state_->calls.size();
+}
 
 std::vector<call_summary> call_manager::calls() const
 {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw::cmd::cdr_export: `ssw-run cdr export` (see header).
-#include <ssw/cmd/cdr_export.hpp>
-
 #include <ssw/cdr/writer.hpp>
+#include <ssw/cmd/cdr_export.hpp>
 #include <ssw/core/text.hpp>
 
 #include <chrono>
@@ -11,10 +10,11 @@
 
 namespace ssw::cmd::cdr_export {
 
-const char* const examples = "EXAMPLES:\n"
-                             "  ssw-run cdr export --db ssw-cdr.db > calls.csv\n"
-                             "  ssw-run cdr export --since 1h --format json -\n"
-                             "  ssw-run cdr export --since 2026-01-31T00:00:00Z --output january.csv\n";
+const char* const examples =
+    "EXAMPLES:\n"
+    "  ssw-run cdr export --db ssw-cdr.db > calls.csv\n"
+    "  ssw-run cdr export --since 1h --format json -\n"
+    "  ssw-run cdr export --since 2026-01-31T00:00:00Z --output january.csv\n";
 
 namespace {
 
@@ -38,10 +38,11 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t co
 result<cdr::wall_time> parse_since(std::string_view text, cdr::wall_time now)
 {
     const auto bad = [&] {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "--since '" + std::string(text) +
-                                         "' is not a date (2026-01-31[T12:00:00Z]), an age (90s, 15m, 2h, 7d)"
-                                         " or @unix-seconds"));
+        return unexpected(
+            make_error(errc::invalid_argument,
+                       "--since '" + std::string(text) +
+                           "' is not a date (2026-01-31[T12:00:00Z]), an age (90s, 15m, 2h, 7d)"
+                           " or @unix-seconds"));
     };
     text = core::trim(text);
     if (text.empty()) {
@@ -69,7 +70,8 @@ result<cdr::wall_time> parse_since(std::string_view text, cdr::wall_time now)
     if (!y || !mo || !d || text.size() < 10 || text[4] != '-' || text[7] != '-') {
         return bad();
     }
-    const std::chrono::year_month_day ymd{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
+    const std::chrono::year_month_day ymd{std::chrono::year{*y},
+                                          std::chrono::month{static_cast<unsigned>(*mo)},
                                           std::chrono::day{static_cast<unsigned>(*d)}};
     if (!ymd.ok()) {
         return bad();
@@ -84,7 +86,8 @@ result<cdr::wall_time> parse_since(std::string_view text, cdr::wall_time now)
         const auto mi = digits(rest, 4, 2);
         const auto sec = rest.size() >= 9 ? digits(rest, 7, 2) : std::optional<int>(0);
         if ((rest[0] != 'T' && rest[0] != ' ') || !h || !mi || !sec || rest[3] != ':' ||
-            (rest.size() != 6 && (rest.size() != 9 || rest[6] != ':')) || *h > 23 || *mi > 59 || *sec > 60) {
+            (rest.size() != 6 && (rest.size() != 9 || rest[6] != ':')) || *h > 23 || *mi > 59 ||
+            *sec > 60) {
             return bad();
         }
         t += std::chrono::hours(*h) + std::chrono::minutes(*mi) + std::chrono::seconds(*sec);
@@ -100,7 +103,8 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     } else if (opt.format == "json") {
         format = cdr::export_format::json;
     } else {
-        return unexpected(make_error(errc::invalid_argument, "--format must be csv or json, not '" + opt.format + "'"));
+        return unexpected(make_error(errc::invalid_argument,
+                                     "--format must be csv or json, not '" + opt.format + "'"));
     }
     std::optional<cdr::wall_time> since;
     if (!opt.since.empty()) {
@@ -113,7 +117,8 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     } else {
         std::ofstream file(opt.output, std::ios::binary | std::ios::trunc);
         if (!file) {
-            return unexpected(make_error(errc::cant_create, "cannot create the output file", opt.output));
+            return unexpected(
+                make_error(errc::cant_create, "cannot create the output file", opt.output));
         }
         SSW_TRY_ASSIGN(count, cdr::export_records(opt.database, format, since, file));
         file.flush();

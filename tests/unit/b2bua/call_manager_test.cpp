@@ -22,10 +22,12 @@ constexpr std::uint16_t gw1 = 5090;
 constexpr std::uint16_t gw2 = 5091;
 constexpr std::uint16_t gw3 = 5092;
 
-const std::string offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                          "m=audio 4000 RTP/AVP 0\r\n";
-const std::string answer = "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                           "m=audio 5000 RTP/AVP 0\r\n";
+const std::string offer =
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=audio 4000 RTP/AVP 0\r\n";
+const std::string answer =
+    "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=audio 5000 RTP/AVP 0\r\n";
 
 provision::config gateways(int count = 3)
 {
@@ -59,7 +61,10 @@ std::string header(const std::string& text, sip::header_id id)
     return std::string(m.value(id));
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find("\r\n")); }
+std::string first_line(const std::string& text)
+{
+    return text.substr(0, text.find("\r\n"));
+}
 
 struct harness {
     explicit harness(provision::config cfg = gateways(), params::settings s = {},
@@ -155,7 +160,8 @@ struct harness {
     }
 };
 
-std::string caller_invite(const std::string& callee = "4930123456", const std::string& call_id = "call-1@caller",
+std::string caller_invite(const std::string& callee = "4930123456",
+                          const std::string& call_id = "call-1@caller",
                           const std::string& branch = "z9hG4bKcaller1")
 {
     auto b = sip::message_builder::request("INVITE", "sip:" + callee + "@127.0.0.1:5060");
@@ -172,14 +178,16 @@ std::string caller_invite(const std::string& callee = "4930123456", const std::s
 
 // A gateway's response to `request`, with its tag, a Contact on 2xx/18x and an optional body.
 std::string reply(const std::string& request, int code, const std::string& body = {},
-                  std::vector<std::pair<std::string, std::string>> extra = {}, std::uint16_t port = gw1)
+                  std::vector<std::pair<std::string, std::string>> extra = {},
+                  std::uint16_t port = gw1)
 {
     sip::message m;
     REQUIRE(sip::parse_message(request, m));
     if (code > 100 && code < 300) {
         extra.emplace_back("Contact", "<sip:gw@127.0.0.1:" + std::to_string(port) + ">");
     }
-    auto text = sip::make_response(m, code, sip::default_reason(code), "gwtag" + std::to_string(port), extra);
+    auto text = sip::make_response(m, code, sip::default_reason(code),
+                                   "gwtag" + std::to_string(port), extra);
     REQUIRE(text);
     if (body.empty()) {
         return *text;
@@ -190,8 +198,8 @@ std::string reply(const std::string& request, int code, const std::string& body 
 }
 
 // The caller's ACK for the 2xx `ok`, or a BYE/re-INVITE in its dialog.
-std::string caller_request(const std::string& ok, const std::string& method, int cseq, const std::string& branch,
-                           const std::string& body = {})
+std::string caller_request(const std::string& ok, const std::string& method, int cseq,
+                           const std::string& branch, const std::string& body = {})
 {
     auto b = sip::message_builder::request(method, "sip:ssw@127.0.0.1:5060");
     b.header("Via", "SIP/2.0/UDP 127.0.0.1:5062;branch=" + branch);
@@ -208,10 +216,12 @@ std::string caller_request(const std::string& ok, const std::string& method, int
 }
 
 // A gateway's in-dialog request (BYE, re-INVITE) for the dialog its INVITE `invite` created.
-std::string gateway_request(const std::string& invite, const std::string& method, std::uint16_t port)
+std::string gateway_request(const std::string& invite, const std::string& method,
+                            std::uint16_t port)
 {
     auto b = sip::message_builder::request(method, "sip:ssw@127.0.0.1:5060");
-    b.header("Via", "SIP/2.0/UDP 127.0.0.1:" + std::to_string(port) + ";branch=z9hG4bKgwreq" + method);
+    b.header("Via",
+             "SIP/2.0/UDP 127.0.0.1:" + std::to_string(port) + ";branch=z9hG4bKgwreq" + method);
     b.header("Max-Forwards", "70");
     b.header("From", header(invite, sip::header_id::to) + ";tag=gwtag" + std::to_string(port));
     b.header("To", header(invite, sip::header_id::from));
@@ -220,16 +230,21 @@ std::string gateway_request(const std::string& invite, const std::string& method
     return b.build();
 }
 
-bool starts(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
+bool starts(const std::string& s, std::string_view p)
+{
+    return s.rfind(p, 0) == 0;
+}
 
 std::size_t count_prefix(const std::vector<std::string>& msgs, std::string_view p)
 {
-    return static_cast<std::size_t>(std::count_if(msgs.begin(), msgs.end(), [&](const auto& m) { return starts(m, p); }));
+    return static_cast<std::size_t>(
+        std::count_if(msgs.begin(), msgs.end(), [&](const auto& m) { return starts(m, p); }));
 }
 
 } // namespace
 
-TEST_CASE("b2bua::call_manager: an answered call relays 100, 180, 200, ACK and BYE with its own B-leg identity",
+TEST_CASE("b2bua::call_manager: an answered call relays 100, 180, 200, ACK and BYE with its own "
+          "B-leg identity",
           "[b2bua][call_manager]")
 {
     harness h;
@@ -303,7 +318,8 @@ TEST_CASE("b2bua::call_manager: an answered call relays 100, 180, 200, ACK and B
     CHECK(h.cm->calls_in_memory() == 0);
 }
 
-TEST_CASE("b2bua::call_manager: a gateway that never answers is retried, then the next one takes the call",
+TEST_CASE("b2bua::call_manager: a gateway that never answers is retried, then the next one takes "
+          "the call",
           "[b2bua][call_manager]")
 {
     harness h;
@@ -335,11 +351,13 @@ TEST_CASE("b2bua::call_manager: 503 fails over (ACKed), 486 stops switching and 
     const auto inv1 = h.invite_to(gw1);
     REQUIRE(h.deliver(reply(inv1, 503), gw1));
     auto at1 = h.take(gw1);
-    REQUIRE(harness::lines(at1) == std::vector<std::string>{"ACK sip:4930123456@127.0.0.1:5090 SIP/2.0"});
+    REQUIRE(harness::lines(at1) ==
+            std::vector<std::string>{"ACK sip:4930123456@127.0.0.1:5090 SIP/2.0"});
     const auto inv2 = h.invite_to(gw2);
     REQUIRE(h.deliver(reply(inv2, 486, {}, {}, gw2), gw2));
     auto to_caller = h.take(caller_port);
-    REQUIRE(harness::lines(to_caller) == std::vector<std::string>{"SIP/2.0 100 Trying", "SIP/2.0 486 Busy Here"});
+    REQUIRE(harness::lines(to_caller) ==
+            std::vector<std::string>{"SIP/2.0 100 Trying", "SIP/2.0 486 Busy Here"});
     CHECK(h.take(gw3).empty());
     // The caller's ACK is absorbed; a retransmitted 486 is ACKed again.
     REQUIRE(h.deliver(caller_request(to_caller[1], "ACK", 1, "z9hG4bKcaller1"), caller_port));
@@ -385,15 +403,17 @@ TEST_CASE("b2bua::call_manager: 183 with SDP commits to the gateway, its 503 goe
     CHECK(to_caller[1].find("m=audio 5000") != std::string::npos);
     REQUIRE(h.deliver(reply(inv, 503), gw1));
     to_caller = h.take(caller_port);
-    REQUIRE(harness::lines(to_caller) == std::vector<std::string>{"SIP/2.0 503 Service Unavailable"});
+    REQUIRE(harness::lines(to_caller) ==
+            std::vector<std::string>{"SIP/2.0 503 Service Unavailable"});
     CHECK(h.take(gw2).empty());
     REQUIRE(h.records.size() == 1);
     CHECK(h.records[0].stop_rule == "committed_sdp");
     REQUIRE(h.records[0].attempts[0].sdp.has_value());
 }
 
-TEST_CASE("b2bua::call_manager: 180 then the ringing timeout cancels the gateway and tries the next",
-          "[b2bua][call_manager]")
+TEST_CASE(
+    "b2bua::call_manager: 180 then the ringing timeout cancels the gateway and tries the next",
+    "[b2bua][call_manager]")
 {
     harness h;
     REQUIRE(h.deliver(caller_invite(), caller_port));
@@ -403,13 +423,15 @@ TEST_CASE("b2bua::call_manager: 180 then the ringing timeout cancels the gateway
     CHECK(h.take(gw2).empty());
     h.advance(1s); // SS_SIP_TIMEOUT_RINGING = 120 s
     const auto at1 = h.take(gw1);
-    REQUIRE(harness::lines(at1) == std::vector<std::string>{"CANCEL sip:4930123456@127.0.0.1:5090 SIP/2.0"});
+    REQUIRE(harness::lines(at1) ==
+            std::vector<std::string>{"CANCEL sip:4930123456@127.0.0.1:5090 SIP/2.0"});
     CHECK(header(at1[0], sip::header_id::via) == header(inv, sip::header_id::via));
     const auto inv2 = h.invite_to(gw2);
     // The abandoned gateway confirms: 200 to CANCEL, 487 to the INVITE (ACKed).
     REQUIRE(h.deliver(reply(at1[0], 200), gw1));
     REQUIRE(h.deliver(reply(inv, 487), gw1));
-    CHECK(harness::lines(h.take(gw1)) == std::vector<std::string>{"ACK sip:4930123456@127.0.0.1:5090 SIP/2.0"});
+    CHECK(harness::lines(h.take(gw1)) ==
+          std::vector<std::string>{"ACK sip:4930123456@127.0.0.1:5090 SIP/2.0"});
     // The caller heard only one 180 from the first gateway so far.
     CHECK(harness::lines(h.take(caller_port)) ==
           std::vector<std::string>{"SIP/2.0 100 Trying", "SIP/2.0 180 Ringing"});
@@ -431,8 +453,9 @@ TEST_CASE("b2bua::call_manager: 200 after a delay inside the INVITE timeout answ
     CHECK(h.take(gw2).empty());
 }
 
-TEST_CASE("b2bua::call_manager: CANCEL from the caller racing the gateway's 200 gives 487 and ACK+BYE",
-          "[b2bua][call_manager]")
+TEST_CASE(
+    "b2bua::call_manager: CANCEL from the caller racing the gateway's 200 gives 487 and ACK+BYE",
+    "[b2bua][call_manager]")
 {
     harness h;
     const auto inv = caller_invite();
@@ -449,12 +472,13 @@ TEST_CASE("b2bua::call_manager: CANCEL from the caller racing the gateway's 200 
             std::vector<std::string>{"SIP/2.0 200 OK", "SIP/2.0 487 Request Terminated"});
     CHECK(header(to_caller[0], sip::header_id::cseq) == "1 CANCEL");
     auto at_gw = h.take(gw1);
-    REQUIRE(harness::lines(at_gw) == std::vector<std::string>{"CANCEL sip:4930123456@127.0.0.1:5090 SIP/2.0"});
+    REQUIRE(harness::lines(at_gw) ==
+            std::vector<std::string>{"CANCEL sip:4930123456@127.0.0.1:5090 SIP/2.0"});
     // The gateway's 200 crossed the CANCEL.
     REQUIRE(h.deliver(reply(b_inv, 200, answer), gw1));
     at_gw = h.take(gw1);
     REQUIRE(harness::lines(at_gw) == std::vector<std::string>{"ACK sip:gw@127.0.0.1:5090 SIP/2.0",
-                                                                "BYE sip:gw@127.0.0.1:5090 SIP/2.0"});
+                                                              "BYE sip:gw@127.0.0.1:5090 SIP/2.0"});
     CHECK(h.take(caller_port).empty());
     CHECK(h.cm->counters().late_answers == 1);
     REQUIRE(h.records.size() == 1);
@@ -463,10 +487,12 @@ TEST_CASE("b2bua::call_manager: CANCEL from the caller racing the gateway's 200 
     CHECK(h.records[0].release_cause == "cancel");
     // The 487 is retransmitted until the caller ACKs it.
     h.advance(600ms);
-    CHECK(harness::lines(h.take(caller_port)) == std::vector<std::string>{"SIP/2.0 487 Request Terminated"});
+    CHECK(harness::lines(h.take(caller_port)) ==
+          std::vector<std::string>{"SIP/2.0 487 Request Terminated"});
 }
 
-TEST_CASE("b2bua::call_manager: BYE from the gateway side hangs up the caller", "[b2bua][call_manager]")
+TEST_CASE("b2bua::call_manager: BYE from the gateway side hangs up the caller",
+          "[b2bua][call_manager]")
 {
     harness h;
     REQUIRE(h.deliver(caller_invite(), caller_port));
@@ -479,7 +505,8 @@ TEST_CASE("b2bua::call_manager: BYE from the gateway side hangs up the caller", 
     REQUIRE(h.deliver(bye, gw1));
     CHECK(harness::lines(h.take(gw1)) == std::vector<std::string>{"SIP/2.0 200 OK"});
     const auto to_caller = h.take(caller_port);
-    REQUIRE(harness::lines(to_caller) == std::vector<std::string>{"BYE sip:1000@127.0.0.1:5062 SIP/2.0"});
+    REQUIRE(harness::lines(to_caller) ==
+            std::vector<std::string>{"BYE sip:1000@127.0.0.1:5062 SIP/2.0"});
     CHECK(header(to_caller[0], sip::header_id::to) == "<sip:1000@127.0.0.1>;tag=callertag");
     CHECK(header(to_caller[0], sip::header_id::call_id) == "call-1@caller");
     // The BYE to the caller is retransmitted until answered, then no more.
@@ -507,7 +534,8 @@ TEST_CASE("b2bua::call_manager: a re-INVITE from the caller is relayed into the 
     h.take(gw1);
     REQUIRE(h.deliver(caller_request(ok, "INVITE", 2, "z9hG4bKreinv", offer), caller_port));
     auto at_gw = h.take(gw1);
-    REQUIRE(harness::lines(at_gw) == std::vector<std::string>{"INVITE sip:gw@127.0.0.1:5090 SIP/2.0"});
+    REQUIRE(harness::lines(at_gw) ==
+            std::vector<std::string>{"INVITE sip:gw@127.0.0.1:5090 SIP/2.0"});
     const auto re = at_gw[0];
     CHECK(header(re, sip::header_id::call_id) == header(b_inv, sip::header_id::call_id));
     CHECK(header(re, sip::header_id::cseq) == "2 INVITE");
@@ -525,13 +553,15 @@ TEST_CASE("b2bua::call_manager: a re-INVITE from the caller is relayed into the 
     // UPDATE from the gateway reaches the caller too.
     REQUIRE(h.deliver(gateway_request(b_inv, "UPDATE", gw1), gw1));
     to_caller = h.take(caller_port);
-    REQUIRE(harness::lines(to_caller) == std::vector<std::string>{"UPDATE sip:1000@127.0.0.1:5062 SIP/2.0"});
+    REQUIRE(harness::lines(to_caller) ==
+            std::vector<std::string>{"UPDATE sip:1000@127.0.0.1:5062 SIP/2.0"});
     REQUIRE(h.deliver(reply(to_caller[0], 200), caller_port));
     CHECK(harness::lines(h.take(gw1)) == std::vector<std::string>{"SIP/2.0 200 OK"});
 }
 
-TEST_CASE("b2bua::call_manager: numbers go through the transforms, each vendor sees its own, lists block",
-          "[b2bua][call_manager]")
+TEST_CASE(
+    "b2bua::call_manager: numbers go through the transforms, each vendor sees its own, lists block",
+    "[b2bua][call_manager]")
 {
     const std::string text = "plan to-e164\n"
                              "    strip 00 len>3\n"
@@ -550,9 +580,10 @@ TEST_CASE("b2bua::call_manager: numbers go through the transforms, each vendor s
                              "    callee-plan plus\n"
                              "    pai-plan plus\n"
                              "end\n";
-    auto set = transform::parse_rules(text, "test.rules", [](const std::string& p) -> result<std::string> {
-        return unexpected(make_error(errc::not_found, p));
-    });
+    auto set =
+        transform::parse_rules(text, "test.rules", [](const std::string& p) -> result<std::string> {
+            return unexpected(make_error(errc::not_found, p));
+        });
     REQUIRE(set);
     auto rules = transform::engine::compile(std::move(*set));
     REQUIRE(rules);
@@ -577,7 +608,8 @@ TEST_CASE("b2bua::call_manager: numbers go through the transforms, each vendor s
 
     // A black-listed number gets 403 at once and reaches no gateway.
     h.take(gw1);
-    REQUIRE(h.deliver(caller_invite("0019005550100", "call-2@caller", "z9hG4bKcaller2"), caller_port));
+    REQUIRE(
+        h.deliver(caller_invite("0019005550100", "call-2@caller", "z9hG4bKcaller2"), caller_port));
     CHECK(harness::lines(h.take(caller_port)).back() == "SIP/2.0 403 Forbidden");
     CHECK(h.take(gw1).empty());
     REQUIRE(h.records.size() == 2);
@@ -598,7 +630,8 @@ TEST_CASE("b2bua::call_manager: a vendor's digest challenge is answered, within 
     REQUIRE(h.deliver(caller_invite(), caller_port));
     const auto inv = h.invite_to(gw1);
     const std::vector<std::pair<std::string, std::string>> challenge{
-        {"Proxy-Authenticate", "Digest realm=\"vendor\", nonce=\"abc123\", qop=\"auth\", algorithm=MD5"}};
+        {"Proxy-Authenticate",
+         "Digest realm=\"vendor\", nonce=\"abc123\", qop=\"auth\", algorithm=MD5"}};
     REQUIRE(h.deliver(reply(inv, 407, {}, challenge), gw1));
     auto at_gw = h.take(gw1);
     REQUIRE(at_gw.size() == 2);
@@ -610,10 +643,12 @@ TEST_CASE("b2bua::call_manager: a vendor's digest challenge is answered, within 
     REQUIRE(sip::parse_message(authed, m));
     const auto creds = m.credentials(sip::header_id::proxy_authorization);
     REQUIRE(creds);
-    const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, "trunk", "vendor", "secret");
-    CHECK(creds->response == registrar::digest_response(registrar::digest_algorithm::md5, ha1, "INVITE",
-                                                        std::string(creds->uri), "abc123", creds->nc,
-                                                        sip::unquote(creds->cnonce), "auth"));
+    const auto ha1 =
+        registrar::digest_ha1(registrar::digest_algorithm::md5, "trunk", "vendor", "secret");
+    CHECK(creds->response == registrar::digest_response(registrar::digest_algorithm::md5, ha1,
+                                                        "INVITE", std::string(creds->uri), "abc123",
+                                                        creds->nc, sip::unquote(creds->cnonce),
+                                                        "auth"));
     // A second challenge exceeds SS_SIP_AUTHENTICATION_RETRY = 1: the next gateway.
     REQUIRE(h.deliver(reply(authed, 407, {}, challenge), gw1));
     (void)h.invite_to(gw2);
@@ -635,7 +670,8 @@ TEST_CASE("b2bua::call_manager: a gateway at its max calls is skipped", "[b2bua]
     REQUIRE(list.size() == 2);
 }
 
-TEST_CASE("b2bua::call_manager: a retransmitted INVITE gets the last response again", "[b2bua][call_manager]")
+TEST_CASE("b2bua::call_manager: a retransmitted INVITE gets the last response again",
+          "[b2bua][call_manager]")
 {
     harness h;
     const auto inv = caller_invite();
@@ -662,4 +698,91 @@ TEST_CASE("b2bua::call_manager: RTP start commits the gateway when the media rel
     CHECK(h.take(gw2).empty());
     REQUIRE(h.records.size() == 1);
     CHECK(h.records[0].stop_rule == "committed_rtp");
+}
+
+TEST_CASE("b2bua::call_manager: with SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT On the "
+          "caller gets 408",
+          "[b2bua][call_manager]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT"), true);
+    harness h(gateways(), s);
+    REQUIRE(h.deliver(caller_invite(), caller_port));
+    (void)h.invite_to(gw1);
+    h.advance(10s);
+    CHECK(harness::lines(h.take(caller_port)).back() == "SIP/2.0 408 Request Timeout");
+    CHECK(h.take(gw2).empty());
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].stop_rule == "invite_timeout");
+    CHECK(h.records[0].attempts[0].end_reason == "invite_timeout");
+}
+
+TEST_CASE(
+    "b2bua::call_manager: a CANCEL before any gateway response waits for its first provisional",
+    "[b2bua][call_manager]")
+{
+    harness h;
+    const auto inv = caller_invite();
+    REQUIRE(h.deliver(inv, caller_port));
+    const auto b_inv = h.invite_to(gw1);
+    sip::message a;
+    REQUIRE(sip::parse_message(inv, a));
+    REQUIRE(h.deliver(*sip::make_cancel(a), caller_port));
+    CHECK(harness::lines(h.take(caller_port)) ==
+          std::vector<std::string>{"SIP/2.0 100 Trying", "SIP/2.0 200 OK",
+                                   "SIP/2.0 487 Request Terminated"});
+    CHECK(count_prefix(h.take(gw1), "CANCEL ") == 0); // RFC 3261 §9.1: not before a provisional
+    REQUIRE(h.deliver(reply(b_inv, 100), gw1));
+    CHECK(harness::lines(h.take(gw1)) ==
+          std::vector<std::string>{"CANCEL sip:4930123456@127.0.0.1:5090 SIP/2.0"});
+    CHECK(h.take(caller_port).empty());
+    CHECK(h.cm->counters().cancelled == 1);
+}
+
+TEST_CASE("b2bua::call_manager: SS_GATEWAY_SWITCH_LIMIT bounds the gateways tried",
+          "[b2bua][call_manager]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_GATEWAY_SWITCH_LIMIT"), std::int64_t{2});
+    harness h(gateways(), s);
+    REQUIRE(h.deliver(caller_invite(), caller_port));
+    REQUIRE(h.deliver(reply(h.invite_to(gw1), 503), gw1));
+    REQUIRE(h.deliver(reply(h.invite_to(gw2), 502, {}, {}, gw2), gw2));
+    CHECK(h.take(gw3).empty());
+    // RFC 3261 §16.7: some 5xx (a 503 from a gateway is never passed on as 503).
+    const auto last = harness::lines(h.take(caller_port)).back();
+    CHECK(starts(last, "SIP/2.0 50"));
+    CHECK(last != "SIP/2.0 503 Service Unavailable");
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].stop_rule == "switch_limit");
+}
+
+TEST_CASE("b2bua::call_manager: a call with no usable gateway gets 503 and a CDR",
+          "[b2bua][call_manager]")
+{
+    harness h(gateways(0));
+    REQUIRE(h.deliver(caller_invite(), caller_port));
+    CHECK(harness::lines(h.take(caller_port)) ==
+          std::vector<std::string>{"SIP/2.0 100 Trying", "SIP/2.0 503 Service Unavailable"});
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].final_code == 503);
+    CHECK(h.records[0].attempts.empty());
+}
+
+TEST_CASE("b2bua::call_manager: unknown Call-IDs are not claimed and in-dialog requests after the "
+          "end get 481",
+          "[b2bua][call_manager]")
+{
+    harness h;
+    CHECK_FALSE(h.deliver(caller_request(caller_invite(), "BYE", 2, "z9hG4bKstray"), caller_port));
+    REQUIRE(h.deliver(caller_invite(), caller_port));
+    const auto b_inv = h.invite_to(gw1);
+    REQUIRE(h.deliver(reply(b_inv, 200, answer), gw1));
+    const auto ok = h.take(caller_port).back();
+    REQUIRE(h.deliver(caller_request(ok, "ACK", 1, "z9hG4bKack1"), caller_port));
+    REQUIRE(h.deliver(caller_request(ok, "BYE", 2, "z9hG4bKbye1"), caller_port));
+    h.take(caller_port);
+    REQUIRE(h.deliver(caller_request(ok, "INFO", 3, "z9hG4bKinfo"), caller_port));
+    CHECK(harness::lines(h.take(caller_port)) ==
+          std::vector<std::string>{"SIP/2.0 481 Call/Transaction Does Not Exist"});
 }

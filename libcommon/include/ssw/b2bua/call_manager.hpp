@@ -46,10 +46,10 @@ struct local_addresses {
 
 // Knobs that are not in ssw.conf or the parameter catalog.
 struct call_options {
-    int blocked_code = 403;          // final code of a call stopped by a black/white list
-    std::uint64_t seed = 0;          // route weights and transform choices (0: from the clock)
+    int blocked_code = 403; // final code of a call stopped by a black/white list
+    std::uint64_t seed = 0; // route weights and transform choices (0: from the clock)
     std::chrono::milliseconds linger{32000}; // keep a finished call to absorb retransmissions
-    std::size_t max_calls = 100000;  // calls in memory at once; more get 503
+    std::size_t max_calls = 100000;          // calls in memory at once; more get 503
     // Called with each finished call's record before it is queued to the writer (tests,
     // live status); may be empty.
     std::function<void(const cdr::call_record&)> record_sink;
@@ -57,26 +57,26 @@ struct call_options {
 
 // What the call manager has done, for the log and `ssw-run status`.
 struct call_counters {
-    std::uint64_t calls = 0;         // INVITEs taken
+    std::uint64_t calls = 0; // INVITEs taken
     std::uint64_t answered = 0;
-    std::uint64_t failed = 0;        // final failure sent to the caller
-    std::uint64_t blocked = 0;       // by a black/white list
-    std::uint64_t cancelled = 0;     // CANCEL from the caller
-    std::uint64_t attempts = 0;      // INVITEs to routing gateways (first sends)
+    std::uint64_t failed = 0;    // final failure sent to the caller
+    std::uint64_t blocked = 0;   // by a black/white list
+    std::uint64_t cancelled = 0; // CANCEL from the caller
+    std::uint64_t attempts = 0;  // INVITEs to routing gateways (first sends)
     std::uint64_t cancels_sent = 0;
-    std::uint64_t late_answers = 0;  // 2xx after CANCEL: ACK + BYE
-    std::uint64_t auth_answers = 0;  // challenges answered
-    std::uint64_t cdrs = 0;          // records submitted
+    std::uint64_t late_answers = 0; // 2xx after CANCEL: ACK + BYE
+    std::uint64_t auth_answers = 0; // challenges answered
+    std::uint64_t cdrs = 0;         // records submitted
 };
 
 // One call of the status list.
 struct call_summary {
-    std::string call_id;       // caller side
+    std::string call_id; // caller side
     std::string source;
-    std::string caller;        // as received
+    std::string caller; // as received
     std::string callee;
-    std::string gateway;       // the current or answered routing gateway
-    std::string state;         // "routing", "answered", "ended"
+    std::string gateway; // the current or answered routing gateway
+    std::string state;   // "routing", "answered", "ended"
     std::size_t attempts = 0;
     core::clock::time_point started{};
 };
@@ -89,12 +89,12 @@ struct attempt_ref {
 };
 
 class call_manager {
-public:
+  public:
     // The manager keeps copies of config and settings; `rules` (may be null: numbers pass
     // unchanged), `clock` and `cdr` (may be null: no records) must outlive it.
-    call_manager(provision::config config, params::settings settings, const transform::engine* rules,
-                 const core::clock& clock, cdr::writer* cdr, log_function log, local_addresses local,
-                 call_options options = {});
+    call_manager(provision::config config, params::settings settings,
+                 const transform::engine* rules, const core::clock& clock, cdr::writer* cdr,
+                 log_function log, local_addresses local, call_options options = {});
     call_manager(const call_manager&) = delete;
     call_manager& operator=(const call_manager&) = delete;
     ~call_manager();
@@ -113,7 +113,8 @@ public:
     void on_rtp_started(const attempt_ref& which, std::vector<sip::outgoing>& out);
 
     // SIGHUP: calls in progress keep the gateways they had; new calls use the new ones.
-    void reconfigure(provision::config config, params::settings settings, const transform::engine* rules);
+    void reconfigure(provision::config config, params::settings settings,
+                     const transform::engine* rules);
 
     [[nodiscard]] const call_counters& counters() const noexcept;
     // Calls in memory that have not ended.
@@ -122,7 +123,7 @@ public:
     // Calls in memory, ended ones that still absorb retransmissions included.
     [[nodiscard]] std::size_t calls_in_memory() const noexcept;
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };

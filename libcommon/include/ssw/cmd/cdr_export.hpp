@@ -13,10 +13,11 @@
 namespace ssw::cmd::cdr_export {
 
 struct options {
-    std::string database = "ssw-cdr.db"; // the CDR store (ssw.conf cdr-db; the demo's is in its workdir)
-    std::string since;                   // empty: all; else a time (see parse_since)
-    std::string format = "csv";          // csv or json
-    std::string output = "-";            // file, or - for stdout
+    std::string database =
+        "ssw-cdr.db";           // the CDR store (ssw.conf cdr-db; the demo's is in its workdir)
+    std::string since;          // empty: all; else a time (see parse_since)
+    std::string format = "csv"; // csv or json
+    std::string output = "-";   // file, or - for stdout
 };
 
 extern const char* const examples;
