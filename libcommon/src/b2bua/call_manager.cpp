@@ -573,6 +573,9 @@ struct call_manager::state {
             }
         }
         c.source = c.mapping ? config.mapping_gateways[*c.mapping].name : who.account;
+        if (c.source.empty()) {
+            c.source = from.address.to_string(); // a trusted source without a mapping gateway
+        }
         if (from_h) {
             c.caller_received = std::string(from_h->address.user);
         }
@@ -1192,10 +1195,16 @@ struct call_manager::state {
         const bool has_to_tag = to && !to->tag().empty();
 
         if (a_side && method == sip::method_id::invite && !has_to_tag) {
+            if (invite_key(m) != c.a_branch_key) {
+                return false; // an earlier INVITE of this Call-ID (the one that was challenged)
+            }
             retransmitted_invite(c, out);
             return true;
         }
         if (a_side && method == sip::method_id::cancel) {
+            if (branch != top_branch(c.invite.msg)) {
+                return false;
+            }
             auto ok = respond_to(m, 200, {}, c.a_tag);
             send(from, std::move(ok), out);
             if (!c.ended && c.ist->last_response() < 200 && c.fo) {
