@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -220,7 +221,8 @@ struct call {
     std::optional<time_point> ok_give_up_at;
     bool ended = false;
     time_point linger_until{};
-    std::string blocked_stop; // stop rule text for blocked calls
+    std::optional<time_point> scheduled; // its entry in the manager's timeline
+    std::string blocked_stop;            // stop rule text for blocked calls
 };
 
 // Where a Call-ID leads: the call, and which leg (attempt index, or nullopt for the caller).
@@ -251,6 +253,26 @@ struct call_manager::state {
     std::unordered_map<std::string, std::uint64_t> by_invite_key; // caller INVITE branch|host|port
     std::unordered_map<std::string, unsigned> gateway_load;       // by routing gateway name
     std::size_t active = 0;
+    // Each call's next deadline, so that next_deadline() and on_timer() do not scan all calls.
+    std::set<std::pair<time_point, std::uint64_t>> timeline;
+
+    void reschedule(call& c)
+    {
+        if (c.scheduled) {
+            timeline.erase({*c.scheduled, c.id});
+        }
+        c.scheduled = deadline_of(c);
+        if (c.scheduled) {
+            timeline.emplace(*c.scheduled, c.id);
+        }
+    }
+
+    void reschedule(std::uint64_t id)
+    {
+        if (auto* c = find_call(id)) {
+            reschedule(*c);
+        }
+    }
 
     state(const core::clock& c) : clock(c) {}
 
@@ -1550,7 +1572,11 @@ void call_manager::on_invite(const sip::message& invite, const sip::peer& from,
     if (!invite.is_request() || invite.method_kind() != sip::method_id::invite) {
         return;
     }
-    state_->take_invite(invite, from, who, out);
+    auto& s = *state_;
+    s.take_invite(invite, from, who, out);
+    if (const auto it = s.by_invite_key.find(s.invite_key(invite)); it != s.by_invite_key.end()) {
+        s.reschedule(it->second);
+    }
 }
 
 bool call_manager::on_message(const sip::message& m, const sip::peer& from,
@@ -1566,43 +1592,44 @@ bool call_manager::on_message(const sip::message& m, const sip::peer& from,
     if (c == nullptr) {
         return false;
     }
-    if (m.is_response()) {
-        return s.on_response(*c, ref.attempt, m, out);
-    }
-    return s.on_request(*c, ref.attempt, m, from, out);
+    const bool taken = m.is_response() ? s.on_response(*c, ref.attempt, m, out)
+                                       : s.on_request(*c, ref.attempt, m, from, out);
+    s.reschedule(*c);
+    return taken;
 }
 
 void call_manager::on_timer(std::vector<sip::outgoing>& out)
 {
     auto& s = *state_;
     const auto now = s.clock.now();
-    std::vector<std::uint64_t> gone;
-    for (auto& [id, c] : s.calls) {
-        const auto d = s.deadline_of(*c);
-        if (!d || *d > now) {
+    std::vector<std::uint64_t> due;
+    for (auto it = s.timeline.begin(); it != s.timeline.end() && it->first <= now; ++it) {
+        due.push_back(it->second);
+    }
+    for (const auto id : due) {
+        auto* c = s.find_call(id);
+        if (c == nullptr) {
             continue;
         }
         s.call_timer(*c, out);
         if (c->ended && c->linger_until <= now) {
-            gone.push_back(id);
+            if (c->scheduled) {
+                s.timeline.erase({*c->scheduled, c->id});
+            }
+            s.forget(*c);
+            s.calls.erase(id);
+            continue;
         }
-    }
-    for (const auto id : gone) {
-        s.forget(*s.calls[id]);
-        s.calls.erase(id);
+        s.reschedule(*c);
     }
 }
 
 std::optional<core::clock::time_point> call_manager::next_deadline() const
 {
-    std::optional<core::clock::time_point> d;
-    for (const auto& [id, c] : state_->calls) {
-        const auto t = state_->deadline_of(*c);
-        if (t && (!d || *t < *d)) {
-            d = t;
-        }
+    if (state_->timeline.empty()) {
+        return std::nullopt;
     }
-    return d;
+    return state_->timeline.begin()->first;
 }
 
 void call_manager::on_rtp_started(const attempt_ref& which, std::vector<sip::outgoing>& out)
@@ -1617,6 +1644,7 @@ void call_manager::on_rtp_started(const attempt_ref& which, std::vector<sip::out
         return;
     }
     s.run(*c, c->fo->on_rtp_started(which.attempt), nullptr, out);
+    s.reschedule(*c);
 }
 
 void call_manager::reconfigure(provision::config config, params::settings settings,
