@@ -2,6 +2,7 @@
 // ssw-run: the softswitch daemon (see ssw-run(8)).
 #include <ssw/cli/app.hpp>
 #include <ssw/cli/run.hpp>
+#include <ssw/cmd/cdr_export.hpp>
 #include <ssw/cmd/run_daemon.hpp>
 
 int main(int argc, char** argv)
@@ -19,5 +20,21 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
     app.add_flag("--check-config", opt.check_only, "Validate the configuration and parameters, then exit");
     app.footer(ssw::cmd::run_daemon::examples);
-    return ssw::cli::run(app, argc, argv, [&](ssw::cli::io& io) { return ssw::cmd::run_daemon::run(opt, io); });
+
+    ssw::cmd::cdr_export::options cdr_opt;
+    auto* cdr = app.add_subcommand("cdr", "Call detail records")->require_subcommand(1);
+    auto* cdr_export = cdr->add_subcommand("export", "Write CDRs as CSV or JSON lines");
+    cdr_export->add_option("--db", cdr_opt.database, "CDR database (default ssw-cdr.db)");
+    cdr_export->add_option("--since", cdr_opt.since, "Only calls that started at or after this time");
+    cdr_export->add_option("--format", cdr_opt.format, "csv (default) or json")
+        ->check(CLI::IsMember({"csv", "json"}));
+    cdr_export->add_option("-o,--output", cdr_opt.output, "Output file, - for stdout (default)");
+    cdr_export->footer(ssw::cmd::cdr_export::examples);
+
+    return ssw::cli::run(app, argc, argv, [&](ssw::cli::io& io) {
+        if (cdr_export->parsed()) {
+            return ssw::cmd::cdr_export::run(cdr_opt, io);
+        }
+        return ssw::cmd::run_daemon::run(opt, io);
+    });
 }

@@ -13,7 +13,7 @@ namespace ssw::cmd::cdr_export {
 const char* const examples =
     "EXAMPLES:\n"
     "  ssw-run cdr export --db ssw-cdr.db > calls.csv\n"
-    "  ssw-run cdr export --since 1h --format json -\n"
+    "  ssw-run cdr export --since 1h --format json --output -\n"
     "  ssw-run cdr export --since 2026-01-31T00:00:00Z --output january.csv\n";
 
 namespace {

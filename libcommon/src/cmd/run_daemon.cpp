@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw-run: load configuration, open the stores, serve.
 #include <ssw/cmd/run_daemon.hpp>
+#include <ssw/cdr/writer.hpp>
 #include <ssw/core/text.hpp>
 #include <ssw/daemon/engine.hpp>
 #include <ssw/net/daemon_loop.hpp>
@@ -10,6 +11,8 @@
 #include <ssw/params/value.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
+#include <ssw/transform/engine.hpp>
+#include <ssw/transform/rule_parser.hpp>
 
 #include <cstdlib>
 #include <ctime>
@@ -102,7 +105,34 @@ result<provision::config> load_provisioning(const options& opt)
     if (cfg.bindings_db.empty()) {
         cfg.bindings_db = (std::filesystem::current_path() / "ssw-bindings.db").string();
     }
+    if (cfg.cdr_db.empty()) {
+        cfg.cdr_db = (std::filesystem::current_path() / "ssw-cdr.db").string();
+    }
+    if (!cfg.rules_file.empty() && std::filesystem::path(cfg.rules_file).is_relative() && !opt.config_path.empty()) {
+        cfg.rules_file = (std::filesystem::path(opt.config_path).parent_path() / cfg.rules_file).string();
+    }
     return cfg;
+}
+
+// The number rules named by the configuration, compiled; null when there are none.
+result<std::shared_ptr<const transform::engine>> load_rules(const provision::config& cfg)
+{
+    if (cfg.rules_file.empty()) {
+        return std::shared_ptr<const transform::engine>{};
+    }
+    auto parsed = transform::parse_rule_file(cfg.rules_file);
+    if (!parsed) {
+        auto e = std::move(parsed).error();
+        e.code = errc::config_error;
+        return unexpected(std::move(e));
+    }
+    auto compiled = transform::engine::compile(std::move(*parsed));
+    if (!compiled) {
+        auto e = std::move(compiled).error();
+        e.code = errc::config_error;
+        return unexpected(std::move(e));
+    }
+    return std::shared_ptr<const transform::engine>(std::make_shared<transform::engine>(std::move(*compiled)));
 }
 
 daemon::log_level parse_level(std::string_view text)
@@ -125,6 +155,7 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
 {
     SSW_TRY_ASSIGN(auto settings, load_settings(opt));
     SSW_TRY_ASSIGN(auto config, load_provisioning(opt));
+    SSW_TRY_ASSIGN(auto rules, load_rules(config));
     std::vector<core::ip_network> traced;
     for (const auto& text : opt.debug_trace) {
         for (const auto field : core::split(text, ',')) {
@@ -166,16 +197,22 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
         return unexpected(std::move(store).error());
     }
     log(daemon::log_level::info, "bindings: " + std::to_string(store->size()) + " restored from " + config.bindings_db);
+    auto cdrs = cdr::writer::open(config.cdr_db);
+    if (!cdrs) {
+        return unexpected(std::move(cdrs).error());
+    }
     const auto listeners = config.listeners;
-    daemon::engine engine(std::move(config), std::move(settings), clock, *store, log);
+    daemon::engine engine(std::move(config), std::move(settings), clock, *store, log,
+                          daemon::call_routing{rules, &*cdrs});
     engine.set_debug_trace(traced);
 
     net::loop_hooks hooks;
     hooks.log = log;
-    hooks.reload = [&opt]() -> result<std::pair<provision::config, params::settings>> {
+    hooks.reload = [&opt]() -> result<net::reload_result> {
         SSW_TRY_ASSIGN(auto s, load_settings(opt));
         SSW_TRY_ASSIGN(auto c, load_provisioning(opt));
-        return std::make_pair(std::move(c), std::move(s));
+        SSW_TRY_ASSIGN(auto r, load_rules(c));
+        return net::reload_result{std::move(c), std::move(s), std::move(r)};
     };
     SSW_TRY_ASSIGN(auto loop, net::daemon_loop::create(engine, listeners, hooks));
     std::string where;
@@ -189,10 +226,16 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     log(daemon::log_level::info, "listening on " + where + (opt.demo ? " (demo: accounts 1000-1009, password demo)" : ""));
     const int signal = loop->run();
     const auto& c = engine.counters();
+    const auto& calls = engine.calls().counters();
     log(daemon::log_level::info, "stopping on signal " + std::to_string(signal) + ": " + std::to_string(c.requests) +
                                      " requests, " + std::to_string(c.registrations) + " registrations, " +
                                      std::to_string(c.suspensions) + " suspensions, " +
-                                     std::to_string(c.unknown_dropped) + " dropped from unknown sources");
+                                     std::to_string(c.unknown_dropped) + " dropped from unknown sources, " +
+                                     std::to_string(calls.calls) + " calls (" + std::to_string(calls.answered) +
+                                     " answered)");
+    if (auto flushed = cdrs->flush(); !flushed) {
+        log(daemon::log_level::error, "CDRs: " + flushed.error().to_string());
+    }
     return cli::exit_code::ok;
 }
 

@@ -38,7 +38,8 @@ constexpr std::size_t max_transactions = 200000;  // bound under floods
 
 // What a handler decided to do with a request.
 struct reply {
-    enum class kind { respond, silence, respond_after_commit } what = kind::respond;
+    // handed_over: the B2BUA took the request (and its transaction) over.
+    enum class kind { respond, silence, respond_after_commit, handed_over } what = kind::respond;
     int code = 0;
     std::string reason;
     std::vector<std::pair<std::string, std::string>> headers;
@@ -122,15 +123,42 @@ sip::transaction_timers timers_from(const params::settings& s)
     return t;
 }
 
+b2bua::local_addresses local_addresses_of(const provision::config& c)
+{
+    b2bua::local_addresses local;
+    bool have_udp = false;
+    bool have_tcp = false;
+    for (const auto& l : c.listeners) {
+        if (l.kind == sip::transport_kind::udp && !have_udp) {
+            local.udp_port = l.port;
+            local.host = l.address.to_string();
+            have_udp = true;
+        } else if (l.kind == sip::transport_kind::tcp && !have_tcp) {
+            local.tcp_port = l.port;
+            if (!have_udp) {
+                local.host = l.address.to_string();
+            }
+            have_tcp = true;
+        }
+    }
+    return local;
+}
+
 } // namespace
 
 struct engine::state {
     state(provision::config c, params::settings s, const core::clock& clk,
-          registrar::binding_store& b, log_function l)
+          registrar::binding_store& b, log_function l, call_routing r)
         : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
+          routing(std::move(r)),
           policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
           keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings), clock)),
-          rng(std::random_device{}())
+          rng(std::random_device{}()),
+          calls(config, settings, routing.rules.get(), clock, routing.cdrs,
+                [this](b2bua::log_level level, std::string_view text) {
+                    emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
+                },
+                local_addresses_of(config))
     {
         for (const auto& restored : store.all(clock.wall_now())) {
             track_keepalive(restored);
@@ -142,12 +170,14 @@ struct engine::state {
     const core::clock& clock;
     registrar::binding_store& store;
     log_function log;
+    call_routing routing;
     registrar::auth_policy policy;
     registrar::nonce_manager nonces;
     sip::transaction_timers timers;
     std::unique_ptr<keepalive::nat_keepalive> keepalives;
     std::uint64_t keepalive_cycles_reported = 0;
     std::mt19937_64 rng;
+    b2bua::call_manager calls;
     std::unordered_map<std::string, std::unique_ptr<server_entry>> transactions;
     using timer_item = std::pair<time_point, std::string>;
     std::priority_queue<timer_item, std::vector<timer_item>, std::greater<>> timer_heap;
@@ -585,9 +615,29 @@ struct engine::state {
             }
         }
         if (m.method_kind() == sip::method_id::invite) {
-            return respond(503, "Call Routing Not Enabled");
+            return reply{reply::kind::handed_over, 0, {}, {}};
         }
         return respond(501);
+    }
+
+    // Which customer a call belongs to: a mapping gateway by source network or account.
+    [[nodiscard]] b2bua::caller_identity identify(const sip::message& m, const peer& from) const
+    {
+        b2bua::caller_identity who;
+        if (const auto f = m.from()) {
+            who.account = std::string(f->address.user);
+        }
+        for (std::size_t i = 0; i < config.mapping_gateways.size(); ++i) {
+            const auto& g = config.mapping_gateways[i];
+            const bool by_network = std::any_of(g.networks.begin(), g.networks.end(),
+                                                [&](const core::ip_network& n) { return n.contains(from.address); });
+            const bool by_account = std::find(g.accounts.begin(), g.accounts.end(), who.account) != g.accounts.end();
+            if (by_network || by_account) {
+                who.mapping_gateway = i;
+                break;
+            }
+        }
+        return who;
     }
 
     // ---- transactions -------------------------------------------------------------------
@@ -643,8 +693,11 @@ struct engine::state {
             emit(log_level::debug, "malformed message from " + from.to_string() + ": " + parsed.error().to_string());
             return;
         }
+        if (calls.on_message(m, from, out)) {
+            return; // a response, ACK, CANCEL or in-dialog request of a call
+        }
         if (m.is_response()) {
-            return; // no client transactions yet (outbound calls and registrations come later)
+            return; // not ours: a stray or late response
         }
         ++counters.requests;
         const auto top = m.top_via();
@@ -679,6 +732,10 @@ struct engine::state {
         auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite, reliability, timers, clock);
         entry->reply_to = response_target(*top, from);
         reply r = handle_request(m, from);
+        if (r.what == reply::kind::handed_over) {
+            calls.on_invite(m, from, identify(m, from), out);
+            return;
+        }
         if (r.what != reply::kind::silence) {
             entry->last_response = build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
             entry->machine.on_send_response(r.code);
@@ -755,6 +812,7 @@ struct engine::state {
                 schedule(key, entry);
             }
         }
+        calls.on_timer(out);
         send_keepalives(out);
         policy.expire();
         const auto expired = store.expire_collect(clock.wall_now());
@@ -777,6 +835,9 @@ struct engine::state {
         if (const auto k = keepalives->next_wakeup(); k && (!next || *k < *next)) {
             next = k;
         }
+        if (const auto c = calls.next_deadline(); c && (!next || *c < *next)) {
+            next = c;
+        }
         // Housekeeping (expired bindings and counters) at least every 10 s.
         const auto housekeeping = clock.now() + 10s;
         return next ? std::min(*next, housekeeping) : housekeeping;
@@ -784,8 +845,9 @@ struct engine::state {
 };
 
 engine::engine(provision::config config, params::settings settings, const core::clock& clock,
-               registrar::binding_store& store, log_function log)
-    : state_(std::make_unique<state>(std::move(config), std::move(settings), clock, store, std::move(log)))
+               registrar::binding_store& store, log_function log, call_routing routing)
+    : state_(std::make_unique<state>(std::move(config), std::move(settings), clock, store, std::move(log),
+                                     std::move(routing)))
 {
 }
 
@@ -811,9 +873,14 @@ std::optional<core::clock::time_point> engine::next_deadline() const
     return state_->next_deadline();
 }
 
-void engine::reconfigure(provision::config config, params::settings settings)
+void engine::reconfigure(provision::config config, params::settings settings,
+                         std::shared_ptr<const transform::engine> rules)
 {
     auto& s = *state_;
+    if (rules) {
+        s.routing.rules = std::move(rules);
+    }
+    s.calls.reconfigure(config, settings, s.routing.rules.get());
     s.config = std::move(config);
     s.settings = std::move(settings);
     s.timers = timers_from(s.settings);
@@ -828,6 +895,11 @@ void engine::reconfigure(provision::config config, params::settings settings)
 void engine::set_debug_trace(std::vector<core::ip_network> networks)
 {
     state_->debug_networks = std::move(networks);
+}
+
+const b2bua::call_manager& engine::calls() const noexcept
+{
+    return state_->calls;
 }
 
 const engine_counters& engine::counters() const noexcept

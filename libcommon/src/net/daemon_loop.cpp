@@ -292,7 +292,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                     if (!next) {
                         log(daemon::log_level::error, "reload refused, running configuration kept: " + next.error().to_string());
                     } else {
-                        engine.reconfigure(std::move(next->first), std::move(next->second));
+                        engine.reconfigure(std::move(next->config), std::move(next->settings),
+                                           std::move(next->rules));
                     }
                 }
                 wait_signal();

@@ -5,12 +5,15 @@
 // (SS_REPLY_UNAUTHORIZED). Sockets and timers belong to net/; this never blocks or sleeps.
 #pragma once
 
+#include <ssw/b2bua/call_manager.hpp>
+#include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
 #include <ssw/sip/transport.hpp>
+#include <ssw/transform/engine.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -43,11 +46,18 @@ struct engine_counters {
     std::uint64_t refused_suspended = 0;
 };
 
+// Call routing: optional parts the engine hands initial INVITEs and call traffic to.
+struct call_routing {
+    std::shared_ptr<const transform::engine> rules; // compiled ssw-rules(5) file, or null
+    cdr::writer* cdrs = nullptr;                    // CDR database, or null (no CDRs)
+};
+
 class engine {
 public:
-    // `store` must outlive the engine. The engine keeps its own copy of config and settings.
+    // `store` (and `routing.cdrs`) must outlive the engine. The engine keeps its own copy of
+    // config and settings.
     engine(provision::config config, params::settings settings, const core::clock& clock,
-           registrar::binding_store& store, log_function log);
+           registrar::binding_store& store, log_function log, call_routing routing = {});
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
     ~engine();
@@ -62,12 +72,16 @@ public:
     void on_timer(std::vector<outgoing>& out);
     [[nodiscard]] std::optional<core::clock::time_point> next_deadline() const;
 
-    // SIGHUP: new configuration and parameters; bindings, transactions and counters stay.
-    void reconfigure(provision::config config, params::settings settings);
+    // SIGHUP: new configuration, parameters and rules; bindings, calls, transactions and
+    // counters stay.
+    void reconfigure(provision::config config, params::settings settings,
+                     std::shared_ptr<const transform::engine> rules = nullptr);
     // Full messages to and from peers in these networks are logged (the seed's debug trace).
     void set_debug_trace(std::vector<core::ip_network> networks);
 
     [[nodiscard]] const engine_counters& counters() const noexcept;
+    // Calls in progress and the B2BUA's counters (for the log and `ssw-run status`).
+    [[nodiscard]] const b2bua::call_manager& calls() const noexcept;
     [[nodiscard]] std::size_t open_transactions() const noexcept;
 
 private:

@@ -7,6 +7,7 @@
 #include <ssw/core/result.hpp>
 #include <ssw/daemon/engine.hpp>
 #include <ssw/provision/config.hpp>
+#include <ssw/transform/engine.hpp>
 
 #include <functional>
 #include <memory>
@@ -14,9 +15,17 @@
 
 namespace ssw::net {
 
+// What a SIGHUP reload produced.
+struct reload_result {
+    provision::config config;
+    params::settings settings;
+    std::shared_ptr<const transform::engine> rules;
+};
+
 struct loop_hooks {
-    // SIGHUP: return the new configuration and parameters, or an error to keep running as is.
-    std::function<result<std::pair<provision::config, params::settings>>()> reload;
+    // SIGHUP: return the new configuration, parameters and rules, or an error to keep
+    // running as is.
+    std::function<result<reload_result>()> reload;
     daemon::log_function log;
 };
 
