@@ -278,21 +278,25 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
                 }
                 const std::string_view enc = val.substr(sp + 1);
                 const auto s1 = enc.find('/');
-                if (s1 == std::string_view::npos) {
-                    return unexpected(line_error("a=rtpmap needs <encoding>/<clock rate>", l.number));
-                }
                 rtpmap r;
                 r.payload_type = *pt;
                 r.encoding = enc.substr(0, s1);
-                const std::string_view rest = enc.substr(s1 + 1);
-                const auto s2 = rest.find('/');
-                const auto rate = number<std::uint32_t>(rest.substr(0, s2), 0xffffffffU);
-                if (!rate || r.encoding.empty()) {
-                    return unexpected(line_error("a=rtpmap clock rate must be a number", l.number));
+                if (r.encoding.empty()) {
+                    return unexpected(line_error("a=rtpmap needs an encoding name", l.number));
                 }
-                r.clock_rate = *rate;
-                if (s2 != std::string_view::npos) {
-                    r.parameters = rest.substr(s2 + 1);
+                // RFC 4566 §6 requires the clock rate, but deployed SDP omits it (RFC 4475's
+                // "a=rtpmap:31 LPC"); keep the line with clock_rate 0 rather than drop the call.
+                if (s1 != std::string_view::npos) {
+                    const std::string_view rest = enc.substr(s1 + 1);
+                    const auto s2 = rest.find('/');
+                    const auto rate = number<std::uint32_t>(rest.substr(0, s2), 0xffffffffU);
+                    if (!rate) {
+                        return unexpected(line_error("a=rtpmap clock rate must be a number", l.number));
+                    }
+                    r.clock_rate = *rate;
+                    if (s2 != std::string_view::npos) {
+                        r.parameters = rest.substr(s2 + 1);
+                    }
                 }
                 current->rtpmaps.push_back(r);
             } else if (name == "fmtp") {

@@ -161,4 +161,81 @@ result<std::string> make_response(const message& request, int status_code, std::
     return out;
 }
 
+namespace {
+
+void append_field(std::string& out, header_id id, std::string_view value)
+{
+    out.append(header_name(id)).append(": ").append(value).append("\r\n");
+}
+
+void append_all(std::string& out, const message& m, header_id id)
+{
+    for (const auto& h : m.headers()) {
+        if (h.id == id) {
+            append_field(out, id, h.value);
+        }
+    }
+}
+
+// The request's first Via value and CSeq number, shared by CANCEL and ACK.
+result<std::pair<std::string_view, std::uint32_t>> via_and_cseq(const message& request)
+{
+    const header_field* via = request.find(header_id::via);
+    if (via == nullptr) {
+        return unexpected(make_error(errc::not_found, "the request has no Via"));
+    }
+    std::size_t pos = 0;
+    const std::string_view top = next_list_element(via->value, pos);
+    SSW_TRY_ASSIGN(const cseq_value cs, request.cseq());
+    return std::pair{top, cs.number};
+}
+
+} // namespace
+
+result<std::string> make_cancel(const message& request)
+{
+    if (!request.is_request() || request.method_kind() == method_id::ack ||
+        request.method_kind() == method_id::cancel) {
+        return unexpected(make_error(errc::invalid_argument, "CANCEL needs a request other than ACK or CANCEL"));
+    }
+    SSW_TRY_ASSIGN(const auto vc, via_and_cseq(request));
+    std::string out;
+    out.append("CANCEL ").append(request.request_uri_text()).append(" SIP/2.0\r\n");
+    append_field(out, header_id::via, vc.first);
+    append_all(out, request, header_id::route);
+    append_field(out, header_id::max_forwards, "70");
+    append_all(out, request, header_id::from);
+    append_all(out, request, header_id::to);
+    append_all(out, request, header_id::call_id);
+    append_field(out, header_id::cseq, std::to_string(vc.second) + " CANCEL");
+    out.append("Content-Length: 0\r\n\r\n");
+    return out;
+}
+
+result<std::string> make_ack_for_failure(const message& invite, const message& response)
+{
+    if (!invite.is_request() || invite.method_kind() != method_id::invite) {
+        return unexpected(make_error(errc::invalid_argument, "an ACK for a failure needs the INVITE"));
+    }
+    if (!response.is_response() || response.status_code() < 300) {
+        return unexpected(make_error(errc::invalid_argument, "an ACK for a failure needs a final response >= 300"));
+    }
+    SSW_TRY_ASSIGN(const auto vc, via_and_cseq(invite));
+    const header_field* to = response.find(header_id::to);
+    if (to == nullptr) {
+        return unexpected(make_error(errc::not_found, "the response has no To"));
+    }
+    std::string out;
+    out.append("ACK ").append(invite.request_uri_text()).append(" SIP/2.0\r\n");
+    append_field(out, header_id::via, vc.first);
+    append_all(out, invite, header_id::route);
+    append_field(out, header_id::max_forwards, "70");
+    append_all(out, invite, header_id::from);
+    append_field(out, header_id::to, to->value);
+    append_all(out, invite, header_id::call_id);
+    append_field(out, header_id::cseq, std::to_string(vc.second) + " ACK");
+    out.append("Content-Length: 0\r\n\r\n");
+    return out;
+}
+
 } // namespace ssw::sip

@@ -48,13 +48,12 @@ error fail(errc code, std::string msg, std::string_view buffer, std::size_t offs
 }
 
 result<void> parse_start_line(std::string_view buffer, std::size_t base, std::string_view line,
-                              message& m, std::string_view& method, std::string_view& ruri,
+                              std::string_view& method, std::string_view& ruri,
                               std::string_view& version, std::string_view& reason, int& status)
 {
     auto bad = [&](std::string msg, std::size_t col) {
         return unexpected(fail(errc::parse_error, std::move(msg), buffer, base + col));
     };
-    (void)m;
     if (line.size() >= 4 && iequal(line.substr(0, 4), "SIP/")) {
         const auto sp = line.find(' ');
         version = line.substr(0, sp);
@@ -131,6 +130,38 @@ bool is_sip_version(std::string_view text) noexcept
     return true;
 }
 
+bool looks_like_sip(std::string_view data) noexcept
+{
+    std::size_t p = 0;
+    while (p < data.size() && (data[p] == '\r' || data[p] == '\n')) {
+        ++p;
+    }
+    const std::size_t limit = parse_limits{}.max_start_line_bytes;
+    const std::string_view rest = data.substr(p, limit + 2);
+    const auto lf = rest.find('\n');
+    if (lf == std::string_view::npos) {
+        return false;
+    }
+    std::string_view line = rest.substr(0, lf);
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    if (line.size() >= 4 && iequal(line.substr(0, 4), "SIP/")) {
+        const auto sp = line.find(' ');
+        return sp != std::string_view::npos && is_sip_version(line.substr(0, sp)) && line.size() >= sp + 4 &&
+               detail::is_digit(line[sp + 1]) && detail::is_digit(line[sp + 2]) && detail::is_digit(line[sp + 3]) &&
+               (line.size() == sp + 4 || line[sp + 4] == ' ');
+    }
+    const auto sp1 = line.find(' ');
+    const auto sp2 = line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1 || !detail::is_token(line.substr(0, sp1))) {
+        return false;
+    }
+    const std::string_view ruri = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    return !ruri.empty() && detail::is_alpha(ruri[0]) && ruri.find(':') != std::string_view::npos &&
+           is_sip_version(line.substr(sp2 + 1));
+}
+
 std::string_view header_field::unfolded(std::string& scratch) const
 {
     if (!folded) {
@@ -197,7 +228,7 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
         return unexpected(fail(errc::limit_exceeded, "start line exceeds max_start_line_bytes", data, off(p)));
     }
     const std::string_view start_line(p, static_cast<std::size_t>(line_end - p));
-    SSW_TRY(parse_start_line(data, off(p), start_line, m, m.method_, m.request_uri_, m.version_,
+    SSW_TRY(parse_start_line(data, off(p), start_line, m.method_, m.request_uri_, m.version_,
                              m.reason_, m.status_code_));
     if (m.status_code_ == 0) {
         m.method_kind_ = lookup_method(m.method_);
@@ -439,10 +470,11 @@ result<via> message::top_via() const
     if (h == nullptr) {
         return unexpected(make_error(errc::not_found, "no Via header"));
     }
-    const auto items = split_list(h->value);
-    auto r = parse_via(items.front());
+    std::size_t pos = 0;
+    const std::string_view first = next_list_element(h->value, pos);
+    auto r = parse_via(first);
     if (!r) {
-        return unexpected(relocate(std::move(r).error(), items.front()));
+        return unexpected(relocate(std::move(r).error(), first));
     }
     return r;
 }

@@ -107,13 +107,12 @@ result<name_addr> parse_name_addr(std::string_view text)
     return na;
 }
 
-std::vector<std::string_view> split_list(std::string_view value)
+std::string_view next_list_element(std::string_view value, std::size_t& pos) noexcept
 {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
+    const std::size_t start = pos;
     bool in_quotes = false;
     bool in_angle = false;
-    for (std::size_t i = 0; i < value.size(); ++i) {
+    for (std::size_t i = start; i < value.size(); ++i) {
         const char c = value[i];
         if (in_quotes) {
             if (c == '\\') {
@@ -130,11 +129,21 @@ std::vector<std::string_view> split_list(std::string_view value)
         } else if (c == '>') {
             in_angle = false;
         } else if (c == ',' && !in_angle) {
-            out.push_back(detail::trim_lws(value.substr(start, i - start)));
-            start = i + 1;
+            pos = i + 1;
+            return detail::trim_lws(value.substr(start, i - start));
         }
     }
-    out.push_back(detail::trim_lws(value.substr(start)));
+    pos = std::string_view::npos;
+    return detail::trim_lws(value.substr(start < value.size() ? start : value.size()));
+}
+
+std::vector<std::string_view> split_list(std::string_view value)
+{
+    std::vector<std::string_view> out;
+    std::size_t pos = 0;
+    while (pos != std::string_view::npos) {
+        out.push_back(next_list_element(value, pos));
+    }
     return out;
 }
 

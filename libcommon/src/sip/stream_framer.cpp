@@ -57,6 +57,10 @@ frame next_frame(std::string_view buf, const framer_limits& limits)
             rest.status = frame_status::need_more;
             rest.length = 0;
         }
+        if (rest.status == frame_status::need_more && buf.size() >= limits.max_header_bytes) {
+            // A peer sending only line ends must not grow the buffer without bound.
+            return invalid("stray line ends exceed max_header_bytes");
+        }
         return rest;
     }
 

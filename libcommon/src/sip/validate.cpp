@@ -67,7 +67,14 @@ result<void> validate_message(const message& m)
     SSW_TRY(m.from());
     SSW_TRY(m.to());
     SSW_TRY_ASSIGN(const cseq_value cs, m.cseq());
-    SSW_TRY(m.contacts());
+    SSW_TRY_ASSIGN(const auto contacts, m.contacts());
+    for (const auto& c : contacts) {
+        if (c.star && contacts.size() > 1) {
+            // RFC 3261 §20.10 grammar: Contact is STAR or a list of contact-params, not both.
+            return unexpected(at(m, errc::parse_error, "Contact '*' must be the only Contact value",
+                                 m.find(header_id::contact)->line.data()));
+        }
+    }
     SSW_TRY(m.max_forwards());
     SSW_TRY(m.expires());
     SSW_TRY(m.min_expires());

@@ -50,7 +50,7 @@ struct origin {
 struct rtpmap {
     std::uint8_t payload_type = 0;
     std::string_view encoding;
-    std::uint32_t clock_rate = 0;
+    std::uint32_t clock_rate = 0; // 0 when the line omits it (tolerated, see parse_session)
     std::string_view parameters; // e.g. channels "2"; "" when absent
 };
 
@@ -99,7 +99,8 @@ struct session {
 // Parses SDP text (CRLF or LF line ends). Checks: every line is "<letter>=<value>"; v= comes
 // first and is "0"; o=, c= and m= have their field counts; IP4/IP6 connection addresses are
 // IPv4 / IPv6 literals (FQDNs are accepted for other addr types and for IP4 when not dotted
-// digits); m= port 0-65535 and count; rtpmap payload type 0-127 with a clock rate;
+// digits); m= port 0-65535 and count; rtpmap payload type 0-127 and an encoding name (a
+// missing clock rate is tolerated as 0);
 // ptime a number. Unknown lines and attributes are kept/ignored.
 // Fails with parse_error (where = "line N") or limit_exceeded.
 result<session> parse_session(std::string_view text, const parse_limits& limits = {});

@@ -52,4 +52,19 @@ result<std::string> make_response(const message& request, int status_code, std::
                                   std::string_view to_tag = {},
                                   const std::vector<std::pair<std::string, std::string>>& extra = {});
 
+// Builds the CANCEL for a pending request per RFC 3261 §9.1: same Request-URI, Call-ID,
+// To, From and CSeq number (method CANCEL), one Via equal to the request's top Via, the
+// request's Route fields, Max-Forwards: 70, Content-Length: 0.
+// Fails with invalid_argument when `request` is a response, an ACK or a CANCEL, and with
+// not_found when it lacks Via or CSeq.
+result<std::string> make_cancel(const message& request);
+
+// Builds the ACK a client transaction sends for a non-2xx final response to an INVITE
+// (RFC 3261 §17.1.1.3): Request-URI, Call-ID, From and Route of the INVITE, To of the response
+// (with its tag), one Via equal to the INVITE's top Via, CSeq number of the INVITE with
+// method ACK, Max-Forwards: 70, Content-Length: 0.
+// Fails with invalid_argument unless `invite` is an INVITE request and `response` a final
+// response with status >= 300; not_found when a needed field is missing.
+result<std::string> make_ack_for_failure(const message& invite, const message& response);
+
 } // namespace ssw::sip

@@ -176,6 +176,16 @@ result<void> parse_message(std::string_view data, message& out, const parse_opti
 // Convenience form returning a new message.
 result<message> parse_message(std::string_view data, const parse_options& options = {});
 
+// Deleted: a message views its buffer, so parsing a temporary string would dangle.
+result<void> parse_message(std::string&& data, message& out, const parse_options& options = {}) = delete;
+result<message> parse_message(std::string&& data, const parse_options& options = {}) = delete;
+
+// A cheap test for "this payload is SIP" (SIP on any port, keep-alive filtering): true when
+// the bytes, after optional leading CRLFs, start with a complete start line, either
+// "SIP/d.d ddd ..." or "TOKEN scheme:... SIP/d.d". Reads at most the first line (bounded
+// by parse_limits::max_start_line_bytes); never allocates.
+[[nodiscard]] bool looks_like_sip(std::string_view data) noexcept;
+
 // RFC 3261 §7.1: "SIP/" 1*DIGIT "." 1*DIGIT.
 [[nodiscard]] bool is_sip_version(std::string_view text) noexcept;
 

@@ -41,4 +41,8 @@ result<name_addr> parse_name_addr(std::string_view text);
 // §7.3.1. Elements are trimmed of LWS; empty elements are kept so callers can reject them.
 [[nodiscard]] std::vector<std::string_view> split_list(std::string_view value);
 
+// The non-allocating step behind split_list: returns the element starting at `pos` and
+// moves `pos` past its comma, or sets it to npos after the last element. Start with pos = 0.
+[[nodiscard]] std::string_view next_list_element(std::string_view value, std::size_t& pos) noexcept;
+
 } // namespace ssw::sip

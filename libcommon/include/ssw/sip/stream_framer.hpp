@@ -42,6 +42,8 @@ struct frame {
 // - "\r\n\r\n" at the front is a ping (length 4); "\r\n" followed by anything other than
 //   '\r' is a pong (length 2); a lone "\r\n" or "\r\n\r" is need_more, because the rest of a
 //   ping may still arrive (callers at end of stream treat a leftover CRLF as a pong).
+//   Other stray CR/LF before a message are skipped (reported in `skip`, RFC 3261 §7.5);
+//   a run of them reaching max_header_bytes is invalid.
 // - Otherwise it finds the empty line ending the headers (CRLF CRLF or LF LF), reads
 //   Content-Length (or the compact "l") and returns complete when all body bytes are there.
 //   RFC 3261 §18.3: a stream message without Content-Length is invalid.

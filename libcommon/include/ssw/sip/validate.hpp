@@ -18,7 +18,8 @@ namespace ssw::sip {
 //   Request-URI carrying headers (RFC 4475 escruri); a Date not in GMT (RFC 4475 baddate).
 // - parse_error: a value of a known header that does not follow its grammar (Via, From, To,
 //   Contact, CSeq, Max-Forwards, Expires, Min-Expires, Content-Type, Route, Record-Route,
-//   P-Asserted-Identity, Allow, Supported, Require, auth headers) or a bad Request-URI.
+//   P-Asserted-Identity, Allow, Supported, Require, auth headers), a Contact "*" mixed with
+//   other Contact values, or a bad Request-URI.
 // where = "line L col C" within the message.
 result<void> validate_message(const message& m);
 
