@@ -32,7 +32,10 @@ inline void put32(frame_bytes& b, std::uint32_t v)
     put16(b, static_cast<std::uint16_t>(v & 0xffff));
 }
 
-inline void append(frame_bytes& b, const frame_bytes& more) { b.insert(b.end(), more.begin(), more.end()); }
+inline void append(frame_bytes& b, const frame_bytes& more)
+{
+    b.insert(b.end(), more.begin(), more.end());
+}
 
 inline void append(frame_bytes& b, std::string_view more)
 {
@@ -64,8 +67,8 @@ inline frame_bytes udp(std::uint16_t sport, std::uint16_t dport, std::string_vie
 }
 
 // TCP header without options and payload.
-inline frame_bytes tcp(std::uint16_t sport, std::uint16_t dport, std::uint32_t seq, std::uint32_t ack,
-                       std::uint8_t flags, std::string_view payload)
+inline frame_bytes tcp(std::uint16_t sport, std::uint16_t dport, std::uint32_t seq,
+                       std::uint32_t ack, std::uint8_t flags, std::string_view payload)
 {
     frame_bytes b;
     put16(b, sport);
@@ -103,7 +106,8 @@ inline frame_bytes ipv4(std::string_view src, std::string_view dst, std::uint8_t
     b.push_back(0);
     put16(b, static_cast<std::uint16_t>(20 + body.size()));
     put16(b, id);
-    put16(b, static_cast<std::uint16_t>((more_fragments ? 0x2000 : 0) | (fragment_offset_bytes / 8)));
+    put16(b,
+          static_cast<std::uint16_t>((more_fragments ? 0x2000 : 0) | (fragment_offset_bytes / 8)));
     b.push_back(64);
     b.push_back(protocol);
     put16(b, 0);
@@ -243,8 +247,8 @@ inline frame_bytes pppoe(const frame_bytes& ip)
 inline frame_bytes linux_sll(const frame_bytes& ip)
 {
     frame_bytes b;
-    put16(b, 0);      // packet to us
-    put16(b, 1);      // ARPHRD_ETHER
+    put16(b, 0); // packet to us
+    put16(b, 1); // ARPHRD_ETHER
     put16(b, 6);
     append(b, frame_bytes{0x00, 0x66, 0x77, 0x88, 0x99, 0xaa, 0, 0});
     put16(b, ethertype_of(ip));
@@ -297,7 +301,7 @@ inline frame_bytes finish_checksums(ssw::pcap::link_type link, frame_bytes frame
 
 // A capture in memory: frames with timestamps, written as pcap or pcapng bytes.
 class capture {
-public:
+  public:
     explicit capture(ssw::pcap::link_type link) : link_(link) {}
 
     capture& add(const frame_bytes& frame, std::int64_t timestamp_ns)
@@ -308,12 +312,13 @@ public:
     // Adds at 1 ms after the previous frame (starting 2026-01-01).
     capture& add(const frame_bytes& frame)
     {
-        const std::int64_t t = frames_.empty() ? 1'767'225'600'000'000'000 : frames_.back().second + 1'000'000;
+        const std::int64_t t =
+            frames_.empty() ? 1'767'225'600'000'000'000 : frames_.back().second + 1'000'000;
         return add(frame, t);
     }
 
-    [[nodiscard]] std::string pcap(ssw::pcap::timestamp_precision precision =
-                                       ssw::pcap::timestamp_precision::micro) const
+    [[nodiscard]] std::string
+    pcap(ssw::pcap::timestamp_precision precision = ssw::pcap::timestamp_precision::micro) const
     {
         std::string out;
         ssw::pcap::encode_file_header(out, {link_, precision, 262144});
@@ -324,12 +329,16 @@ public:
     }
 
     // pcapng: SHB, one IDB (with if_tsresol 9 for nano), one EPB per frame; host byte order.
-    [[nodiscard]] std::string pcapng(ssw::pcap::timestamp_precision precision =
-                                         ssw::pcap::timestamp_precision::micro) const
+    [[nodiscard]] std::string
+    pcapng(ssw::pcap::timestamp_precision precision = ssw::pcap::timestamp_precision::micro) const
     {
         std::string out;
-        const auto u32 = [&out](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
-        const auto u16 = [&out](std::uint16_t v) { out.append(reinterpret_cast<const char*>(&v), 2); };
+        const auto u32 = [&out](std::uint32_t v) {
+            out.append(reinterpret_cast<const char*>(&v), 4);
+        };
+        const auto u16 = [&out](std::uint16_t v) {
+            out.append(reinterpret_cast<const char*>(&v), 2);
+        };
         u32(0x0a0d0d0a);
         u32(28);
         u32(0x1a2b3c4d);
@@ -374,7 +383,7 @@ public:
 
     [[nodiscard]] std::size_t size() const { return frames_.size(); }
 
-private:
+  private:
     ssw::pcap::link_type link_;
     std::vector<std::pair<frame_bytes, std::int64_t>> frames_;
 };

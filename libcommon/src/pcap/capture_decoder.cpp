@@ -5,8 +5,7 @@
 namespace ssw::pcap {
 
 capture_decoder::capture_decoder(capture_handlers handlers, capture_limits limits)
-    : handlers_(std::move(handlers)),
-      ip_(limits.ip),
+    : handlers_(std::move(handlers)), ip_(limits.ip),
       tcp_(handlers_.on_tcp ? handlers_.on_tcp : tcp_consumer([](const tcp_chunk&) {}), limits.tcp)
 {
 }
@@ -75,8 +74,9 @@ void capture_decoder::on_packet(const packet& p)
     if (!decode_transport(whole->protocol, whole->payload, inner)) {
         ++stats_.decode_errors;
         if (handlers_.on_decode_error) {
-            handlers_.on_decode_error(p, make_error(errc::parse_error,
-                                                    "reassembled datagram has a cut-short transport header"));
+            handlers_.on_decode_error(
+                p, make_error(errc::parse_error,
+                              "reassembled datagram has a cut-short transport header"));
         }
         return;
     }

@@ -3,7 +3,6 @@
 #include <ssw/pcap/frame_decoder.hpp>
 
 #include <arpa/inet.h>
-
 #include <cstring>
 
 namespace ssw::pcap {
@@ -24,9 +23,9 @@ std::uint32_t be32(bytes b, std::size_t at)
 
 ssw::unexpected<error> cut_short(const char* layer, std::size_t need, std::size_t have)
 {
-    return unexpected(make_error(errc::parse_error, std::string(layer) + " header cut short: need " +
-                                                        std::to_string(need) + " bytes, have " +
-                                                        std::to_string(have)));
+    return unexpected(make_error(
+        errc::parse_error, std::string(layer) + " header cut short: need " + std::to_string(need) +
+                               " bytes, have " + std::to_string(have)));
 }
 
 ssw::unexpected<error> malformed(std::string what)
@@ -90,7 +89,8 @@ result<void> decode_ethertype(bytes frame, std::uint16_t type, std::size_t at, d
 }
 
 // The UDP/TCP header at the start of `seg` (IP payload). `base` = offset of seg in the frame.
-result<void> decode_transport_at(std::uint8_t protocol, bytes seg, std::size_t base, decoded_frame& d)
+result<void> decode_transport_at(std::uint8_t protocol, bytes seg, std::size_t base,
+                                 decoded_frame& d)
 {
     d.transport_offset = base;
     if (protocol == proto_udp) {
@@ -230,8 +230,9 @@ result<void> decode_ipv6(bytes frame, std::size_t at, decoded_frame& d)
             pos += 8;
             continue;
         }
-        const std::size_t len = next == proto_ah ? (static_cast<std::size_t>(frame[pos + 1]) + 2) * 4
-                                                 : (static_cast<std::size_t>(frame[pos + 1]) + 1) * 8;
+        const std::size_t len = next == proto_ah
+                                    ? (static_cast<std::size_t>(frame[pos + 1]) + 2) * 4
+                                    : (static_cast<std::size_t>(frame[pos + 1]) + 1) * 8;
         if (end < pos + len) {
             return cut_short("IPv6 extension", pos + len - at, end - at);
         }
@@ -296,10 +297,19 @@ std::string ip_address::to_string() const
 
 std::string endpoint::to_string() const
 {
+    // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string at -O3.
+    std::string out;
+    out.reserve(48);
     if (address.version == 6) {
-        return "[" + address.to_string() + "]:" + std::to_string(port);
+        out.push_back('[');
+        out.append(address.to_string());
+        out.push_back(']');
+    } else {
+        out.append(address.to_string());
     }
-    return address.to_string() + ":" + std::to_string(port);
+    out.push_back(':');
+    out.append(std::to_string(port));
+    return out;
 }
 
 result<ip_address> parse_ip_address(std::string_view text)
@@ -314,7 +324,8 @@ result<ip_address> parse_ip_address(std::string_view text)
         a.version = 6;
         return a;
     }
-    return unexpected(make_error(errc::invalid_argument, "'" + s + "' is not an IPv4 or IPv6 address"));
+    return unexpected(
+        make_error(errc::invalid_argument, "'" + s + "' is not an IPv4 or IPv6 address"));
 }
 
 result<decoded_frame> decode_frame(link_type link, std::span<const std::uint8_t> frame)
@@ -346,10 +357,9 @@ result<decoded_frame> decode_frame(link_type link, std::span<const std::uint8_t>
             return cut_short("loopback", 4, frame.size());
         }
         // The family is in the capturing host's byte order; a big value means the other one.
-        std::uint32_t family = static_cast<std::uint32_t>(frame[0]) |
-                               static_cast<std::uint32_t>(frame[1]) << 8 |
-                               static_cast<std::uint32_t>(frame[2]) << 16 |
-                               static_cast<std::uint32_t>(frame[3]) << 24;
+        std::uint32_t family =
+            static_cast<std::uint32_t>(frame[0]) | static_cast<std::uint32_t>(frame[1]) << 8 |
+            static_cast<std::uint32_t>(frame[2]) << 16 | static_cast<std::uint32_t>(frame[3]) << 24;
         if (family > 0xffff) {
             family = be32(frame, 0);
         }
@@ -362,9 +372,7 @@ result<decoded_frame> decode_frame(link_type link, std::span<const std::uint8_t>
         }
         r = decode_loopback_family(frame, be32(frame, 0), d);
         break;
-    case link_type::raw:
-        r = decode_ip(frame, 0, d);
-        break;
+    case link_type::raw: r = decode_ip(frame, 0, d); break;
     case link_type::ipv4:
         if (!frame.empty() && (frame[0] >> 4) != 4) {
             return malformed("IPv4 link type carries IP version " + std::to_string(frame[0] >> 4));
@@ -378,7 +386,8 @@ result<decoded_frame> decode_frame(link_type link, std::span<const std::uint8_t>
         r = decode_ip(frame, 0, d);
         break;
     default:
-        return unexpected(make_error(errc::unsupported, "unsupported link type " + to_string(link)));
+        return unexpected(
+            make_error(errc::unsupported, "unsupported link type " + to_string(link)));
     }
     if (!r) {
         return unexpected(std::move(r).error());

@@ -6,6 +6,19 @@
 #include <cstring>
 
 namespace ssw::pcap {
+namespace {
+
+// now - then without overflow (times come from untrusted captures).
+std::int64_t elapsed(std::int64_t then, std::int64_t now)
+{
+    std::int64_t d = 0;
+    if (__builtin_sub_overflow(now, then, &d)) {
+        return now > then ? INT64_MAX : INT64_MIN;
+    }
+    return d;
+}
+
+} // namespace
 
 ip_reassembler::ip_reassembler(ip_reassembly_limits limits) : limits_(limits) {}
 
@@ -33,7 +46,7 @@ std::size_t ip_reassembler::expire(std::int64_t now_ns)
 {
     std::size_t n = 0;
     for (auto it = datagrams_.begin(); it != datagrams_.end();) {
-        if (now_ns - it->second.first_ns > limits_.timeout.count()) {
+        if (elapsed(it->second.first_ns, now_ns) > limits_.timeout.count()) {
             auto victim = it++;
             drop(victim);
             ++n;
@@ -63,7 +76,7 @@ std::optional<reassembled_datagram> ip_reassembler::on_fragment(const decoded_fr
     }
     ++stats_.fragments;
     // Scan for timeouts at most once per capture second: the table is small and bounded.
-    if (timestamp_ns - last_expire_ns_ >= 1'000'000'000 || timestamp_ns < last_expire_ns_) {
+    if (elapsed(last_expire_ns_, timestamp_ns) >= 1'000'000'000 || timestamp_ns < last_expire_ns_) {
         expire(timestamp_ns);
         last_expire_ns_ = timestamp_ns;
     }
@@ -109,7 +122,8 @@ std::optional<reassembled_datagram> ip_reassembler::on_fragment(const decoded_fr
             // Evict others first; the datagram being filled stays (it is the newest activity).
             auto oldest = datagrams_.end();
             for (auto o = datagrams_.begin(); o != datagrams_.end(); ++o) {
-                if (o != it && (oldest == datagrams_.end() || o->second.sequence < oldest->second.sequence)) {
+                if (o != it &&
+                    (oldest == datagrams_.end() || o->second.sequence < oldest->second.sequence)) {
                     oldest = o;
                 }
             }

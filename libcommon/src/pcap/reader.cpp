@@ -4,6 +4,7 @@
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +17,8 @@ namespace ssw::pcap {
 namespace {
 
 constexpr std::size_t input_buffer_bytes = 256 * 1024;
+// Year 2262 is past: int64 nanoseconds end there, and no capture is that late.
+constexpr std::int64_t max_timestamp_seconds = 4'000'000'000;
 
 // The byte source under libpcap's FILE*: our own buffer so that we can peek at the magic
 // before libpcap reads it and know exactly how many bytes libpcap consumed.
@@ -91,14 +94,18 @@ int cookie_close(void* cookie)
 
 std::uint32_t load_u32(const char* p, bool big_endian)
 {
-    const auto b = [p](int i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])); };
+    const auto b = [p](int i) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(p[i]));
+    };
     return big_endian ? (b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3))
                       : (b(3) << 24 | b(2) << 16 | b(1) << 8 | b(0));
 }
 
 std::uint16_t load_u16(const char* p, bool big_endian)
 {
-    const auto b = [p](int i) { return static_cast<std::uint16_t>(static_cast<unsigned char>(p[i])); };
+    const auto b = [p](int i) {
+        return static_cast<std::uint16_t>(static_cast<unsigned char>(p[i]));
+    };
     return static_cast<std::uint16_t>(big_endian ? (b(0) << 8 | b(1)) : (b(1) << 8 | b(0)));
 }
 
@@ -216,8 +223,8 @@ result<reader> reader::open(const std::filesystem::path& path)
     if (p->source.read_errno != 0) {
         const int e = p->source.read_errno;
         cookie_close(&p->source);
-        return unexpected(make_error(errc::io_error, std::string("cannot read capture: ") + std::strerror(e),
-                                     p->path, e));
+        return unexpected(make_error(
+            errc::io_error, std::string("cannot read capture: ") + std::strerror(e), p->path, e));
     }
     if (p->source.len >= 4) {
         const std::uint32_t magic = load_u32(p->source.buffer.data(), false);
@@ -236,8 +243,9 @@ result<reader> reader::open(const std::filesystem::path& path)
         cookie_close(&p->source);
         return unexpected(make_error(errc::io_error, "cannot open capture stream", p->path, e));
     }
-    // Our cookie buffers; stdio must not, or bytes_read would run ahead of libpcap.
-    std::setvbuf(f, nullptr, _IONBF, 0);
+    // Unbuffered stdio would call the cookie once per byte; bytes_read subtracts what the
+    // FILE holds instead.
+    std::setvbuf(f, nullptr, _IOFBF, 64 * 1024);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     p->handle = ::pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (p->handle == nullptr) {
@@ -267,8 +275,14 @@ result<std::optional<packet>> reader::next()
         ++s.frames;
         packet p;
         p.frame_number = s.frames;
-        p.timestamp_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
-                         static_cast<std::int64_t>(header->ts.tv_usec);
+        // pcapng carries 64-bit times: keep them in [0, max_timestamp_seconds] so that
+        // nanosecond arithmetic downstream cannot overflow.
+        const auto sec = static_cast<std::int64_t>(header->ts.tv_sec);
+        const auto frac = static_cast<std::int64_t>(header->ts.tv_usec);
+        p.timestamp_ns = sec < 0 ? 0
+                         : sec > max_timestamp_seconds
+                             ? max_timestamp_seconds * 1'000'000'000
+                             : sec * 1'000'000'000 + (frac >= 0 && frac < 1'000'000'000 ? frac : 0);
         p.data = std::span<const std::uint8_t>(data, header->caplen);
         p.original_length = header->len;
         p.link = s.link;
@@ -281,22 +295,56 @@ result<std::optional<packet>> reader::next()
     std::string why = ::pcap_geterr(s.handle);
     const std::string where = s.path + ": frame " + std::to_string(s.frames + 1);
     if (s.source.read_errno != 0) {
-        return unexpected(make_error(errc::io_error, "read failed: " + std::string(std::strerror(s.source.read_errno)),
-                                     where, s.source.read_errno));
+        return unexpected(make_error(
+            errc::io_error, "read failed: " + std::string(std::strerror(s.source.read_errno)),
+            where, s.source.read_errno));
     }
     return unexpected(make_error(errc::parse_error,
                                  "truncated or corrupt capture (" + why + "), stopped at byte " +
-                                     std::to_string(s.source.consumed),
+                                     std::to_string(bytes_read()),
                                  where));
 }
 
-link_type reader::link() const noexcept { return impl_->link; }
-timestamp_precision reader::precision() const noexcept { return impl_->precision; }
-std::uint32_t reader::snaplen() const noexcept { return impl_->snaplen; }
-bool reader::is_pcapng() const noexcept { return impl_->pcapng; }
-std::uint64_t reader::frames_read() const noexcept { return impl_->frames; }
-std::uint64_t reader::bytes_read() const noexcept { return impl_->source.consumed; }
-std::optional<std::uint64_t> reader::file_size() const noexcept { return impl_->size; }
-const std::string& reader::path() const noexcept { return impl_->path; }
+link_type reader::link() const noexcept
+{
+    return impl_->link;
+}
+timestamp_precision reader::precision() const noexcept
+{
+    return impl_->precision;
+}
+std::uint32_t reader::snaplen() const noexcept
+{
+    return impl_->snaplen;
+}
+bool reader::is_pcapng() const noexcept
+{
+    return impl_->pcapng;
+}
+std::uint64_t reader::frames_read() const noexcept
+{
+    return impl_->frames;
+}
+std::uint64_t reader::bytes_read() const noexcept
+{
+    const impl& s = *impl_;
+    std::uint64_t held = 0;
+    if (s.handle != nullptr) {
+        // glibc's FILE exposes its read window; what lies in it was not consumed by libpcap.
+        const FILE* f = ::pcap_file(s.handle);
+        if (f != nullptr && f->_IO_read_end > f->_IO_read_ptr) {
+            held = static_cast<std::uint64_t>(f->_IO_read_end - f->_IO_read_ptr);
+        }
+    }
+    return s.source.consumed - std::min(held, s.source.consumed);
+}
+std::optional<std::uint64_t> reader::file_size() const noexcept
+{
+    return impl_->size;
+}
+const std::string& reader::path() const noexcept
+{
+    return impl_->path;
+}
 
 } // namespace ssw::pcap

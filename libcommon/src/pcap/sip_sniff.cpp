@@ -7,7 +7,10 @@
 namespace ssw::pcap {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 // RFC 3261 §25.1 token characters (a method is a token).
 bool is_token_char(char c)
@@ -16,8 +19,16 @@ bool is_token_char(char c)
         return true;
     }
     switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-        return true;
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~': return true;
     default: return false;
     }
 }

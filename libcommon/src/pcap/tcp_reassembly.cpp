@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// TCP stream reassembly: per-direction offsets, held out-of-order segments, LRU for expiry and eviction.
+// TCP stream reassembly: per-direction offsets, held out-of-order segments, LRU expiry.
 #include <ssw/pcap/tcp_reassembly.hpp>
 
 #include <list>
@@ -26,6 +26,16 @@ std::size_t flow_key_hash::operator()(const flow_key& k) const noexcept
 
 namespace {
 
+// now - then without overflow (times come from untrusted captures).
+std::int64_t elapsed(std::int64_t then, std::int64_t now)
+{
+    std::int64_t d = 0;
+    if (__builtin_sub_overflow(now, then, &d)) {
+        return now > then ? INT64_MAX : INT64_MIN;
+    }
+    return d;
+}
+
 struct held_segment {
     std::vector<std::uint8_t> bytes;
     std::vector<std::uint64_t> frames;
@@ -33,17 +43,17 @@ struct held_segment {
 };
 
 struct direction {
-    std::uint32_t base_seq = 0;   // sequence number of stream offset 0
+    std::uint32_t base_seq = 0; // sequence number of stream offset 0
     std::uint32_t isn = 0;
     bool syn_seen = false;
-    std::uint64_t offset = 0;     // next stream offset to deliver
+    std::uint64_t offset = 0; // next stream offset to deliver
     bool fin_pending = false;
     std::uint64_t fin_offset = 0;
     std::vector<std::uint64_t> fin_frames;
     std::map<std::uint64_t, held_segment> held;
     std::size_t held_bytes = 0;
     std::int64_t last_ns = 0;
-    bool closed = false;          // FIN delivered: kept until idle so late copies are not a new stream
+    bool closed = false; // FIN delivered: kept until idle so late copies are not a new stream
     std::list<flow_key>::iterator lru;
 };
 
@@ -60,8 +70,9 @@ struct tcp_reassembler::state {
 
     using iterator = std::unordered_map<flow_key, direction, flow_key_hash>::iterator;
 
-    void emit(tcp_event ev, const flow_key& key, std::span<const std::uint8_t> data, std::uint64_t offset,
-              std::uint64_t missing, std::span<const std::uint64_t> frames, std::int64_t ts)
+    void emit(tcp_event ev, const flow_key& key, std::span<const std::uint8_t> data,
+              std::uint64_t offset, std::uint64_t missing, std::span<const std::uint64_t> frames,
+              std::int64_t ts)
     {
         tcp_chunk c;
         c.event = ev;
@@ -116,7 +127,8 @@ struct tcp_reassembler::state {
     {
         auto h = dir.held.begin();
         const std::uint64_t missing = h->first - dir.offset;
-        emit(tcp_event::gap, key, {}, dir.offset, missing, h->second.frames, h->second.timestamp_ns);
+        emit(tcp_event::gap, key, {}, dir.offset, missing, h->second.frames,
+             h->second.timestamp_ns);
         ++stats.gaps;
         stats.gap_bytes += missing;
         dir.offset = h->first;
@@ -141,8 +153,8 @@ struct tcp_reassembler::state {
         flows.erase(it);
     }
 
-    iterator open(const flow_key& key, std::uint32_t base_seq, std::span<const std::uint64_t> frames,
-                  std::int64_t ts)
+    iterator open(const flow_key& key, std::uint32_t base_seq,
+                  std::span<const std::uint64_t> frames, std::int64_t ts)
     {
         while (!flows.empty() && flows.size() >= limits.max_flows) {
             auto victim = flows.find(lru.front());
@@ -166,7 +178,8 @@ struct tcp_reassembler::state {
         }
         if (!dir.held.empty() && total_held > limits.max_total_buffer_bytes) {
             // Resync the least recently active directions first, this one last.
-            for (auto k = lru.begin(); k != lru.end() && total_held > limits.max_total_buffer_bytes; ++k) {
+            for (auto k = lru.begin(); k != lru.end() && total_held > limits.max_total_buffer_bytes;
+                 ++k) {
                 auto other = flows.find(*k);
                 while (!other->second.held.empty() && total_held > limits.max_total_buffer_bytes) {
                     skip_gap(other->first, other->second);
@@ -193,7 +206,8 @@ void tcp_reassembler::on_segment(const decoded_frame& d, std::span<const std::ui
     }
     state& s = *state_;
     ++s.stats.segments;
-    if (timestamp_ns - s.last_expire_ns >= 1'000'000'000 || timestamp_ns < s.last_expire_ns) {
+    if (elapsed(s.last_expire_ns, timestamp_ns) >= 1'000'000'000 ||
+        timestamp_ns < s.last_expire_ns) {
         expire(timestamp_ns);
         s.last_expire_ns = timestamp_ns;
     }
@@ -215,7 +229,8 @@ void tcp_reassembler::on_segment(const decoded_frame& d, std::span<const std::ui
     std::uint32_t data_seq = d.tcp_seq;
     if ((flags & tcp_flags::syn) != 0) {
         data_seq = d.tcp_seq + 1;
-        if (it != s.flows.end() && (it->second.closed || !(it->second.syn_seen && it->second.isn == d.tcp_seq))) {
+        if (it != s.flows.end() &&
+            (it->second.closed || !(it->second.syn_seen && it->second.isn == d.tcp_seq))) {
             // A new connection reusing the 4-tuple: finish the old one first.
             s.close(it, tcp_event::expired, {}, timestamp_ns);
             it = s.flows.end();
@@ -242,7 +257,8 @@ void tcp_reassembler::on_segment(const decoded_frame& d, std::span<const std::ui
         return;
     }
 
-    const auto next_seq = static_cast<std::uint32_t>(dir.base_seq + static_cast<std::uint32_t>(dir.offset));
+    const auto next_seq =
+        static_cast<std::uint32_t>(dir.base_seq + static_cast<std::uint32_t>(dir.offset));
     const auto rel = static_cast<std::int32_t>(data_seq - next_seq);
     const std::int64_t abs = static_cast<std::int64_t>(dir.offset) + rel;
     const auto len = static_cast<std::int64_t>(d.payload.size());
@@ -264,7 +280,8 @@ void tcp_reassembler::on_segment(const decoded_frame& d, std::span<const std::ui
             if (abs < offset) {
                 ++s.stats.retransmitted;
             }
-            s.deliver(key, dir, d.payload.subspan(static_cast<std::size_t>(offset - abs)), frames, timestamp_ns);
+            s.deliver(key, dir, d.payload.subspan(static_cast<std::size_t>(offset - abs)), frames,
+                      timestamp_ns);
             s.drain(key, dir);
         } else {
             ++s.stats.out_of_order;
@@ -299,7 +316,7 @@ std::size_t tcp_reassembler::expire(std::int64_t now_ns)
     std::size_t n = 0;
     while (!s.lru.empty()) {
         auto it = s.flows.find(s.lru.front());
-        if (now_ns - it->second.last_ns <= s.limits.idle_timeout.count()) {
+        if (elapsed(it->second.last_ns, now_ns) <= s.limits.idle_timeout.count()) {
             break;
         }
         s.close(it, tcp_event::expired, {}, now_ns);
@@ -317,8 +334,17 @@ void tcp_reassembler::flush()
     }
 }
 
-std::size_t tcp_reassembler::flows() const noexcept { return state_->flows.size(); }
-std::size_t tcp_reassembler::buffered_bytes() const noexcept { return state_->total_held; }
-const tcp_reassembly_stats& tcp_reassembler::stats() const noexcept { return state_->stats; }
+std::size_t tcp_reassembler::flows() const noexcept
+{
+    return state_->flows.size();
+}
+std::size_t tcp_reassembler::buffered_bytes() const noexcept
+{
+    return state_->total_held;
+}
+const tcp_reassembly_stats& tcp_reassembler::stats() const noexcept
+{
+    return state_->stats;
+}
 
 } // namespace ssw::pcap

@@ -10,8 +10,7 @@
 namespace ssw::pcap {
 namespace {
 
-template <class T>
-void append_raw(std::string& out, T value)
+template <class T> void append_raw(std::string& out, T value)
 {
     char bytes[sizeof(T)];
     std::memcpy(bytes, &value, sizeof(T));
@@ -23,7 +22,7 @@ void append_raw(std::string& out, T value)
 void encode_file_header(std::string& out, const writer_options& options)
 {
     append_raw<std::uint32_t>(out, options.precision == timestamp_precision::nano ? 0xa1b23c4du
-                                                                                 : 0xa1b2c3d4u);
+                                                                                  : 0xa1b2c3d4u);
     append_raw<std::uint16_t>(out, 2);
     append_raw<std::uint16_t>(out, 4);
     append_raw<std::int32_t>(out, 0);  // thiszone
@@ -173,6 +172,9 @@ result<void> writer::close()
     return {};
 }
 
-std::uint64_t writer::frames_written() const noexcept { return impl_->frames; }
+std::uint64_t writer::frames_written() const noexcept
+{
+    return impl_->frames;
+}
 
 } // namespace ssw::pcap

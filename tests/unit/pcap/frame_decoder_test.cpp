@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Tests for ssw::pcap::decode_frame: every link type, VLAN/QinQ, PPPoE, IPv6 extension headers,
 // fragments, truncation, malformed headers, and checksum repair after an in-place rewrite.
-#include <ssw/pcap/frame_decoder.hpp>
-
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
+
+#include <ssw/pcap/frame_decoder.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -71,10 +71,12 @@ TEST_CASE("pcap::decode_frame: finds UDP payload under every supported link type
     }
 }
 
-TEST_CASE("pcap::decode_frame: reports addresses, VLAN ids and endpoint text", "[pcap][frame_decoder]")
+TEST_CASE("pcap::decode_frame: reports addresses, VLAN ids and endpoint text",
+          "[pcap][frame_decoder]")
 {
-    const auto f = pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::a:2", pb::proto_udp, pb::udp(1, 5060, "x")),
-                                {{0x88a8, 100}, {0x8100, 42}});
+    const auto f =
+        pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::a:2", pb::proto_udp, pb::udp(1, 5060, "x")),
+                     {{0x88a8, 100}, {0x8100, 42}});
     auto d = decode_frame(link_type::ethernet, f);
     REQUIRE(d);
     CHECK(d->vlan_count == 2);
@@ -83,16 +85,19 @@ TEST_CASE("pcap::decode_frame: reports addresses, VLAN ids and endpoint text", "
     CHECK(d->source().to_string() == "[2001:db8::1]:1");
     CHECK(d->destination().to_string() == "[2001:db8::a:2]:5060");
     CHECK(d->ether_type == 0x86dd);
-    auto v4 = decode_frame(link_type::raw, pb::ipv4("10.1.2.3", "10.3.2.1", pb::proto_udp, pb::udp(9, 5060, "")));
+    auto v4 = decode_frame(link_type::raw,
+                           pb::ipv4("10.1.2.3", "10.3.2.1", pb::proto_udp, pb::udp(9, 5060, "")));
     REQUIRE(v4);
     CHECK(v4->source().to_string() == "10.1.2.3:9");
     CHECK(v4->payload.empty());
 }
 
-TEST_CASE("pcap::decode_frame: skips IPv6 extension headers to the transport", "[pcap][frame_decoder]")
+TEST_CASE("pcap::decode_frame: skips IPv6 extension headers to the transport",
+          "[pcap][frame_decoder]")
 {
     const std::vector<pb::ipv6_ext> exts = {{0, 8}, {43, 24}, {60, 16}};
-    const auto f = pb::ipv6("::1", "::2", pb::proto_tcp, pb::tcp(5060, 40000, 1000, 0, 0x18, sip), exts);
+    const auto f =
+        pb::ipv6("::1", "::2", pb::proto_tcp, pb::tcp(5060, 40000, 1000, 0, 0x18, sip), exts);
     auto d = decode_frame(link_type::raw, f);
     REQUIRE(d);
     CHECK(d->kind == frame_kind::tcp);
@@ -131,7 +136,8 @@ TEST_CASE("pcap::decode_frame: marks IPv4 and IPv6 fragments with id, offset and
     CHECK(second->ip_protocol == pb::proto_udp);
 }
 
-TEST_CASE("pcap::decode_frame: non-IP frames decode as non_ip, not as errors", "[pcap][frame_decoder]")
+TEST_CASE("pcap::decode_frame: non-IP frames decode as non_ip, not as errors",
+          "[pcap][frame_decoder]")
 {
     pb::frame_bytes arp = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 0x08, 0x06, 0, 1};
     auto d = decode_frame(link_type::ethernet, arp);
@@ -147,7 +153,8 @@ TEST_CASE("pcap::decode_frame: non-IP frames decode as non_ip, not as errors", "
 TEST_CASE("pcap::decode_frame: rejects cut-short and inconsistent headers with the layer named",
           "[pcap][frame_decoder]")
 {
-    const auto good = pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", pb::proto_tcp, pb::tcp(1, 2, 3, 4, 0x10, "")));
+    const auto good = pb::ethernet(
+        pb::ipv4("10.0.0.1", "10.0.0.2", pb::proto_tcp, pb::tcp(1, 2, 3, 4, 0x10, "")));
     for (std::size_t n = 0; n < good.size(); ++n) {
         INFO(n);
         const std::span<const std::uint8_t> cut(good.data(), n);
@@ -179,9 +186,11 @@ TEST_CASE("pcap::decode_frame: rejects cut-short and inconsistent headers with t
     CHECK(deep.error().message.find("VLAN") != std::string::npos);
 }
 
-TEST_CASE("pcap::decode_frame: a snaplen-truncated datagram is marked truncated", "[pcap][frame_decoder]")
+TEST_CASE("pcap::decode_frame: a snaplen-truncated datagram is marked truncated",
+          "[pcap][frame_decoder]")
 {
-    const auto f = pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", pb::proto_udp, pb::udp(1, 2, std::string(200, 'x'))));
+    const auto f = pb::ethernet(
+        pb::ipv4("10.0.0.1", "10.0.0.2", pb::proto_udp, pb::udp(1, 2, std::string(200, 'x'))));
     const std::span<const std::uint8_t> cut(f.data(), 100);
     auto d = decode_frame(link_type::ethernet, cut);
     REQUIRE(d);
@@ -190,7 +199,8 @@ TEST_CASE("pcap::decode_frame: a snaplen-truncated datagram is marked truncated"
     CHECK(d->payload.size() == 100 - 14 - 20 - 8);
 }
 
-TEST_CASE("pcap::decode_frame: ignores Ethernet padding after a short datagram", "[pcap][frame_decoder]")
+TEST_CASE("pcap::decode_frame: ignores Ethernet padding after a short datagram",
+          "[pcap][frame_decoder]")
 {
     auto f = pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", pb::proto_udp, pb::udp(1, 2, "ab")));
     f.resize(60, 0);
@@ -205,11 +215,12 @@ TEST_CASE("pcap::fix_transport_checksum: a rewritten payload gets a valid checks
     const bool v6 = GENERATE(false, true);
     const bool use_tcp = GENERATE(false, true);
     const std::string payload = "RTP-ish payload of odd length!";
-    const auto body = use_tcp ? pb::tcp(4000, 4002, 1, 1, 0x18, payload) : pb::udp(4000, 4002, payload);
+    const auto body =
+        use_tcp ? pb::tcp(4000, 4002, 1, 1, 0x18, payload) : pb::udp(4000, 4002, payload);
     const auto proto = use_tcp ? pb::proto_tcp : pb::proto_udp;
-    auto frame = pb::finish_checksums(link_type::ethernet,
-                                      pb::ethernet(v6 ? pb::ipv6("2001:db8::1", "2001:db8::2", proto, body)
-                                                      : pb::ipv4("10.0.0.1", "10.0.0.2", proto, body)));
+    auto frame = pb::finish_checksums(
+        link_type::ethernet, pb::ethernet(v6 ? pb::ipv6("2001:db8::1", "2001:db8::2", proto, body)
+                                             : pb::ipv4("10.0.0.1", "10.0.0.2", proto, body)));
     const auto original = frame;
     auto d = decode_frame(link_type::ethernet, frame);
     REQUIRE(d);
@@ -243,21 +254,24 @@ TEST_CASE("pcap::fix_transport_checksum: tshark validates the repaired checksums
     }
     pb::capture cap(link_type::ethernet);
     const std::string payload = "odd-length payload!";
+    cap.add(pb::finish_checksums(
+        link_type::ethernet,
+        pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(4000, 4002, payload)))));
     cap.add(pb::finish_checksums(link_type::ethernet,
-                                 pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(4000, 4002, payload)))));
+                                 pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 17,
+                                                       pb::udp(4000, 4002, payload), {{60, 8}}))));
+    cap.add(pb::finish_checksums(
+        link_type::ethernet,
+        pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 6, pb::tcp(1, 2, 3, 4, 0x18, payload)))));
     cap.add(pb::finish_checksums(link_type::ethernet,
-                                 pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 17, pb::udp(4000, 4002, payload),
-                                                       {{60, 8}}))));
-    cap.add(pb::finish_checksums(link_type::ethernet,
-                                 pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 6, pb::tcp(1, 2, 3, 4, 0x18, payload)))));
-    cap.add(pb::finish_checksums(link_type::ethernet,
-                                 pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 6, pb::tcp(1, 2, 3, 4, 0x18, payload)))));
+                                 pb::ethernet(pb::ipv6("2001:db8::1", "2001:db8::2", 6,
+                                                       pb::tcp(1, 2, 3, 4, 0x18, payload)))));
     ssw::test::temp_dir dir;
     pb::write_file((dir / "c.pcap").string(), cap.pcap());
     const auto res = ssw::test::run_tool(
         "/usr/bin/tshark", {"-r", (dir / "c.pcap").string(), "-o", "udp.check_checksum:TRUE", "-o",
-                            "tcp.check_checksum:TRUE", "-T", "fields", "-e", "udp.checksum.status", "-e",
-                            "tcp.checksum.status"});
+                            "tcp.check_checksum:TRUE", "-T", "fields", "-e", "udp.checksum.status",
+                            "-e", "tcp.checksum.status"});
     CHECK(res.exit_code == 0);
     CHECK(res.out == "1\t\n1\t\n\t1\n\t1\n"); // 1 = good
 }

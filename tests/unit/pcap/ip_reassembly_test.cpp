@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests for ssw::pcap::ip_reassembler: order, overlaps, duplicates, limits, timeouts, IPv6.
-#include <ssw/pcap/ip_reassembly.hpp>
-
 #include "support/pcap_builder.hpp"
+
+#include <ssw/pcap/ip_reassembly.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -46,7 +46,7 @@ TEST_CASE("pcap::ip_reassembler: rebuilds IPv4 and IPv6 datagrams in any fragmen
     const bool v6 = GENERATE(false, true);
     const auto seg = pb::udp(5060, 5060, body(3000));
     auto frames = v6 ? pb::ipv6_fragments("2001:db8::1", "2001:db8::2", pb::proto_udp, seg, 1232, 9)
-                           : pb::ipv4_fragments("10.0.0.1", "10.0.0.2", pb::proto_udp, seg, 1480, 9);
+                     : pb::ipv4_fragments("10.0.0.1", "10.0.0.2", pb::proto_udp, seg, 1480, 9);
     auto decoded = decode_all(frames);
     std::vector<std::size_t> order(decoded.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -135,7 +135,8 @@ TEST_CASE("pcap::ip_reassembler: separates datagrams by id, addresses and protoc
     CHECK(got[1].payload == seg2);
 }
 
-TEST_CASE("pcap::ip_reassembler: incomplete datagrams expire in capture time", "[pcap][ip_reassembly]")
+TEST_CASE("pcap::ip_reassembler: incomplete datagrams expire in capture time",
+          "[pcap][ip_reassembly]")
 {
     auto raw = pb::ipv4_fragments("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, body(100)), 32, 7);
     const auto frags = decode_all(raw);
@@ -144,7 +145,8 @@ TEST_CASE("pcap::ip_reassembler: incomplete datagrams expire in capture time", "
     CHECK(r.expire(t0 + 29'000'000'000) == 0);
     CHECK(r.in_flight() == 1);
     // A fragment of another datagram 31 s later triggers the expiry of the first.
-    auto raw_other = pb::ipv4_fragments("10.0.0.3", "10.0.0.2", 17, pb::udp(1, 2, body(100)), 32, 7);
+    auto raw_other =
+        pb::ipv4_fragments("10.0.0.3", "10.0.0.2", 17, pb::udp(1, 2, body(100)), 32, 7);
     const auto other = decode_all(raw_other);
     CHECK_FALSE(r.on_fragment(other[0], 2, t0 + 31'000'000'000));
     CHECK(r.in_flight() == 1);
@@ -162,7 +164,8 @@ TEST_CASE("pcap::ip_reassembler: respects the datagram and byte bounds by evicti
 {
     ip_reassembler r(ip_reassembly_limits{4, 1000, std::chrono::seconds(30)});
     for (std::uint16_t id = 0; id < 10; ++id) {
-        auto raw = pb::ipv4_fragments("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, body(200)), 104, id);
+        auto raw =
+            pb::ipv4_fragments("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, body(200)), 104, id);
         const auto f = decode_all(raw);
         CHECK_FALSE(r.on_fragment(f[0], id, t0));
         CHECK(r.in_flight() <= 4);
@@ -170,7 +173,8 @@ TEST_CASE("pcap::ip_reassembler: respects the datagram and byte bounds by evicti
     }
     CHECK(r.stats().evicted == 6);
     // The newest datagrams are the ones still held: completing id 9 works.
-    auto raw_last = pb::ipv4_fragments("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, body(200)), 104, 9);
+    auto raw_last =
+        pb::ipv4_fragments("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, body(200)), 104, 9);
     const auto last = decode_all(raw_last);
     CHECK(r.on_fragment(last[1], 99, t0));
     ip_reassembler tiny(ip_reassembly_limits{4, 100, std::chrono::seconds(30)});

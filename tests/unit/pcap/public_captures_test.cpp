@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Cross-checks the decoder against tshark on the public captures in tests/data/pcap/public:
 // frame, UDP and TCP counts, and the reassembled bytes of every TCP stream (tshark follow).
+#include "support/tool_runner.hpp"
+
 #include <ssw/pcap/capture_decoder.hpp>
 #include <ssw/pcap/sip_sniff.hpp>
-
-#include "support/tool_runner.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,9 +17,13 @@ using namespace ssw::pcap;
 
 namespace {
 
-const std::filesystem::path public_dir = std::filesystem::path(SSW_TEST_DATA_DIR) / "pcap" / "public";
+const std::filesystem::path public_dir =
+    std::filesystem::path(SSW_TEST_DATA_DIR) / "pcap" / "public";
 
-bool have_tshark() { return std::filesystem::exists("/usr/bin/tshark"); }
+bool have_tshark()
+{
+    return std::filesystem::exists("/usr/bin/tshark");
+}
 
 std::vector<std::string> lines_of(const std::string& text)
 {
@@ -90,9 +94,9 @@ TEST_CASE("pcap::capture_decoder: frame, UDP and TCP counts equal tshark's on th
         INFO(path.filename().string());
         ++files;
         const auto o = decode(path);
-        const auto res = ssw::test::run_tool("/usr/bin/tshark",
-                                             {"-r", path.string(), "-T", "fields", "-e", "frame.protocols",
-                                              "-e", "sip.Method", "-e", "sip.Status-Code"});
+        const auto res = ssw::test::run_tool(
+            "/usr/bin/tshark", {"-r", path.string(), "-T", "fields", "-e", "frame.protocols", "-e",
+                                "sip.Method", "-e", "sip.Status-Code"});
         REQUIRE(res.exit_code == 0);
         std::uint64_t frames = 0;
         std::uint64_t udp = 0;
@@ -126,7 +130,8 @@ TEST_CASE("pcap::tcp_reassembler: stream bytes equal tshark's 'follow tcp' on th
         const auto path = entry.path();
         INFO(path.filename().string());
         const auto o = decode(path);
-        const auto ids = ssw::test::run_tool("/usr/bin/tshark", {"-r", path.string(), "-T", "fields", "-e", "tcp.stream"});
+        const auto ids = ssw::test::run_tool(
+            "/usr/bin/tshark", {"-r", path.string(), "-T", "fields", "-e", "tcp.stream"});
         std::set<std::string> stream_ids;
         for (const auto& l : lines_of(ids.out)) {
             if (!l.empty()) {
@@ -134,8 +139,8 @@ TEST_CASE("pcap::tcp_reassembler: stream bytes equal tshark's 'follow tcp' on th
             }
         }
         for (const auto& id : stream_ids) {
-            const auto f = ssw::test::run_tool("/usr/bin/tshark",
-                                               {"-r", path.string(), "-q", "-z", "follow,tcp,raw," + id});
+            const auto f = ssw::test::run_tool(
+                "/usr/bin/tshark", {"-r", path.string(), "-q", "-z", "follow,tcp,raw," + id});
             REQUIRE(f.exit_code == 0);
             std::string node0;
             std::string node1;
@@ -148,7 +153,8 @@ TEST_CASE("pcap::tcp_reassembler: stream bytes equal tshark's 'follow tcp' on th
                     node1 = l.substr(8);
                 } else if (!l.empty() && l[0] == '\t') {
                     bytes1 += unhex(l.substr(1));
-                } else if (!l.empty() && l.find_first_not_of("0123456789abcdef") == std::string::npos) {
+                } else if (!l.empty() &&
+                           l.find_first_not_of("0123456789abcdef") == std::string::npos) {
                     bytes0 += unhex(l);
                 }
             }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Tests for ssw::pcap::reader: pcap (micro/nano), pcapng, stdin, truncated and bad files.
-#include <ssw/pcap/reader.hpp>
-
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
+
+#include <ssw/pcap/reader.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -175,4 +175,21 @@ TEST_CASE("pcap::reader: reads a capture from stdin when the path is '-'", "[pca
     ::dup2(saved, STDIN_FILENO);
     ::close(saved);
     CHECK(count == 3);
+}
+
+TEST_CASE("pcap::reader: clamps timestamps outside the representable range", "[pcap][reader]")
+{
+    // A pcapng EPB whose 64-bit microsecond time is far beyond year 2262.
+    pb::capture c(link_type::raw);
+    c.add(pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, "x")), 0x7fffffffffffffffLL);
+    ssw::test::temp_dir dir;
+    std::string bytes = c.pcapng(timestamp_precision::nano);
+    pb::write_file((dir / "far.pcapng").string(), bytes);
+    auto r = reader::open(dir / "far.pcapng");
+    REQUIRE(r);
+    auto p = r->next();
+    REQUIRE(p);
+    REQUIRE(*p);
+    CHECK((*p)->timestamp_ns >= 0);
+    CHECK((*p)->timestamp_ns <= 4'000'000'000LL * 1'000'000'000LL);
 }

@@ -17,7 +17,8 @@ TEST_CASE("pcap::looks_like_sip: accepts request and status lines", "[pcap][sip_
     CHECK(looks_like_sip(std::string_view("OPTIONS sip:a SIP/2.0"))); // cut by the segment end
 }
 
-TEST_CASE("pcap::looks_like_sip: rejects keep-alives, HTTP, junk and partial lines", "[pcap][sip_sniff]")
+TEST_CASE("pcap::looks_like_sip: rejects keep-alives, HTTP, junk and partial lines",
+          "[pcap][sip_sniff]")
 {
     CHECK_FALSE(looks_like_sip(std::string_view("")));
     CHECK_FALSE(looks_like_sip(std::string_view("\r\n\r\n")));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Tests for ssw::pcap::tcp_reassembler: order, retransmission, overlap, SYN/FIN/RST, gaps, limits, expiry.
-#include <ssw/pcap/tcp_reassembly.hpp>
-
+// Tests for ssw::pcap::tcp_reassembler: order, retransmits, SYN/FIN/RST, gaps, limits, expiry.
 #include "support/pcap_builder.hpp"
+
+#include <ssw/pcap/tcp_reassembly.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -60,7 +60,8 @@ struct conn {
     std::uint16_t pa = 40000;
     std::uint16_t pb_port = 5060;
 
-    decoded_frame seg(bool from_a, std::uint32_t seq, std::uint8_t flags, std::string_view data) const
+    decoded_frame seg(bool from_a, std::uint32_t seq, std::uint8_t flags,
+                      std::string_view data) const
     {
         const auto f = from_a ? pb::ipv4(a, b, 6, pb::tcp(pa, pb_port, seq, 0, flags, data))
                               : pb::ipv4(b, a, 6, pb::tcp(pb_port, pa, seq, 0, flags, data));
@@ -80,7 +81,8 @@ const std::string ba = "10.0.0.2:5060>10.0.0.1:40000";
 
 } // namespace
 
-TEST_CASE("pcap::tcp_reassembler: delivers both directions in order from the SYN", "[pcap][tcp_reassembly]")
+TEST_CASE("pcap::tcp_reassembler: delivers both directions in order from the SYN",
+          "[pcap][tcp_reassembly]")
 {
     conn c;
     c.keep.reserve(100);
@@ -109,12 +111,12 @@ TEST_CASE("pcap::tcp_reassembler: reorders out-of-order segments and drops retra
     feed(r, c.seg(true, 0xfffffff0u, SYN, ""), 1); // the stream wraps the 32-bit sequence space
     const std::string text = "REGISTER sip:example.com SIP/2.0\r\nContent-Length: 0\r\n\r\n";
     const std::uint32_t s0 = 0xfffffff1u;
-    feed(r, c.seg(true, s0 + 20, ACK, text.substr(20, 15)), 2);  // ahead: held
-    feed(r, c.seg(true, s0 + 35, ACK, text.substr(35)), 3);      // ahead: held
-    feed(r, c.seg(true, s0, ACK, text.substr(0, 10)), 4);        // in order
-    feed(r, c.seg(true, s0, ACK, text.substr(0, 10)), 5);        // retransmission
-    feed(r, c.seg(true, s0 + 5, ACK, text.substr(5, 20)), 6);    // overlaps both sides: fills the hole
-    feed(r, c.seg(true, s0 + 35, ACK, text.substr(35)), 7);      // old copy
+    feed(r, c.seg(true, s0 + 20, ACK, text.substr(20, 15)), 2); // ahead: held
+    feed(r, c.seg(true, s0 + 35, ACK, text.substr(35)), 3);     // ahead: held
+    feed(r, c.seg(true, s0, ACK, text.substr(0, 10)), 4);       // in order
+    feed(r, c.seg(true, s0, ACK, text.substr(0, 10)), 5);       // retransmission
+    feed(r, c.seg(true, s0 + 5, ACK, text.substr(5, 20)), 6); // overlaps both sides: fills the hole
+    feed(r, c.seg(true, s0 + 35, ACK, text.substr(35)), 7);   // old copy
     CHECK(rec.stream[ab] == text);
     CHECK(r.buffered_bytes() == 0);
     CHECK(r.stats().out_of_order == 2);
@@ -134,7 +136,8 @@ TEST_CASE("pcap::tcp_reassembler: keeps the first copy of bytes when a retransmi
     CHECK(rec.stream[ab] == "abcdefghi");
 }
 
-TEST_CASE("pcap::tcp_reassembler: picks up a stream that started before the capture", "[pcap][tcp_reassembly]")
+TEST_CASE("pcap::tcp_reassembler: picks up a stream that started before the capture",
+          "[pcap][tcp_reassembly]")
 {
     conn c;
     c.keep.reserve(10);
@@ -147,7 +150,8 @@ TEST_CASE("pcap::tcp_reassembler: picks up a stream that started before the capt
     CHECK(rec.events == std::vector<std::string>{"open " + ab});
 }
 
-TEST_CASE("pcap::tcp_reassembler: a hole that never fills is reported as a gap", "[pcap][tcp_reassembly]")
+TEST_CASE("pcap::tcp_reassembler: a hole that never fills is reported as a gap",
+          "[pcap][tcp_reassembly]")
 {
     conn c;
     c.keep.reserve(10);
@@ -257,7 +261,8 @@ TEST_CASE("pcap::tcp_reassembler: idle directions expire and the flow table stay
     CHECK(r.flows() == 0);
 }
 
-TEST_CASE("pcap::tcp_reassembler: segments far outside the window are dropped", "[pcap][tcp_reassembly]")
+TEST_CASE("pcap::tcp_reassembler: segments far outside the window are dropped",
+          "[pcap][tcp_reassembly]")
 {
     conn c;
     c.keep.reserve(10);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ssw::pcap::capture_decoder: packets -> frame decoding -> IP reassembly -> UDP datagrams and TCP streams.
+// ssw::pcap::capture_decoder: frames -> decoding -> reassembly -> UDP datagrams and TCP streams.
 #pragma once
 
 #include <ssw/core/result.hpp>
@@ -20,12 +20,12 @@ struct udp_datagram {
     endpoint src;
     endpoint dst;
     std::span<const std::uint8_t> payload;
-    std::span<const std::uint64_t> frames;  // the frame, or every fragment's frame
-    std::int64_t timestamp_ns = 0;          // of the frame that completed it
+    std::span<const std::uint64_t> frames; // the frame, or every fragment's frame
+    std::int64_t timestamp_ns = 0;         // of the frame that completed it
     // The frame's decoding when the datagram came in one frame (offsets index that
     // frame's bytes, for in-place rewriting); nullptr for a reassembled datagram.
     const decoded_frame* frame = nullptr;
-    bool truncated = false;                 // the capture cut the payload short (snaplen)
+    bool truncated = false; // the capture cut the payload short (snaplen)
 };
 
 // Bounds of both reassemblers.
@@ -38,15 +38,15 @@ struct capture_limits {
 // (fragments count under `fragments`, not udp/tcp).
 struct capture_stats {
     std::uint64_t frames = 0;
-    std::uint64_t bytes = 0;            // captured bytes
+    std::uint64_t bytes = 0; // captured bytes
     std::uint64_t non_ip = 0;
     std::uint64_t ip_other = 0;
-    std::uint64_t udp = 0;              // UDP frames (unfragmented)
-    std::uint64_t tcp = 0;              // TCP frames (unfragmented)
+    std::uint64_t udp = 0; // UDP frames (unfragmented)
+    std::uint64_t tcp = 0; // TCP frames (unfragmented)
     std::uint64_t fragments = 0;
-    std::uint64_t reassembled = 0;      // datagrams completed from fragments
-    std::uint64_t decode_errors = 0;    // frames decode_frame rejected
-    std::uint64_t truncated = 0;        // frames cut short by the snapshot length
+    std::uint64_t reassembled = 0;   // datagrams completed from fragments
+    std::uint64_t decode_errors = 0; // frames decode_frame rejected
+    std::uint64_t truncated = 0;     // frames cut short by the snapshot length
     ip_reassembly_stats ip;
     tcp_reassembly_stats tcp_streams;
 };
@@ -54,7 +54,7 @@ struct capture_stats {
 // The consumer side. Every handler is optional.
 struct capture_handlers {
     std::function<void(const udp_datagram&)> on_udp;
-    tcp_consumer on_tcp;                 // ordered stream chunks per direction
+    tcp_consumer on_tcp; // ordered stream chunks per direction
     // Every frame that decoded, before reassembly (for frame-level filters and counts).
     std::function<void(const packet&, const decoded_frame&)> on_frame;
     // Frames decode_frame rejected; decoding goes on with the next frame.
@@ -65,7 +65,7 @@ struct capture_handlers {
 // (open flows and datagrams), never by the capture's size. Handlers must not call back
 // into the decoder.
 class capture_decoder {
-public:
+  public:
     explicit capture_decoder(capture_handlers handlers, capture_limits limits = {});
 
     // Decodes and dispatches one packet.
@@ -77,9 +77,9 @@ public:
     // Counters so far (the reassemblers' ones included).
     [[nodiscard]] capture_stats stats() const;
 
-private:
-    void dispatch_udp(const decoded_frame& d, std::span<const std::uint64_t> frames, std::int64_t ts,
-                      const decoded_frame* single);
+  private:
+    void dispatch_udp(const decoded_frame& d, std::span<const std::uint64_t> frames,
+                      std::int64_t ts, const decoded_frame* single);
 
     capture_handlers handlers_;
     ip_reassembler ip_;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ssw::pcap::decode_frame: link layer -> VLAN/PPPoE -> IPv4/IPv6 (+ext headers) -> UDP/TCP, no copies.
+// ssw::pcap::decode_frame: link -> VLAN/PPPoE -> IPv4/IPv6 (+ext headers) -> UDP/TCP, zero-copy.
 #pragma once
 
 #include <ssw/core/result.hpp>
@@ -16,7 +16,7 @@ namespace ssw::pcap {
 
 // An IPv4 or IPv6 address; IPv4 uses the first 4 bytes. Ordered and hashable by value.
 struct ip_address {
-    std::uint8_t version = 0;            // 4 or 6 (0 = none)
+    std::uint8_t version = 0; // 4 or 6 (0 = none)
     std::array<std::uint8_t, 16> bytes{};
 
     // "192.0.2.1", "2001:db8::1" (RFC 5952 compressed form).
@@ -41,9 +41,9 @@ result<ip_address> parse_ip_address(std::string_view text);
 
 // How far a frame decoded.
 enum class frame_kind : std::uint8_t {
-    non_ip,       // not IP (ARP, LLDP, PPPoE discovery...): only the link fields are set
-    ip_other,     // IP carrying something other than UDP/TCP (ICMP, ESP...)
-    ip_fragment,  // an IP fragment: ip_fragment fields set, payload = the fragment's data
+    non_ip,      // not IP (ARP, LLDP, PPPoE discovery...): only the link fields are set
+    ip_other,    // IP carrying something other than UDP/TCP (ICMP, ESP...)
+    ip_fragment, // an IP fragment: ip_fragment fields set, payload = the fragment's data
     udp,
     tcp,
 };
@@ -58,8 +58,8 @@ inline constexpr std::uint8_t ack = 0x10;
 } // namespace tcp_flags
 
 // Limits of the decoder (named, per the house rules for parsers of network input).
-inline constexpr std::size_t max_vlan_tags = 4;          // deeper stacks are parse_error
-inline constexpr std::size_t max_ipv6_ext_headers = 8;   // longer chains are parse_error
+inline constexpr std::size_t max_vlan_tags = 4;        // deeper stacks are parse_error
+inline constexpr std::size_t max_ipv6_ext_headers = 8; // longer chains are parse_error
 
 // The fields of one frame. Offsets are byte offsets into the frame given to decode_frame,
 // so a caller can rewrite a payload in place (same length) and write the frame back;
@@ -69,35 +69,35 @@ inline constexpr std::size_t max_ipv6_ext_headers = 8;   // longer chains are pa
 struct decoded_frame {
     frame_kind kind = frame_kind::non_ip;
     link_type link = link_type::ethernet;
-    std::uint16_t ether_type = 0;         // after VLAN/PPPoE (0x0800, 0x86dd...; 0 if none)
+    std::uint16_t ether_type = 0; // after VLAN/PPPoE (0x0800, 0x86dd...; 0 if none)
     std::uint8_t vlan_count = 0;
     std::array<std::uint16_t, max_vlan_tags> vlan_ids{}; // outermost first
-    bool pppoe = false;                   // carried in a PPPoE session
+    bool pppoe = false;                                  // carried in a PPPoE session
 
-    std::size_t ip_offset = 0;            // start of the IP header
+    std::size_t ip_offset = 0; // start of the IP header
     ip_address src;
     ip_address dst;
-    std::uint8_t ip_protocol = 0;         // upper-layer protocol after IPv6 extension headers
-    std::uint8_t ttl = 0;                 // TTL or hop limit
-    std::size_t ip_header_length = 0;     // IP header up to its payload, incl. IPv6 ext/fragment hdrs
-    std::size_t ip_total_length = 0;      // datagram length per the IP header (may exceed capture)
+    std::uint8_t ip_protocol = 0;     // upper-layer protocol after IPv6 extension headers
+    std::uint8_t ttl = 0;             // TTL or hop limit
+    std::size_t ip_header_length = 0; // IP header up to its payload, incl. IPv6 ext/fragment hdrs
+    std::size_t ip_total_length = 0;  // datagram length per the IP header (may exceed capture)
 
     // Fragment fields (kind == ip_fragment; also set on fragments with offset 0).
-    std::uint32_t fragment_id = 0;        // IPv4 identification or IPv6 fragment id
-    std::uint32_t fragment_offset = 0;    // in bytes
+    std::uint32_t fragment_id = 0;     // IPv4 identification or IPv6 fragment id
+    std::uint32_t fragment_offset = 0; // in bytes
     bool more_fragments = false;
 
-    std::size_t transport_offset = 0;     // start of the UDP/TCP header
+    std::size_t transport_offset = 0; // start of the UDP/TCP header
     std::uint16_t src_port = 0;
     std::uint16_t dst_port = 0;
-    std::size_t checksum_offset = 0;      // UDP/TCP checksum field, for fix_transport_checksum
+    std::size_t checksum_offset = 0; // UDP/TCP checksum field, for fix_transport_checksum
     std::uint32_t tcp_seq = 0;
     std::uint32_t tcp_ack = 0;
     std::uint8_t tcp_flags = 0;
 
-    std::size_t payload_offset = 0;       // start of `payload` within the frame
+    std::size_t payload_offset = 0; // start of `payload` within the frame
     std::span<const std::uint8_t> payload;
-    bool truncated = false;               // the capture cut the IP datagram short (snaplen)
+    bool truncated = false; // the capture cut the IP datagram short (snaplen)
 
     [[nodiscard]] endpoint source() const { return {src, src_port}; }
     [[nodiscard]] endpoint destination() const { return {dst, dst_port}; }

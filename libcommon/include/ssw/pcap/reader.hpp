@@ -17,18 +17,18 @@ namespace ssw::pcap {
 // One captured frame. `data` points into the reader's buffer and stays valid only until
 // the next call to reader::next (copy it to keep it).
 struct packet {
-    std::uint64_t frame_number = 0;           // 1-based, as tshark numbers frames
-    std::int64_t timestamp_ns = 0;            // capture time, nanoseconds since the Unix epoch
-    std::span<const std::uint8_t> data;       // the captured bytes (may be shorter than the frame)
-    std::uint32_t original_length = 0;        // the frame's length on the wire
-    link_type link = link_type::ethernet;     // link-layer header type of `data`
+    std::uint64_t frame_number = 0;       // 1-based, as tshark numbers frames
+    std::int64_t timestamp_ns = 0;        // capture time, nanoseconds since the Unix epoch
+    std::span<const std::uint8_t> data;   // the captured bytes (may be shorter than the frame)
+    std::uint32_t original_length = 0;    // the frame's length on the wire
+    link_type link = link_type::ethernet; // link-layer header type of `data`
 };
 
 // Reads packets one at a time with memory independent of the file size. Works on pcap
 // (micro- and nanosecond) and pcapng files, and on stdin when the path is "-".
 // Move-only; libpcap stays hidden behind the pointer.
 class reader {
-public:
+  public:
     // Opens a capture. Fails with not_found if the file does not exist, io_error if it
     // cannot be read, parse_error if it is not a pcap/pcapng file (where = the path).
     static result<reader> open(const std::filesystem::path& path);
@@ -63,7 +63,7 @@ public:
     // The path as given ("-" for stdin), used in error locations.
     [[nodiscard]] const std::string& path() const noexcept;
 
-private:
+  private:
     struct impl;
     explicit reader(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;

@@ -26,7 +26,7 @@ struct writer_options {
 // the destructor flushes silently. A file is written directly (not via a temp file) so a
 // long filter run can be watched; "-" writes to stdout.
 class writer {
-public:
+  public:
     // Creates (truncates) `path` and writes the file header. cant_create if it cannot be
     // opened, io_error if the header write fails.
     static result<writer> open(const std::filesystem::path& path, const writer_options& options);
@@ -52,7 +52,7 @@ public:
 
     [[nodiscard]] std::uint64_t frames_written() const noexcept;
 
-private:
+  private:
     struct impl;
     explicit writer(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
