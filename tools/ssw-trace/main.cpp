@@ -14,15 +14,15 @@ int main(int argc, char** argv)
 
     const auto add_common = [&](CLI::App* sub) {
         sub->add_option("--host", opt.hosts, "Only messages from or to this IP address (repeatable)")
-            ->option_text("IP");
+            ->option_text("IP")->allow_extra_args(false);
         sub->add_option("--port", opt.ports, "Only messages from or to this UDP/TCP port (repeatable)")
-            ->option_text("N");
+            ->option_text("N")->allow_extra_args(false);
         sub->add_option("--method", opt.methods, "Only this method (responses match by CSeq method)")
-            ->option_text("NAME");
+            ->option_text("NAME")->allow_extra_args(false);
         sub->add_option("--status", opt.statuses, "Only responses with this code or class (486, 4xx)")
-            ->option_text("CODE");
-        sub->add_option("--call-id", opt.call_ids, "Only this Call-ID (repeatable)")->option_text("ID");
-        sub->add_option("--user", opt.users, "Only messages whose From or To user is NAME")->option_text("NAME");
+            ->option_text("CODE")->allow_extra_args(false);
+        sub->add_option("--call-id", opt.call_ids, "Only this Call-ID (repeatable)")->option_text("ID")->allow_extra_args(false);
+        sub->add_option("--user", opt.users, "Only messages whose From or To user is NAME")->option_text("NAME")->allow_extra_args(false);
         sub->add_option("--since", opt.since, "Only messages at or after TIME (epoch seconds or UTC date)")
             ->option_text("TIME");
         sub->add_option("--until", opt.until, "Only messages at or before TIME")->option_text("TIME");
@@ -56,7 +56,7 @@ int main(int argc, char** argv)
 
     auto* keep = app.add_subcommand("keepalives", "NAT keep-alive datagrams (CRLF, text, STUN, zeros)");
     keep->add_option("files", opt.files, "Captures (pcap/pcapng), '-' for stdin");
-    keep->add_option("--host", opt.hosts, "Only datagrams from or to this IP address")->option_text("IP");
+    keep->add_option("--host", opt.hosts, "Only datagrams from or to this IP address")->option_text("IP")->allow_extra_args(false);
     keep->callback([&] { opt.cmd = command::keepalives; });
 
     auto* filter = app.add_subcommand("filter", "Write every frame of the selected calls to a new capture");

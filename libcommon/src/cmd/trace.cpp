@@ -142,9 +142,16 @@ result<void> for_each_input(const options& opt, cli::io& io, const tr::extractor
         files.emplace_back("-");
     }
     progress_bar bar{io, io.err_is_tty && !io.json};
+    tr::extractor_handlers h = handlers;
+    if (io.verbosity > 0 && !h.on_bad_sip) {
+        h.on_bad_sip = [&io](const error& e, std::span<const std::uint64_t> frames) {
+            io.err << tool << ": frame " << (frames.empty() ? 0 : frames.back()) << ": not SIP: " << e.where
+                   << ": " << e.message << '\n';
+        };
+    }
     for (const auto& f : files) {
         SSW_TRY_ASSIGN(auto in, pcap::reader::open(f));
-        tr::sip_extractor ex(handlers);
+        tr::sip_extractor ex(h);
         auto r = ex.run(in, [&](const pcap::reader& rd) { bar(rd); });
         bar.clear();
         if (io.verbosity > 0) {

@@ -84,6 +84,7 @@ void rtp_stream::on_packet(std::uint16_t seq, std::uint32_t ts, std::int64_t arr
     if (packets == 0) {
         base_seq = seq;
         max_seq = seq;
+        first_arrival_ns = arrival_ns;
     } else {
         const auto delta = static_cast<std::uint16_t>(seq - max_seq);
         if (delta < 0x8000) {
@@ -94,7 +95,10 @@ void rtp_stream::on_packet(std::uint16_t seq, std::uint32_t ts, std::int64_t arr
         }
     }
     ++packets;
-    const auto arrival = static_cast<std::int64_t>(static_cast<double>(arrival_ns) * clock_rate / 1e9);
+    // Relative to the first packet: absolute epoch nanoseconds times the clock rate lose
+    // precision in a double.
+    const auto arrival =
+        static_cast<std::int64_t>(static_cast<double>(arrival_ns - first_arrival_ns) * clock_rate / 1e9);
     const std::int64_t transit = arrival - static_cast<std::int64_t>(ts);
     if (packets > 1) {
         std::int64_t d = transit - last_transit;

@@ -2,6 +2,7 @@
 // SIP extraction from captures: UDP payloads and framed TCP streams, keep-alives, resend marking.
 #include <ssw/trace/sip_extractor.hpp>
 
+#include <ssw/core/text.hpp>
 #include <ssw/pcap/sip_sniff.hpp>
 #include <ssw/sip/stream_framer.hpp>
 
@@ -106,7 +107,7 @@ namespace {
 
 // One TCP direction carrying SIP.
 struct tcp_direction {
-    sip::stream_framer framer{sip::framer_limits{}};
+    sip::stream_framer framer{sip::framer_limits{max_stream_header_bytes, max_stream_message_bytes}};
     std::deque<std::pair<std::uint64_t, std::uint64_t>> chunk_frames; // (stream end offset, frame)
     std::uint64_t appended = 0;  // stream bytes given to the framer
     std::uint64_t consumed = 0;  // stream bytes framed
@@ -124,6 +125,7 @@ struct sip_extractor::impl {
     sip::message msg;
     sip_record record;
     resend_detector resends;
+    std::string lenient_;
     std::vector<std::uint64_t> frame_scratch;
     std::unordered_map<pcap::flow_key, tcp_direction, pcap::flow_key_hash> flows;
 
@@ -145,12 +147,20 @@ struct sip_extractor::impl {
     {
         sip::parse_options opt;
         opt.mode = mode;
+        opt.limits.max_message_bytes = max_stream_message_bytes;
         if (auto r = sip::parse_message(bytes, msg, opt); !r) {
-            ++stats.bad_sip;
-            if (handlers.on_bad_sip) {
-                handlers.on_bad_sip(r.error(), frames);
+            // A datagram whose Content-Length is wrong or unreadable, or that ends without the
+            // empty line, is still a SIP message to a tracer (tshark counts it too): retry on a
+            // copy with the header masked (the body runs to the end of the datagram) and the
+            // header section closed.
+            if (mode != sip::framing::datagram || !make_lenient(bytes) ||
+                !sip::parse_message(lenient_, msg, opt)) {
+                ++stats.bad_sip;
+                if (handlers.on_bad_sip) {
+                    handlers.on_bad_sip(r.error(), frames);
+                }
+                return;
             }
-            return;
         }
         ++stats.sip_messages;
         ++(proto == transport::udp ? stats.sip_udp : stats.sip_tcp);
@@ -190,6 +200,46 @@ struct sip_extractor::impl {
         rec.frames.assign(frames.begin(), frames.end());
         rec.resent = resends.on_message(rec);
         handlers.on_sip(sip_event{rec, msg});
+    }
+
+    // Copies `bytes` into lenient_ with every Content-Length field renamed to an extension
+    // header of the same length and an empty line added if the headers run to the end; false
+    // when neither applied.
+    bool make_lenient(std::string_view bytes)
+    {
+        lenient_.assign(bytes);
+        bool masked = false;
+        bool closed = false;
+        std::size_t line = 0;
+        while (line < lenient_.size()) {
+            const std::size_t eol = lenient_.find('\n', line);
+            const std::size_t end = eol == std::string::npos ? lenient_.size() : eol;
+            std::string_view text(lenient_.data() + line, end - line);
+            if (text.empty() || text == "\r") {
+                if (line != 0) {
+                    closed = true; // the empty line ending the headers
+                    break;
+                }
+            }
+            const std::size_t colon = text.find(':');
+            if (colon != std::string_view::npos) {
+                const std::string_view name = core::trim(text.substr(0, colon));
+                if (core::iequals(name, "content-length") || core::iequals(name, "l")) {
+                    const std::size_t at = static_cast<std::size_t>(name.data() - lenient_.data());
+                    lenient_[at] = 'X';
+                    masked = true;
+                }
+            }
+            if (eol == std::string::npos) {
+                break;
+            }
+            line = eol + 1;
+        }
+        if (!closed) {
+            lenient_.append(lenient_.ends_with("\r\n") ? "\r\n" : "\r\n\r\n");
+            return true;
+        }
+        return masked;
     }
 
     void on_udp(const pcap::udp_datagram& d)

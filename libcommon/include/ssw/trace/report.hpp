@@ -47,6 +47,7 @@ struct rtp_stream {
     std::uint32_t base_seq = 0;
     double jitter = 0;            // in timestamp units
     std::int64_t last_transit = 0;
+    std::int64_t first_arrival_ns = 0;
 
     // Accounts one packet with sequence number `seq`, RTP timestamp `ts` arriving at `arrival_ns`.
     void on_packet(std::uint16_t seq, std::uint32_t ts, std::int64_t arrival_ns);

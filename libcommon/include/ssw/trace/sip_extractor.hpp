@@ -17,6 +17,11 @@
 
 namespace ssw::trace {
 
+// Bounds of one SIP message in a trace. Larger than the daemon's (sip::parse_limits) because
+// a tracer must show oversized messages (64 KB SDP bodies over TCP) rather than drop them.
+inline constexpr std::size_t max_stream_header_bytes = 65536;
+inline constexpr std::size_t max_stream_message_bytes = 1024 * 1024;
+
 // How a message travelled.
 enum class transport : std::uint8_t { udp, tcp };
 
