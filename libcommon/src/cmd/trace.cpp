@@ -520,6 +520,7 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
             }
         };
         h.on_keepalive = [&](const tr::keepalive_record&) { ++keepalives; };
+        h.parties = !filter.users.empty();
         auto r = for_each_input(opt, io, h);
         print_stats(io, stats, keepalives);
         if (!r) {

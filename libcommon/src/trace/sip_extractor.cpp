@@ -69,7 +69,18 @@ bool resend_detector::on_message(const sip_record& r)
     };
     put(r.src);
     put(r.dst);
+    if (r.timestamp_ns - generation_start_ns_ >= generation_ns || r.timestamp_ns < generation_start_ns_) {
+        previous_ = std::move(states_);
+        states_.clear();
+        generation_start_ns_ = r.timestamp_ns;
+    }
     auto it = states_.find(key_);
+    if (it == states_.end()) {
+        if (auto old = previous_.find(key_); old != previous_.end()) {
+            it = states_.emplace(key_, std::move(old->second)).first;
+            previous_.erase(old);
+        }
+    }
     std::uint32_t compare = 0;
     if (it == states_.end()) {
         if (states_.size() >= max_entries_) {
@@ -189,13 +200,15 @@ struct sip_extractor::impl {
         rec.from_tag.clear();
         rec.to_user.clear();
         rec.to_tag.clear();
-        if (auto f = msg.from()) {
-            rec.from_user.assign(f->address.user);
-            rec.from_tag.assign(f->tag());
-        }
-        if (auto t = msg.to()) {
-            rec.to_user.assign(t->address.user);
-            rec.to_tag.assign(t->tag());
+        if (handlers.parties) {
+            if (auto f = msg.from()) {
+                rec.from_user.assign(f->address.user);
+                rec.from_tag.assign(f->tag());
+            }
+            if (auto t = msg.to()) {
+                rec.to_user.assign(t->address.user);
+                rec.to_tag.assign(t->tag());
+            }
         }
         rec.frames.assign(frames.begin(), frames.end());
         rec.resent = resends.on_message(rec);

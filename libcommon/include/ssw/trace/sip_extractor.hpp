@@ -88,6 +88,9 @@ struct extractor_handlers {
     std::function<void(const pcap::udp_datagram&)> on_other_udp;
     // A payload that looked like SIP (start line) but did not parse; where = frame number.
     std::function<void(const error&, std::span<const std::uint64_t> frames)> on_bad_sip;
+    // Fill sip_record's From/To users and tags (parsing the name-addrs costs time; `stats`
+    // does not need them).
+    bool parties = true;
 };
 
 // Counters of the extractor.
@@ -104,11 +107,15 @@ struct extractor_stats {
 // UDP only; state per (Call-ID, source, destination); a request is a resend when the last
 // message in that direction was a request with the same CSeq number and method (ACK and
 // CANCEL never are); a final response is a resend when the last one there was the same final
-// status for the same CSeq. State is kept for at most max_entries directions; past that the
-// table starts afresh (a resend straddling the reset is missed).
+// status for the same CSeq. Unlike tshark, state is forgotten after 32 to 64 s of capture time
+// without a message in that direction (RFC 3261 Timer B/F: retransmissions stop after 32 s),
+// so memory follows the message rate, not the file; and at most max_entries directions are
+// held (past that the table starts afresh; a resend straddling the reset is missed).
 class resend_detector {
 public:
     explicit resend_detector(std::size_t max_entries = 1u << 20) : max_entries_(max_entries) {}
+    // Capture time after which an idle direction moves to the old generation.
+    static constexpr std::int64_t generation_ns = 32'000'000'000;
     // Returns true if `r` is a retransmission; updates the state.
     bool on_message(const sip_record& r);
 
@@ -121,7 +128,9 @@ private:
     };
     std::size_t max_entries_;
     std::string key_;
-    std::unordered_map<std::string, state> states_;
+    std::int64_t generation_start_ns_ = 0;
+    std::unordered_map<std::string, state> states_;     // touched in this generation
+    std::unordered_map<std::string, state> previous_;   // touched in the one before
 };
 
 // Streams a capture into SIP messages: UDP datagrams (reassembled from IP fragments) whose
