@@ -66,7 +66,8 @@ ssize_t cookie_read(void* cookie, char* out, std::size_t size)
     auto* s = static_cast<input_source*>(cookie);
     std::size_t done = 0;
     while (done < size) {
-        if (s->pos == s->len && !s->refill()) {
+        // Like read(2): return what is there rather than wait for a live pipe to fill up.
+        if (s->pos == s->len && (done > 0 || !s->refill())) {
             break;
         }
         const std::size_t n = std::min(size - done, s->len - s->pos);
@@ -217,8 +218,22 @@ result<reader> reader::open(const std::filesystem::path& path)
             p->size = static_cast<std::uint64_t>(st.st_size);
         }
     }
-    // Peek at the first blocks (magic, and for pcapng the first interface's resolution).
-    while (p->source.len < 4096 && p->source.refill()) {
+    // Peek at the magic and, for pcapng, the section header and first interface block (for
+    // its resolution). Read no further: on a live pipe more bytes may be long in coming.
+    input_source& src = p->source;
+    while (src.len < 4 && src.refill()) {
+    }
+    if (src.len >= 4 && load_u32(src.buffer.data(), false) == 0x0a0d0d0a) {
+        while (src.len < 12 && src.refill()) {
+        }
+        const bool be = src.len >= 12 && load_u32(src.buffer.data() + 8, true) == 0x1a2b3c4d;
+        const std::size_t shb = src.len >= 12 ? load_u32(src.buffer.data() + 4, be) : 0;
+        while (shb + 8 <= src.buffer.size() && src.len < shb + 8 && src.refill()) {
+        }
+        const std::size_t idb =
+            src.len >= shb + 8 && shb > 0 ? load_u32(src.buffer.data() + shb + 4, be) : 0;
+        while (shb + idb <= src.buffer.size() && src.len < shb + idb && src.refill()) {
+        }
     }
     if (p->source.read_errno != 0) {
         const int e = p->source.read_errno;

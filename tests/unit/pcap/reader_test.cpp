@@ -174,6 +174,7 @@ TEST_CASE("pcap::reader: reads a capture from stdin when the path is '-'", "[pca
     }
     ::dup2(saved, STDIN_FILENO);
     ::close(saved);
+    ::alarm(0);
     CHECK(count == 3);
 }
 
@@ -192,4 +193,77 @@ TEST_CASE("pcap::reader: clamps timestamps outside the representable range", "[p
     REQUIRE(*p);
     CHECK((*p)->timestamp_ns >= 0);
     CHECK((*p)->timestamp_ns <= 4'000'000'000LL * 1'000'000'000LL);
+}
+
+TEST_CASE("pcap::reader: delivers packets from a live pipe before the writer closes it",
+          "[pcap][reader]")
+{
+    ::alarm(30); // a reader that waits for more input would hang here: fail loudly instead
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const std::string bytes = three_frames().pcapng();
+    REQUIRE(::write(fds[1], bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    // The write end stays open: the reader must not wait for more input to fill a buffer.
+    const int saved = ::dup(STDIN_FILENO);
+    ::dup2(fds[0], STDIN_FILENO);
+    ::close(fds[0]);
+    std::size_t count = 0;
+    {
+        auto r = reader::open("-");
+        REQUIRE(r);
+        for (int i = 0; i < 3; ++i) {
+            auto p = r->next();
+            REQUIRE(p);
+            REQUIRE(*p);
+            ++count;
+        }
+        ::close(fds[1]);
+        auto end = r->next();
+        REQUIRE(end);
+        CHECK_FALSE(end->has_value());
+    }
+    ::dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    ::alarm(0);
+    CHECK(count == 3);
+}
+
+TEST_CASE("pcap::reader: reads pcap files written in the other byte order", "[pcap][reader]")
+{
+    const bool nano = GENERATE(false, true);
+    // A big-endian header and record (as written on a SPARC or PowerPC host).
+    std::string bytes;
+    const auto be32 = [&bytes](std::uint32_t v) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes.push_back(static_cast<char>((v >> shift) & 0xff));
+        }
+    };
+    const auto be16 = [&bytes](std::uint16_t v) {
+        bytes.push_back(static_cast<char>(v >> 8));
+        bytes.push_back(static_cast<char>(v & 0xff));
+    };
+    be32(nano ? 0xa1b23c4du : 0xa1b2c3d4u);
+    be16(2);
+    be16(4);
+    be32(0);
+    be32(0);
+    be32(65535);
+    be32(101); // LINKTYPE_RAW
+    const auto frame = pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 5060, "x"));
+    be32(1'700'000'000);
+    be32(nano ? 5u : 5000u);
+    be32(static_cast<std::uint32_t>(frame.size()));
+    be32(static_cast<std::uint32_t>(frame.size()));
+    bytes.append(frame.begin(), frame.end());
+    ssw::test::temp_dir dir;
+    pb::write_file((dir / "be.pcap").string(), bytes);
+    auto r = reader::open(dir / "be.pcap");
+    REQUIRE(r);
+    CHECK(r->link() == link_type::raw);
+    CHECK(r->precision() == (nano ? timestamp_precision::nano : timestamp_precision::micro));
+    auto p = r->next();
+    REQUIRE(p);
+    REQUIRE(*p);
+    CHECK((*p)->timestamp_ns == 1'700'000'000'000'000'000 + (nano ? 5 : 5'000'000));
+    CHECK((*p)->data.size() == frame.size());
 }

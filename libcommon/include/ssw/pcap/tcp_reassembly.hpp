@@ -80,7 +80,8 @@ struct tcp_reassembly_stats {
 using tcp_consumer = std::function<void(const tcp_chunk&)>;
 
 // Reassembles each direction independently. A direction starts at its SYN (the stream
-// begins at ISN+1) or, when the capture began mid-connection, at the first segment seen.
+// begins at ISN+1) or, when the capture began mid-connection, at the first segment with
+// data (bytes before it that arrive later count as retransmissions).
 // Bytes already delivered win over later copies (retransmissions with different content
 // are ignored, deterministically). Memory is bounded by the limits, never by the capture.
 class tcp_reassembler {
