@@ -192,10 +192,50 @@ void print_record(cli::io& io, const tr::sip_record& r)
         io.out << j.str() << '\n';
         return;
     }
-    io.out << (r.frames.empty() ? 0 : r.frames.back()) << ' ' << tr::format_time(r.timestamp_ns) << ' '
-           << r.src.to_string() << " -> " << r.dst.to_string() << ' ' << tr::to_string(r.proto) << ' '
-           << tr::message_label(r) << (r.resent ? " (resent)" : "") << " cseq=" << r.cseq << ' ' << r.cseq_method
-           << " call-id=" << r.call_id << " from=" << r.from_user << " to=" << r.to_user << '\n';
+    // One append-only buffer per line and the date cached per second: `list` prints millions
+    // of lines and iostream insertion per field dominated its profile.
+    static thread_local std::string line;
+    static thread_local std::int64_t cached_second = -1;
+    static thread_local std::string cached_prefix;
+    const std::int64_t second = r.timestamp_ns >= 0 ? r.timestamp_ns / 1'000'000'000 : -2;
+    if (second != cached_second) {
+        cached_second = second;
+        cached_prefix = tr::format_time(r.timestamp_ns).substr(0, 19);
+    }
+    line.clear();
+    line += std::to_string(r.frames.empty() ? 0 : r.frames.back());
+    line += ' ';
+    if (second >= 0) {
+        char frac[16];
+        std::snprintf(frac, sizeof frac, ".%06d", static_cast<int>((r.timestamp_ns % 1'000'000'000) / 1000));
+        line += cached_prefix;
+        line += frac;
+    } else {
+        line += tr::format_time(r.timestamp_ns);
+    }
+    line += ' ';
+    line += r.src.to_string();
+    line += " -> ";
+    line += r.dst.to_string();
+    line += ' ';
+    line += tr::to_string(r.proto);
+    line += ' ';
+    line += tr::message_label(r);
+    if (r.resent) {
+        line += " (resent)";
+    }
+    line += " cseq=";
+    line += std::to_string(r.cseq);
+    line += ' ';
+    line += r.cseq_method;
+    line += " call-id=";
+    line += r.call_id;
+    line += " from=";
+    line += r.from_user;
+    line += " to=";
+    line += r.to_user;
+    line += '\n';
+    io.out.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
 std::string rtp_json(const tr::rtp_stream& s)
