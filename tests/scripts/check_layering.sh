@@ -36,7 +36,6 @@ layer_of() {
         trace|registrar|uplink|routing|b2bua|keepalive|cdr|provision) echo 2 ;;
         net) echo 3 ;;
         daemon) echo 3 ;;
-        net) echo 3 ;;
         cmd) echo 4 ;;
         cli) echo 0 ;; # cli holds the shared CLI plumbing; it depends on core only
         *) echo 9 ;;
