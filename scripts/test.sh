@@ -18,7 +18,7 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSSW_WERROR=ON \
     -DSSW_SANITIZE=address,undefined >/dev/null
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build/asan --output-on-failure -j "$jobs" --timeout 900 -LE slow
+    ctest --test-dir build/asan --output-on-failure -j "$jobs" --timeout 900 -E '\(slow\)'
 
 if ls tests/fuzz/fuzz_*.cpp >/dev/null 2>&1; then
     echo "== libFuzzer targets (clang, ASan+UBSan), bounded runs"

@@ -32,6 +32,18 @@ inline const std::vector<std::uint8_t>& speech(bool alaw = false)
     return alaw ? a : u;
 }
 
+// ITU-T G.711 mu-law encoding of one 16-bit sample (for making louder or noisier variants).
+inline std::uint8_t linear_to_ulaw(int sample)
+{
+    const int sign = sample < 0 ? 0x80 : 0;
+    int magnitude = std::min(sample < 0 ? -sample : sample, 32635) + 0x84;
+    int exponent = 7;
+    for (int mask = 0x4000; (magnitude & mask) == 0 && exponent > 0; --exponent, mask >>= 1) {
+    }
+    const int mantissa = (magnitude >> (exponent + 3)) & 0x0f;
+    return static_cast<std::uint8_t>(~(sign | (exponent << 4) | mantissa));
+}
+
 // A stream of `packets` 20 ms packets cut from the fixture starting at `offset_packets`
 // (wrapping around), PT 0 or 8.
 inline ssw::rtp::stream make_stream(std::uint32_t ssrc, std::string source, std::string destination,

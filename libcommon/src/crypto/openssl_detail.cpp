@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/provider.h>
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -132,30 +133,6 @@ result<ctx_ptr> make_ctx(const EVP_CIPHER* cipher, std::span<const std::uint8_t>
     return ctx;
 }
 
-void store_be32(std::uint8_t* p, std::uint32_t v) noexcept
-{
-    p[0] = static_cast<std::uint8_t>(v >> 24);
-    p[1] = static_cast<std::uint8_t>(v >> 16);
-    p[2] = static_cast<std::uint8_t>(v >> 8);
-    p[3] = static_cast<std::uint8_t>(v);
-}
-
-void xor_bytes(std::uint8_t* dst, const std::uint8_t* src, std::size_t n) noexcept
-{
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        std::uint64_t a;
-        std::uint64_t b;
-        std::memcpy(&a, dst + i, 8);
-        std::memcpy(&b, src + i, 8);
-        a ^= b;
-        std::memcpy(dst + i, &a, 8);
-    }
-    for (; i < n; ++i) {
-        dst[i] = static_cast<std::uint8_t>(dst[i] ^ src[i]);
-    }
-}
-
 result<aes_ctr_engine> aes_ctr_engine::make(std::span<const std::uint8_t> key16)
 {
     SSW_TRY_ASSIGN(const EVP_CIPHER* ecb, fetch_aes128("AES-128-ECB"));
@@ -181,7 +158,11 @@ result<void> aes_ctr_engine::apply(std::span<std::uint8_t> payload, const header
         for (std::size_t b = 0; b < blocks; ++b) {
             std::uint8_t* c = counter_.data() + 16 * b;
             std::memcpy(c, block, 12);
-            store_be32(c + 12, counter++);
+            std::uint32_t be = counter++;
+            if constexpr (std::endian::native == std::endian::little) {
+                be = __builtin_bswap32(be);
+            }
+            std::memcpy(c + 12, &be, 4);
         }
         int out_len = 0;
         if (EVP_EncryptUpdate(ecb_.get(), keystream_.data(), &out_len, counter_.data(),

@@ -2,6 +2,7 @@
 // The daemon's SIP core: transactions, registrar, digest auth, lockout, unknown-source policy.
 #include <ssw/daemon/engine.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/keepalive/nat_keepalive.hpp>
 #include <ssw/registrar/auth_policy.hpp>
 #include <ssw/registrar/digest.hpp>
 #include <ssw/sip/builder.hpp>
@@ -96,6 +97,24 @@ registrar::auth_limits limits_from(const params::settings& s, const provision::c
     return l;
 }
 
+keepalive::keepalive_settings keepalive_from(const params::settings& s)
+{
+    keepalive::keepalive_settings k;
+    k.enabled = !s.nat_keepalive_message().empty();
+    k.period = s.nat_keepalive_period();
+    k.send_interval = s.nat_keepalive_send_interval();
+    k.batch_size = static_cast<std::size_t>(s.nat_keepalive_batch_size());
+    return k;
+}
+
+// The keep-alive scheduler knows bindings by a number: account and contact hashed.
+std::uint64_t binding_id(std::string_view account, std::string_view contact)
+{
+    const auto h1 = std::hash<std::string_view>{}(account);
+    const auto h2 = std::hash<std::string_view>{}(contact);
+    return static_cast<std::uint64_t>(h1 ^ (h2 + 0x9e3779b97f4a7c15ULL + (h1 << 6) + (h1 >> 2)));
+}
+
 sip::transaction_timers timers_from(const params::settings& s)
 {
     sip::transaction_timers t;
@@ -110,8 +129,12 @@ struct engine::state {
           registrar::binding_store& b, log_function l)
         : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
           policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
+          keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings), clock)),
           rng(std::random_device{}())
     {
+        for (const auto& restored : store.all(clock.wall_now())) {
+            track_keepalive(restored);
+        }
     }
 
     provision::config config;
@@ -122,6 +145,8 @@ struct engine::state {
     registrar::auth_policy policy;
     registrar::nonce_manager nonces;
     sip::transaction_timers timers;
+    std::unique_ptr<keepalive::nat_keepalive> keepalives;
+    std::uint64_t keepalive_cycles_reported = 0;
     std::mt19937_64 rng;
     std::unordered_map<std::string, std::unique_ptr<server_entry>> transactions;
     using timer_item = std::pair<time_point, std::string>;
@@ -134,6 +159,35 @@ struct engine::state {
     {
         if (log) {
             log(level, text);
+        }
+    }
+
+    // NAT keep-alives go to UDP bindings behind NAT, at the address their REGISTER came from.
+    void track_keepalive(const registrar::binding& b)
+    {
+        if (b.behind_nat && b.transport == "udp") {
+            keepalives->upsert({binding_id(b.account, b.contact), b.source, b.source_port});
+        }
+    }
+
+    void untrack_keepalive(std::string_view account, std::string_view contact)
+    {
+        keepalives->remove(binding_id(account, contact));
+    }
+
+    void send_keepalives(std::vector<outgoing>& out)
+    {
+        const auto& message = settings.nat_keepalive_message();
+        for (const auto& e : keepalives->on_timer()) {
+            out.push_back({peer{e.address, e.port, sip::transport_kind::udp, 0}, message});
+        }
+        const auto& st = keepalives->stats();
+        if (st.cycles_incomplete > keepalive_cycles_reported) {
+            keepalive_cycles_reported = st.cycles_incomplete;
+            emit(log_level::warning, "NAT keep-alive: a cycle missed " + std::to_string(st.endpoints_missed_last) +
+                                         " of " + std::to_string(keepalives->size()) +
+                                         " endpoints (raise SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME or the period; "
+                                         "see ssw-param check --nat-endpoints)");
         }
     }
 
@@ -408,6 +462,9 @@ struct engine::state {
             if (contacts->size() != 1 || !*expires_header || **expires_header != 0) {
                 return respond(400, "Invalid Wildcard");
             }
+            for (const auto& b : store.lookup(account.user, wall)) {
+                untrack_keepalive(b.account, b.contact);
+            }
             store.stage_remove_all(account.user);
             emit(log_level::info, "unregistered all contacts of " + account.user + " from " + from.to_string());
             return ok_with_bindings(account.user, wall);
@@ -435,6 +492,7 @@ struct engine::state {
             }
             if (requested == 0) {
                 store.stage_remove(account.user, uri);
+                untrack_keepalive(account.user, uri);
                 emit(log_level::info, "unregistered " + uri + " of " + account.user);
                 continue;
             }
@@ -451,6 +509,7 @@ struct engine::state {
                 for (const auto& old : existing) {
                     if (old.contact != uri) {
                         store.stage_remove(account.user, old.contact);
+                        untrack_keepalive(account.user, old.contact);
                     }
                 }
             }
@@ -466,6 +525,8 @@ struct engine::state {
             b.cseq = cseq->number;
             b.user_agent = std::string(m.user_agent());
             store.stage_put(b);
+            untrack_keepalive(b.account, b.contact);
+            track_keepalive(b);
             ++counters.registrations;
             emit(log_level::info, "registered " + account.user + " at " + uri + " for " +
                                       std::to_string(granted) + " s" + (nat ? " (behind NAT)" : "") +
@@ -694,8 +755,13 @@ struct engine::state {
                 schedule(key, entry);
             }
         }
+        send_keepalives(out);
         policy.expire();
-        if (store.expire(clock.wall_now()) > 0) {
+        const auto expired = store.expire_collect(clock.wall_now());
+        for (const auto& b : expired) {
+            untrack_keepalive(b.account, b.contact);
+        }
+        if (!expired.empty()) {
             if (auto c = store.commit(); !c) {
                 emit(log_level::error, "binding store: " + c.error().to_string());
             }
@@ -707,6 +773,9 @@ struct engine::state {
         std::optional<time_point> next;
         if (!timer_heap.empty()) {
             next = timer_heap.top().first;
+        }
+        if (const auto k = keepalives->next_wakeup(); k && (!next || *k < *next)) {
+            next = k;
         }
         // Housekeeping (expired bindings and counters) at least every 10 s.
         const auto housekeeping = clock.now() + 10s;
@@ -749,6 +818,10 @@ void engine::reconfigure(provision::config config, params::settings settings)
     s.settings = std::move(settings);
     s.timers = timers_from(s.settings);
     s.policy = registrar::auth_policy(limits_from(s.settings, s.config), s.clock);
+    s.keepalives = std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings), s.clock);
+    for (const auto& b : s.store.all(s.clock.wall_now())) {
+        s.track_keepalive(b);
+    }
     s.emit(log_level::info, "configuration reloaded from " + s.config.source);
 }
 

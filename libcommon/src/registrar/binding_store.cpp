@@ -248,18 +248,36 @@ std::vector<binding> binding_store::lookup(std::string_view account, sys_time no
 
 std::size_t binding_store::expire(sys_time now)
 {
-    std::vector<std::pair<std::string, std::string>> gone;
+    return expire_collect(now).size();
+}
+
+std::vector<binding> binding_store::expire_collect(sys_time now)
+{
+    std::vector<binding> gone;
     for (const auto& [account, contacts] : state_->bindings) {
         for (const auto& [contact, b] : contacts) {
             if (b.expires <= now) {
-                gone.emplace_back(account, contact);
+                gone.push_back(b);
             }
         }
     }
-    for (const auto& [account, contact] : gone) {
-        stage_remove(account, contact);
+    for (const auto& b : gone) {
+        stage_remove(b.account, b.contact);
     }
-    return gone.size();
+    return gone;
+}
+
+std::vector<binding> binding_store::all(sys_time now) const
+{
+    std::vector<binding> out;
+    for (const auto& [account, contacts] : state_->bindings) {
+        for (const auto& [contact, b] : contacts) {
+            if (b.expires > now) {
+                out.push_back(b);
+            }
+        }
+    }
+    return out;
 }
 
 std::size_t binding_store::size() const noexcept

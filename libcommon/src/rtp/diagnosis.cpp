@@ -11,17 +11,22 @@ namespace {
 
 constexpr double decision_line = 0.5;
 
-std::vector<std::span<const std::uint8_t>> views_of(const std::vector<std::vector<std::uint8_t>>& bufs)
+// Views of the buffers of packets carrying the scored payload type (comfort noise and DTMF
+// packets interleaved in an audio stream would otherwise be scored as audio).
+std::vector<std::span<const std::uint8_t>> views_of(const std::vector<std::vector<std::uint8_t>>& bufs,
+                                                    const stream& s, std::uint8_t pt)
 {
     std::vector<std::span<const std::uint8_t>> v;
     v.reserve(bufs.size());
-    for (const auto& b : bufs) {
-        v.emplace_back(b);
+    for (std::size_t i = 0; i < bufs.size(); ++i) {
+        if (s.packets[i].payload_type == pt) {
+            v.emplace_back(bufs[i]);
+        }
     }
     return v;
 }
 
-codec dominant_codec(const stream& s, std::size_t n)
+std::uint8_t dominant_payload_type(const stream& s, std::size_t n)
 {
     std::map<std::uint8_t, std::size_t> counts;
     for (std::size_t i = 0; i < n; ++i) {
@@ -35,11 +40,12 @@ codec dominant_codec(const stream& s, std::size_t n)
             pt = k;
         }
     }
-    return codec_for_payload_type(pt);
+    return pt;
 }
 
 // Score of the window decrypted with one scheme and key; nullopt if the key does not fit.
-std::optional<double> try_candidate(const stream& s, std::size_t n, codec format, const crypto::scheme& sc,
+std::optional<double> try_candidate(const stream& s, std::size_t n, codec format, std::uint8_t pt,
+                                    const crypto::scheme& sc,
                                     crypto::key_derivation d, const crypto::key_bytes& key,
                                     std::vector<std::vector<std::uint8_t>>& scratch)
 {
@@ -55,7 +61,7 @@ std::optional<double> try_candidate(const stream& s, std::size_t n, codec format
             return std::nullopt;
         }
     }
-    const auto v = views_of(scratch);
+    const auto v = views_of(scratch, s, pt);
     return score_audio(format, v).score;
 }
 
@@ -187,18 +193,21 @@ stream_verdict diagnose_stream(const stream& s, const diagnosis_options& o)
     if (n == 0) {
         return v;
     }
-    v.format = dominant_codec(s, n);
+    const std::uint8_t pt = dominant_payload_type(s, n);
+    v.format = codec_for_payload_type(pt);
     std::vector<std::span<const std::uint8_t>> raw;
     raw.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        raw.emplace_back(s.packets[i].payload);
+        if (s.packets[i].payload_type == pt) {
+            raw.emplace_back(s.packets[i].payload);
+        }
     }
     const auto plain = score_audio(v.format, raw);
     v.plain_score = plain.score;
     if (v.format == codec::unknown) {
         v.format = plain.format;  // the G.711 law that fitted better
     }
-    if (n < min_window_packets) {
+    if (raw.size() < min_window_packets) {
         return v;
     }
     if (plain.score >= decision_line) {
@@ -222,7 +231,7 @@ stream_verdict diagnose_stream(const stream& s, const diagnosis_options& o)
                 if (aes && d == crypto::key_derivation::padded && o.keys[k].key.size() == crypto::aes128_key_bytes) {
                     continue;  // same key as raw
                 }
-                const auto score = try_candidate(s, n, v.format, sc, d, o.keys[k].key, scratch);
+                const auto score = try_candidate(s, n, v.format, pt, sc, d, o.keys[k].key, scratch);
                 if (!score) {
                     continue;
                 }

@@ -286,3 +286,76 @@ TEST_CASE("daemon::engine: transactions end and garbage is dropped", "[daemon][e
     CHECK(h.send("REGISTER sip:x SIP/2.0\r\n\r\n").empty());
     CHECK(h.engine.counters().malformed_dropped == 2);
 }
+
+TEST_CASE("daemon::engine: NAT endpoints get SS_SIP_NAT_KEEP_ALIVE_MESSAGE at their source address",
+          "[daemon][engine][keepalive]")
+{
+    harness h;
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060")[0]) == 200); // behind NAT
+    REQUIRE(status_of(do_register(h, "1001", "demo", cseq)[0]) == 200);                 // not behind NAT
+    std::vector<daemon::outgoing> out;
+    h.clock.set(*h.engine.next_deadline());
+    h.engine.on_timer(out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].bytes == "HELLO");
+    CHECK(out[0].to.port == 5062);
+    CHECK(out[0].to.address.to_string() == "127.0.0.1");
+    // The next cycle comes SS_SIP_NAT_KEEP_ALIVE_PERIOD later.
+    out.clear();
+    h.clock.advance(29s);
+    h.engine.on_timer(out);
+    CHECK(out.empty());
+    h.clock.advance(1s);
+    h.engine.on_timer(out);
+    CHECK(out.size() == 1);
+    // Unregistered: no more keep-alives.
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060", "0")[0]) == 200);
+    out.clear();
+    h.clock.advance(30s);
+    h.engine.on_timer(out);
+    CHECK(out.empty());
+}
+
+TEST_CASE("daemon::engine: an empty keep-alive message sends nothing", "[daemon][engine][keepalive]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"), params::value{std::string{}});
+    harness h(s);
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060")[0]) == 200);
+    std::vector<daemon::outgoing> out;
+    h.clock.advance(60s);
+    h.engine.on_timer(out);
+    CHECK(out.empty());
+}
+
+TEST_CASE("daemon::engine: a flood of garbage and valid-looking requests from many sources stays bounded",
+          "[daemon][engine]")
+{
+    params::settings s;
+    s.set(*params::find_param("SS_REPLY_UNAUTHORIZED"), params::value{false});
+    harness h(s);
+    std::vector<daemon::outgoing> out;
+    for (std::uint32_t i = 0; i < 20000; ++i) {
+        const daemon::peer from{core::ip_address::v4(0xc6120000u + i), static_cast<std::uint16_t>(1024 + i % 60000),
+                                sip::transport_kind::udp, 0};
+        const std::string n = std::to_string(i);
+        h.engine.on_message("\x16\x03garbage " + n, from, out);
+        h.engine.on_message(register_request(std::to_string(2000 + i % 7000), 1, "f" + n), from, out);
+        h.engine.on_message(register_request("1000", 2, "g" + n,
+                                             "Authorization: Digest username=\"1000\", realm=\"ssw\", nonce=\"00\", "
+                                             "uri=\"sip:127.0.0.1\", response=\"0123456789abcdef0123456789abcdef\"\r\n"),
+                            from, out);
+        h.clock.advance(1ms);
+    }
+    h.engine.flush(out);
+    // Unknown sources got nothing at all; the known account got challenges.
+    CHECK(std::none_of(out.begin(), out.end(), [](const daemon::outgoing& o) { return o.bytes.find("2000@") != std::string::npos; }));
+    CHECK(h.engine.counters().malformed_dropped == 20000);
+    CHECK(h.engine.open_transactions() <= 40000);
+    h.clock.advance(40s);
+    h.engine.on_timer(out);
+    CHECK(h.engine.open_transactions() == 0);
+    CHECK(h.store.size() == 0);
+}

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace ssw::rtp;
 namespace speech = ssw::test::rtp_speech;
 
@@ -87,4 +89,65 @@ TEST_CASE("rtp::codec_for_payload_type: static payload types map to codecs", "[r
     CHECK(codec_for_payload_type(18) == codec::g729);
     CHECK(codec_for_payload_type(13) == codec::comfort_noise);
     CHECK(codec_for_payload_type(101) == codec::unknown);
+}
+
+TEST_CASE("rtp::score_audio: louder and noisier speech stays plausible, text-key XOR does not",
+          "[rtp][audio_score]")
+{
+    std::uint32_t noise_state = 7;
+    const auto noise = [&noise_state] {
+        // Sum of uniforms: roughly Gaussian, unit variance.
+        double sum = 0;
+        for (int i = 0; i < 12; ++i) {
+            noise_state = noise_state * 1664525U + 1013904223U;
+            sum += static_cast<double>(noise_state >> 8) / 16777216.0;
+        }
+        return sum - 6.0;
+    };
+    for (const auto& [gain, noise_rms] : {std::pair{4.0, 0.0}, std::pair{1.0, 330.0}, std::pair{1.0, 1036.0}}) {
+        INFO("gain " << gain << " noise rms " << noise_rms);
+        auto s = speech::make_stream(1, "a:1", "b:2", 150);
+        for (auto& p : s.packets) {
+            for (auto& b : p.payload) {
+                const double x = ulaw_to_linear(b) * gain + noise() * noise_rms;
+                b = speech::linear_to_ulaw(static_cast<int>(std::clamp(x, -32768.0, 32767.0)));
+            }
+        }
+        CHECK(score_audio(codec::pcmu, views(s)).score >= 0.5);
+    }
+    for (const char* key : {"K", "gamma", "12345", "!!!!", "xor-shared-key", "0123456789abcdef"}) {
+        INFO("xor key " << key);
+        for (const std::size_t offset : {std::size_t{0}, std::size_t{100}, std::size_t{250}}) {
+            auto s = speech::make_stream(1, "a:1", "b:2", 150, offset);
+            speech::encrypt(s, "xor-static", std::nullopt, speech::key_of(key));
+            CHECK(score_audio(codec::pcmu, views(s)).score < 0.5);
+        }
+    }
+}
+
+TEST_CASE("rtp::score_audio: G.729 frames with biased bits pass, cipher-like frames do not",
+          "[rtp][audio_score]")
+{
+    // Synthetic stand-in (no G.729 encoder is available here): 20-byte packets of two frames
+    // whose first byte of each frame is mostly small, as codebook indices and gains are.
+    std::vector<std::vector<std::uint8_t>> biased;
+    std::vector<std::vector<std::uint8_t>> random;
+    std::mt19937 gen(2026);
+    for (std::uint32_t i = 0; i < 150; ++i) {
+        std::vector<std::uint8_t> r(20);
+        for (auto& b : r) {
+            b = static_cast<std::uint8_t>(gen() >> 24);
+        }
+        random.push_back(r);
+        r[0] &= 0x1f;
+        r[10] &= 0x1f;
+        biased.push_back(r);
+    }
+    std::vector<std::span<const std::uint8_t>> bv(biased.begin(), biased.end());
+    std::vector<std::span<const std::uint8_t>> rv(random.begin(), random.end());
+    CHECK(score_audio(codec::g729, bv).score >= 0.5);
+    CHECK(score_audio(codec::g729, rv).score < 0.5);
+    std::vector<std::vector<std::uint8_t>> odd(50, std::vector<std::uint8_t>(17, 0));
+    std::vector<std::span<const std::uint8_t>> ov(odd.begin(), odd.end());
+    CHECK(score_audio(codec::g729, ov).score == 0.0);
 }

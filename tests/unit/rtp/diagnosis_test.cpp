@@ -245,8 +245,52 @@ TEST_CASE("rtp::diagnose: accuracy over generated cases", "[rtp][diagnosis][slow
                                  : 0U;
         }
     }
-    std::cout << "rtp diagnosis accuracy: " << right << "/" << cases << " legs with decoy keys, "
+    // Hypothesis schemes: the right scheme, derivation and key among decoys.
+    struct hyp {
+        const char* scheme;
+        ssw::crypto::key_derivation d;
+        const char* key;
+    };
+    const hyp hyps[] = {{"rc4-static", ssw::crypto::key_derivation::raw, "static rc4 key"},
+                        {"rc4-stream", ssw::crypto::key_derivation::raw, "stream rc4 key"},
+                        {"aes-ecb-cleartail", ssw::crypto::key_derivation::raw, "ecb-key-16-bytes"},
+                        {"aes-ecb-cleartail", ssw::crypto::key_derivation::md5, "ecb md5 key"},
+                        {"aes-cbc-zeroiv-cleartail", ssw::crypto::key_derivation::padded, "cbc pad"},
+                        {"aes-cbc-zeroiv-cleartail", ssw::crypto::key_derivation::md5, "cbc md5 key"}};
+    std::size_t hyp_cases = 0;
+    std::size_t hyp_right = 0;
+    for (std::size_t c = 0; c < 12; ++c) {
+        const auto& h = hyps[c % 6];
+        auto s = speech::make_stream(0x3333, a_to_b_src, b_to_a_src, 60, c * 29, c % 2 == 1);
+        speech::encrypt(s, h.scheme, std::nullopt, speech::key_of(h.key), h.d);
+        const auto v = diagnose_stream(s, with_keys({"decoy one", h.key, "decoy-two-16byte"}));
+        ++hyp_cases;
+        hyp_right += (v.match && v.match->key_index == 1 && v.match->scheme->name == h.scheme &&
+                      v.match->derivation == h.d)
+                         ? 1U
+                         : 0U;
+    }
+    std::cout << "rtp diagnosis accuracy: " << right << "/" << cases << " legs with decoy keys (native modes), "
+              << hyp_right << "/" << hyp_cases << " hypothesis streams (scheme, derivation and key), "
               << keyless_right << "/" << keyless_cases << " XOR keys recovered without candidates\n";
     CHECK(right == cases);
+    CHECK(hyp_right == hyp_cases);
     CHECK(keyless_right >= keyless_cases * 9 / 10);
+}
+
+TEST_CASE("rtp::diagnose: DTMF and comfort-noise packets inside a stream do not spoil the verdict",
+          "[rtp][diagnosis]")
+{
+    auto streams = leg(100);
+    for (auto& s : streams) {
+        speech::encrypt(s, "native", mode::aes128, speech::key_of("aes-key-16bytes!"));
+        for (std::size_t i = 0; i < s.packets.size(); i += 7) {
+            s.packets[i].payload_type = (i % 2 == 0) ? 101 : 13;  // telephone-event / CN
+            s.packets[i].payload.assign({0x05, 0x0a, 0x00, 0xa0});
+        }
+    }
+    const auto rep = diagnose(streams, with_keys({"aes-key-16bytes!"}));
+    CHECK(rep.streams[0].state == stream_state::decrypted);
+    CHECK(rep.streams[0].format == codec::pcmu);
+    CHECK(rep.legs[0].finding == leg_finding::ok);
 }

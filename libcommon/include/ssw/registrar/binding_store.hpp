@@ -54,6 +54,10 @@ public:
                                               std::chrono::system_clock::time_point now) const;
     // Drops expired bindings (staged; call commit()). Returns how many.
     std::size_t expire(std::chrono::system_clock::time_point now);
+    // The same, returning the bindings it dropped (for the keep-alive scheduler).
+    std::vector<binding> expire_collect(std::chrono::system_clock::time_point now);
+    // Every live binding (start-up: keep-alives for bindings restored from disk).
+    [[nodiscard]] std::vector<binding> all(std::chrono::system_clock::time_point now) const;
     [[nodiscard]] std::size_t size() const noexcept;
 
 private:

@@ -39,9 +39,9 @@ struct audio_score {
 // Fewest payloads the scorer decides on ("about a second": 50 packets of 20 ms).
 inline constexpr std::size_t min_window_packets = 25;
 
-// Scores `payloads` (one span per packet, arrival order) as `format`. G.711 needs the
-// decoded signal's lag-1 autocorrelation (speech is low-pass, cipher output is white), a
-// smooth log-domain level and mostly quiet codes; G.729 (RFC 3551 §4.5.6, 10-byte frames, 2-byte SID) uses frame sizes and
+// Scores `payloads` (one span per packet, arrival order) as `format`. G.711 is led by the
+// decoded signal's lag-1 autocorrelation (speech is low-pass, cipher output is white);
+// moderate correlation counts only with a smooth log-domain level and mostly quiet codes; G.729 (RFC 3551 §4.5.6, 10-byte frames, 2-byte SID) uses frame sizes and
 // per-bit bias (provisional: not calibrated on real G.729 captures); comfort noise
 // (RFC 3389) checks the noise-level byte is <= 127. unknown tries both G.711 laws.
 // Fewer than min_window_packets payloads still score, but the caller should say so.

@@ -56,6 +56,7 @@ enum class stream_state : std::uint8_t {
     encrypted,        // looks like cipher output and nothing tried fits
     undetermined,     // too few packets or a codec the scoring cannot judge
 };
+// "plain", "decrypted", "pad_recovered", "encrypted", "undetermined" (the --json values).
 [[nodiscard]] std::string_view to_string(stream_state s) noexcept;
 
 // The winning candidate for a stream.
@@ -84,8 +85,10 @@ enum class leg_finding : std::uint8_t {
     one_way,         // one direction fits, the other does not (or has no RTP at all)
     undetermined,
 };
+// "ok", "mode_mismatch", "key_mismatch", "one_way", "undetermined" (the --json values).
 [[nodiscard]] std::string_view to_string(leg_finding f) noexcept;
 
+// A leg's reverse index when the capture has no stream in the other direction.
 inline constexpr std::size_t no_stream = static_cast<std::size_t>(-1);
 
 struct leg_verdict {

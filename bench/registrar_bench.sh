@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# REGISTER with digest auth per second through ssw-run and through Kamailio (registrar + auth,
+# same accounts and password, one worker process each), same sipp client, same machine.
+# Prints both rates and the ratio. Usage: bench/registrar_bench.sh [REGISTERS] [RATE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+total=${1:-20000}
+rate=${2:-4000}
+accounts=1000
+scripts/install-deps.sh --bench
+cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSSW_BUILD_TESTS=OFF >/dev/null
+cmake --build build/bench --target ssw-run >/dev/null
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Accounts 100000..100999, password "demo", in both servers.
+{
+    echo "bindings = $work/bindings.db"
+    echo "[listen]"
+    echo "udp = 127.0.0.1:15070"
+    for ((i = 0; i < accounts; ++i)); do printf '[account %d]\npassword = demo\n' $((100000 + i)); done
+} > "$work/ssw.conf"
+{
+    echo "SEQUENTIAL"
+    for ((i = 0; i < accounts; ++i)); do echo "$((100000 + i));demo"; done
+} > "$work/users.csv"
+
+cat > "$work/kamailio.cfg" <<KAM
+#!KAMAILIO
+listen=udp:127.0.0.1:15080
+children=1
+tcp_children=1
+disable_tcp=yes
+log_stderror=yes
+debug=0
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+loadmodule "tm.so"
+loadmodule "pv.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "auth.so"
+modparam("usrloc", "db_mode", 0)
+request_route {
+    if (is_method("REGISTER")) {
+        if (!pv_www_authenticate("\$td", "demo", "0")) {
+            www_challenge("\$td", "0");
+            exit;
+        }
+        save("location");
+        exit;
+    }
+    sl_send_reply("403", "Forbidden");
+}
+KAM
+
+cat > "$work/register.xml" <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="register with auth, users from the injection file">
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+To: <sip:[field0]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: 1 REGISTER
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+Expires: 3600
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="401" auth="true"/>
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+To: <sip:[field0]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: 2 REGISTER
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+Expires: 3600
+Max-Forwards: 70
+[authentication username=[field0] password=[field1]]
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>
+XML
+
+run_sipp() { # port -> prints "successful elapsed_seconds"
+    local port=$1 start end
+    start=$(date +%s.%N)
+    sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16000 -r "$rate" -m "$total" \
+        -l 2000 -nostdin -timeout 300s -trace_stat -stf "$work/stat-$port.csv" "127.0.0.1:$port" \
+        >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    local ok
+    ok=$(tail -1 "$work/stat-$port.csv" | awk -F';' '{print $16}')
+    echo "$ok $(echo "$end - $start" | bc)"
+}
+
+build/bench/tools/ssw-run --config "$work/ssw.conf" --log-level error 2>"$work/ssw.log" &
+ssw_pid=$!
+kamailio -f "$work/kamailio.cfg" -DD -E 2>"$work/kamailio.log" &
+kam_pid=$!
+sleep 2
+
+read -r ssw_ok ssw_s < <(run_sipp 15070)
+ssw_rss=$(awk '/VmHWM/ {print $2}' /proc/$ssw_pid/status)
+read -r kam_ok kam_s < <(run_sipp 15080)
+ssw_rate=$(echo "$ssw_ok / $ssw_s" | bc -l)
+kam_rate=$(echo "$kam_ok / $kam_s" | bc -l)
+printf 'REGISTER+auth transactions: %d offered at %d/s, 1000 accounts\n' "$total" "$rate"
+printf 'ssw-run : %6d ok in %6.2f s = %8.0f registrations/s (peak RSS %s kB)\n' "$ssw_ok" "$ssw_s" "$ssw_rate" "$ssw_rss"
+printf 'kamailio: %6d ok in %6.2f s = %8.0f registrations/s\n' "$kam_ok" "$kam_s" "$kam_rate"
+printf 'ratio ssw/kamailio: %.2f\n' "$(echo "$ssw_rate / $kam_rate" | bc -l)"
+kill $ssw_pid $kam_pid
