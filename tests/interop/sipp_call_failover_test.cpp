@@ -5,6 +5,7 @@
 #include "support/tool_runner.hpp"
 
 #include <ssw/cdr/writer.hpp>
+#include <ssw/core/atomic_file.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -81,6 +82,11 @@ call_run run_call(const std::string& vendor1, const std::string& vendor2,
                   const std::vector<std::string>& daemon_args)
 {
     call_run r;
+    // The demo's vendors are fixed at 5090 and 5091: one test at a time may play them
+    // (ctest -j runs test cases in parallel processes).
+    auto ports = ssw::core::file_lock::acquire(std::filesystem::temp_directory_path() /
+                                               "ssw-demo-vendor-ports");
+    REQUIRE(ports);
     temp_work work;
     const int port = ssw::test::free_port();
     std::vector<std::string> args{"--demo", "--listen", "udp:127.0.0.1:" + std::to_string(port)};

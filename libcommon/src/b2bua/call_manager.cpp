@@ -201,6 +201,7 @@ struct call {
     std::string a_tag;
     std::string source;
     std::optional<std::size_t> mapping;
+    std::optional<provision::mapping_gateway> mapping_gw; // a copy: a reload may reorder the list
     std::string caller_received, callee_received, caller_routed, callee_routed;
     std::vector<provision::routing_gateway> gateways; // the candidates, in try order
     std::unique_ptr<routing::failover> fo;
@@ -482,8 +483,7 @@ struct call_manager::state {
         transform::selector choices(c.seed);
         std::string caller = c.caller_received;
         std::string callee = c.callee_received;
-        const provision::mapping_gateway* mg =
-            c.mapping ? &config.mapping_gateways[*c.mapping] : nullptr;
+        const provision::mapping_gateway* mg = c.mapping_gw ? &*c.mapping_gw : nullptr;
         transform::call_request req;
         if (mg != nullptr) {
             if (has_block(mg->name)) {
@@ -593,6 +593,12 @@ struct call_manager::state {
                     break;
                 }
             }
+        }
+        if (c.mapping && *c.mapping >= config.mapping_gateways.size()) {
+            c.mapping.reset();
+        }
+        if (c.mapping) {
+            c.mapping_gw = config.mapping_gateways[*c.mapping];
         }
         c.source = c.mapping ? config.mapping_gateways[*c.mapping].name : who.account;
         if (c.source.empty()) {
@@ -897,11 +903,10 @@ struct call_manager::state {
     }
 
     std::string ack_for_2xx(attempt_leg& at, std::string_view content_type = {},
-                            std::string_view body = {}) const
+                            std::string_view body = {})
     {
         const auto cseq = at.invite.msg.cseq();
-        return dialog_request(at.dialog, "ACK", cseq ? cseq->number : 1,
-                              "z9hG4bK" + hex64(at.dialog.local_cseq * 7919U),
+        return dialog_request(at.dialog, "ACK", cseq ? cseq->number : 1, "z9hG4bK" + token(),
                               at.dialog.peer.transport, {}, content_type, body);
     }
 

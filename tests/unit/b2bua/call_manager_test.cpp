@@ -786,3 +786,31 @@ TEST_CASE("b2bua::call_manager: unknown Call-IDs are not claimed and in-dialog r
     CHECK(harness::lines(h.take(caller_port)) ==
           std::vector<std::string>{"SIP/2.0 481 Call/Transaction Does Not Exist"});
 }
+
+TEST_CASE("b2bua::call_manager: a mapping gateway may take the caller from P-Asserted-Identity",
+          "[b2bua][call_manager]")
+{
+    auto cfg = gateways(2);
+    cfg.mapping_gateways[0].caller = provision::caller_source::p_asserted_identity;
+    harness h(cfg);
+    sip::message m;
+    const auto inv = caller_invite();
+    REQUIRE(sip::parse_message(inv, m));
+    const auto with_pai =
+        sip::message_patch().add("P-Asserted-Identity", "<sip:4930999888@127.0.0.1>").apply(m);
+    REQUIRE(h.deliver(with_pai, caller_port));
+    const auto b_inv = h.invite_to(gw1);
+    CHECK(header(b_inv, sip::header_id::from).rfind("<sip:4930999888@", 0) == 0);
+    // A reload that drops the mapping gateway does not disturb the call in progress.
+    h.cm->reconfigure(gateways(2), {}, nullptr);
+    provision::config bare = gateways(2);
+    bare.mapping_gateways.clear();
+    h.cm->reconfigure(bare, {}, nullptr);
+    REQUIRE(h.deliver(reply(b_inv, 503), gw1));
+    const auto inv2 = h.invite_to(gw2);
+    CHECK(header(inv2, sip::header_id::from).rfind("<sip:4930999888@", 0) == 0);
+    REQUIRE(h.deliver(reply(inv2, 503, {}, {}, gw2), gw2));
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].caller_received == "4930999888");
+    CHECK(h.records[0].source == "cust-a");
+}
