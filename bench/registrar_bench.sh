@@ -41,6 +41,7 @@ loadmodule "pv.so"
 loadmodule "usrloc.so"
 loadmodule "registrar.so"
 loadmodule "auth.so"
+loadmodule "textops.so"
 modparam("usrloc", "db_mode", 0)
 request_route {
     if (is_method("REGISTER")) {
@@ -61,11 +62,11 @@ cat > "$work/register.xml" <<'XML'
   <send retrans="500"><![CDATA[
 REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:[field0]@[remote_ip]>;tag=[call_number]
-To: <sip:[field0]@[remote_ip]>
+From: <sip:100000@[remote_ip]>;tag=[call_number]
+To: <sip:100000@[remote_ip]>
 Call-ID: [call_id]
 CSeq: 1 REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
+Contact: <sip:100000@[local_ip]:[local_port]>
 Expires: 3600
 Max-Forwards: 70
 Content-Length: 0
@@ -75,14 +76,14 @@ Content-Length: 0
   <send retrans="500"><![CDATA[
 REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:[field0]@[remote_ip]>;tag=[call_number]
-To: <sip:[field0]@[remote_ip]>
+From: <sip:100000@[remote_ip]>;tag=[call_number]
+To: <sip:100000@[remote_ip]>
 Call-ID: [call_id]
 CSeq: 2 REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
+Contact: <sip:100000@[local_ip]:[local_port]>
 Expires: 3600
 Max-Forwards: 70
-[authentication username=[field0] password=[field1]]
+[authentication]
 Content-Length: 0
 
 ]]></send>
@@ -93,7 +94,9 @@ XML
 run_sipp() { # port -> prints "successful elapsed_seconds"
     local port=$1 start end
     start=$(date +%s.%N)
-    sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16000 -r "$rate" -m "$total" \
+    # sipp 3.6 cannot take the digest user from the injection file, so every REGISTER
+    # authenticates as one account (the server-side work is the same for each).
+    sipp -sf "$work/register.xml" -inf "$work/users.csv" -au 100000 -ap demo -i 127.0.0.1 -p 16000 -r "$rate" -m "$total" \
         -l 2000 -nostdin -timeout 300s -trace_stat -stf "$work/stat-$port.csv" "127.0.0.1:$port" \
         >/dev/null 2>&1 || true
     end=$(date +%s.%N)
@@ -104,16 +107,17 @@ run_sipp() { # port -> prints "successful elapsed_seconds"
 
 build/bench/tools/ssw-run --config "$work/ssw.conf" --log-level error 2>"$work/ssw.log" &
 ssw_pid=$!
-kamailio -f "$work/kamailio.cfg" -DD -E 2>"$work/kamailio.log" &
+kamailio -f "$work/kamailio.cfg" -DD -E -m 256 -M 16 2>"$work/kamailio.log" &
 kam_pid=$!
 sleep 2
+kill -0 $kam_pid || { echo "kamailio did not start:"; cat "$work/kamailio.log"; exit 1; }
 
 read -r ssw_ok ssw_s < <(run_sipp 15070)
 ssw_rss=$(awk '/VmHWM/ {print $2}' /proc/$ssw_pid/status)
 read -r kam_ok kam_s < <(run_sipp 15080)
 ssw_rate=$(echo "$ssw_ok / $ssw_s" | bc -l)
 kam_rate=$(echo "$kam_ok / $kam_s" | bc -l)
-printf 'REGISTER+auth transactions: %d offered at %d/s, 1000 accounts\n' "$total" "$rate"
+printf 'REGISTER+auth transactions: %d offered at %d/s, one account\n' "$total" "$rate"
 printf 'ssw-run : %6d ok in %6.2f s = %8.0f registrations/s (peak RSS %s kB)\n' "$ssw_ok" "$ssw_s" "$ssw_rate" "$ssw_rss"
 printf 'kamailio: %6d ok in %6.2f s = %8.0f registrations/s\n' "$kam_ok" "$kam_s" "$kam_rate"
 printf 'ratio ssw/kamailio: %.2f\n' "$(echo "$ssw_rate / $kam_rate" | bc -l)"
