@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Trace reports: SIP statistics, call table with RTP streams, registrations.
 #include <ssw/trace/report.hpp>
+#include <ssw/sip/builder.hpp>
 
 #include <ssw/core/text.hpp>
 #include <ssw/sdp/session.hpp>
@@ -25,39 +26,7 @@ void sip_stats::on_record(const sip_record& r)
 
 std::string_view standard_reason(int status) noexcept
 {
-    switch (status) {
-    case 100: return "Trying";
-    case 180: return "Ringing";
-    case 181: return "Call Is Being Forwarded";
-    case 182: return "Queued";
-    case 183: return "Session Progress";
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 300: return "Multiple Choices";
-    case 301: return "Moved Permanently";
-    case 302: return "Moved Temporarily";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 407: return "Proxy Authentication Required";
-    case 408: return "Request Timeout";
-    case 480: return "Temporarily Unavailable";
-    case 481: return "Call/Transaction Does Not Exist";
-    case 483: return "Too Many Hops";
-    case 486: return "Busy Here";
-    case 487: return "Request Terminated";
-    case 488: return "Not Acceptable Here";
-    case 500: return "Server Internal Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Server Time-out";
-    case 600: return "Busy Everywhere";
-    case 603: return "Decline";
-    default: return "";
-    }
+    return sip::default_reason(status);
 }
 
 bool parse_rtp_header(std::span<const std::uint8_t> p, std::uint8_t& pt, std::uint16_t& seq, std::uint32_t& ts,

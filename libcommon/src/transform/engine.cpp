@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Compiled matching: flattened digit trie with '?' edges, exact hash maps, RE2::Set prefilters.
+#include <ssw/core/text.hpp>
 #include <ssw/transform/engine.hpp>
 #include <ssw/transform/rule_parser.hpp>
 
@@ -24,28 +25,8 @@ constexpr std::int64_t regex_set_max_mem = 256LL << 20;
 // Glob over the rest of a number: '?' one character, '*' any run (also empty).
 bool glob_tail(std::string_view pat, std::string_view text) noexcept
 {
-    std::size_t p = 0;
-    std::size_t t = 0;
-    std::size_t star = std::string_view::npos;
-    std::size_t mark = 0;
-    while (t < text.size()) {
-        if (p < pat.size() && (pat[p] == '?' || pat[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pat.size() && pat[p] == '*') {
-            star = p++;
-            mark = t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pat.size() && pat[p] == '*') {
-        ++p;
-    }
-    return p == pat.size();
+    // Numbers are digits, so core's case-insensitive glob is exact here.
+    return core::glob_match(pat, text);
 }
 
 // A flattened trie: children of node n are child_chars/child_nodes[begin, begin+count).

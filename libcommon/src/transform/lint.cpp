@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lint of rule sets: unreachable rules, duplicate entries, goto cycles, empty results, list conflicts.
 #include <ssw/transform/lint.hpp>
+#include <ssw/core/text.hpp>
 
 #include <re2/re2.h>
 
@@ -43,28 +44,8 @@ bool same_conditions(const std::vector<length_condition>& a, const std::vector<l
 // Glob with '?' and '*' by backtracking to the last star only: linear-ish, never exponential.
 bool glob(std::string_view pat, std::string_view text)
 {
-    std::size_t p = 0;
-    std::size_t t = 0;
-    std::size_t star = std::string_view::npos;
-    std::size_t mark = 0;
-    while (t < text.size()) {
-        if (p < pat.size() && (pat[p] == '?' || pat[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pat.size() && pat[p] == '*') {
-            star = p++;
-            mark = t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pat.size() && pat[p] == '*') {
-        ++p;
-    }
-    return p == pat.size();
+    // Numbers are digits, so core's case-insensitive glob is exact here.
+    return core::glob_match(pat, text);
 }
 
 // Does rule `r` match the concrete number `n`? `re` is r's compiled regex (regex rules).
