@@ -9,27 +9,14 @@ namespace {
 
 using detail::value_error;
 
-bool iequal(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (detail::lower(a[i]) != detail::lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 } // namespace
 
-bool auth_value::is_digest() const noexcept { return iequal(scheme, "Digest"); }
+bool auth_value::is_digest() const noexcept { return detail::iequals(scheme, "Digest"); }
 
 std::optional<std::string_view> auth_value::find(std::string_view name) const noexcept
 {
     for (const auto& p : params) {
-        if (iequal(p.name, name)) {
+        if (detail::iequals(p.name, name)) {
             return p.value;
         }
     }
@@ -76,32 +63,32 @@ result<auth_value> parse_auth_value(std::string_view text)
             }
         }
         c.skip_lws();
-        if (iequal(p.name, "realm")) {
+        if (detail::iequals(p.name, "realm")) {
             a.realm = p.value;
-        } else if (iequal(p.name, "nonce")) {
+        } else if (detail::iequals(p.name, "nonce")) {
             a.nonce = p.value;
-        } else if (iequal(p.name, "opaque")) {
+        } else if (detail::iequals(p.name, "opaque")) {
             a.opaque = p.value;
-        } else if (iequal(p.name, "algorithm")) {
+        } else if (detail::iequals(p.name, "algorithm")) {
             a.algorithm = p.value;
-        } else if (iequal(p.name, "qop")) {
+        } else if (detail::iequals(p.name, "qop")) {
             a.qop = p.value;
-        } else if (iequal(p.name, "domain")) {
+        } else if (detail::iequals(p.name, "domain")) {
             a.domain = p.value;
-        } else if (iequal(p.name, "stale")) {
-            if (!iequal(p.value, "true") && !iequal(p.value, "false")) {
+        } else if (detail::iequals(p.name, "stale")) {
+            if (!detail::iequals(p.value, "true") && !detail::iequals(p.value, "false")) {
                 return unexpected(value_error("stale must be true or false", at));
             }
-            a.stale = iequal(p.value, "true");
-        } else if (iequal(p.name, "username")) {
+            a.stale = detail::iequals(p.value, "true");
+        } else if (detail::iequals(p.name, "username")) {
             a.username = p.value;
-        } else if (iequal(p.name, "uri")) {
+        } else if (detail::iequals(p.name, "uri")) {
             a.uri = p.value;
-        } else if (iequal(p.name, "response")) {
+        } else if (detail::iequals(p.name, "response")) {
             a.response = p.value;
-        } else if (iequal(p.name, "cnonce")) {
+        } else if (detail::iequals(p.name, "cnonce")) {
             a.cnonce = p.value;
-        } else if (iequal(p.name, "nc")) {
+        } else if (detail::iequals(p.name, "nc")) {
             if (p.value.size() != 8) {
                 return unexpected(value_error("nc must be 8 hex digits", at));
             }

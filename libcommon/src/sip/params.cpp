@@ -7,19 +7,6 @@
 namespace ssw::sip {
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (detail::lower(a[i]) != detail::lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // gen-value = token / host / quoted-string; host adds '[' ']' ':' for IPv6 references.
 bool is_value_char(char c) noexcept
 {
@@ -66,7 +53,7 @@ std::optional<param> param_list::find(std::string_view name) const noexcept
     std::size_t pos = 0;
     param p;
     while (next(pos, p)) {
-        if (iequal(p.name, name)) {
+        if (detail::iequals(p.name, name)) {
             return p;
         }
     }

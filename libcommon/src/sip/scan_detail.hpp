@@ -4,6 +4,7 @@
 
 #include <ssw/core/error.hpp>
 #include <ssw/core/result.hpp>
+#include <ssw/core/text.hpp>
 
 #include <array>
 #include <cstddef>
@@ -13,6 +14,9 @@
 #include <string_view>
 
 namespace ssw::sip::detail {
+
+// ASCII case-insensitive equality (header names, parameter names, schemes).
+using core::iequals;
 
 enum char_class : std::uint8_t {
     cc_token = 1,         // token chars (RFC 3261 §25.1)

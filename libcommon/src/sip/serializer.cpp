@@ -9,19 +9,6 @@
 namespace ssw::sip {
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (detail::lower(a[i]) != detail::lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 void put_field(std::string& out, std::string_view name, std::string_view value)
 {
     out.append(name);
@@ -125,7 +112,7 @@ std::string message_patch::apply(const message& m) const
                     h.id != header_id::other;
         if (h.id == header_id::other) {
             for (const auto& n : removed_names_) {
-                drop = drop || iequal(n, h.name);
+                drop = drop || detail::iequals(n, h.name);
             }
         }
         if (!drop && h.id != header_id::other && !first_done[idx] &&

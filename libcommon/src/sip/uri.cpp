@@ -9,19 +9,6 @@ namespace {
 
 using detail::value_error;
 
-bool iequal(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (detail::lower(a[i]) != detail::lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // Checks that every char of `s` is in `bits` or is a valid %HH escape; returns the offset of
 // the first bad char, or npos.
 std::size_t check_escaped(std::string_view s, std::uint8_t bits) noexcept
@@ -258,10 +245,10 @@ result<uri> parse_uri(std::string_view text)
             return unexpected(value_error("unexpected whitespace or delimiter inside a URI", colon + 1 + i));
         }
     }
-    if (iequal(scheme, "sip") || iequal(scheme, "sips")) {
+    if (detail::iequals(scheme, "sip") || detail::iequals(scheme, "sips")) {
         u.scheme = scheme.size() == 3 ? uri_scheme::sip : uri_scheme::sips;
         SSW_TRY(parse_sip_rest(rest, colon + 1, u));
-    } else if (iequal(scheme, "tel")) {
+    } else if (detail::iequals(scheme, "tel")) {
         u.scheme = uri_scheme::tel;
         SSW_TRY(parse_tel_rest(rest, colon + 1, u));
     } else {
