@@ -297,6 +297,13 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
     auto col_time = [](sqlite3_stmt* s, int i) -> std::string {
         return sqlite3_column_type(s, i) == SQLITE_NULL ? std::string{} : iso8601(sqlite3_column_int64(s, i));
     };
+    auto json_time = [&](core::json_line& j, std::string_view key, sqlite3_stmt* st, int i) {
+        if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+            j.field_null(key);
+        } else {
+            j.field(key, iso8601(sqlite3_column_int64(st, i)));
+        }
+    };
     auto csv = [](const std::string& v) {
         if (v.find_first_of(",\"\r\n") == std::string::npos) {
             return v;
@@ -333,12 +340,12 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
             j.field("gateway", col_text(a, 1))
                 .field("caller_sent", col_text(a, 2))
                 .field("callee_sent", col_text(a, 3))
-                .field("started", col_time(a, 4))
-                .field("first_provisional", col_time(a, 5))
-                .field("sdp", col_time(a, 6))
-                .field("answered", col_time(a, 7))
-                .field("ended", col_time(a, 8))
-                .field("final_code", sqlite3_column_int(a, 9))
+                .field("started", col_time(a, 4));
+            json_time(j, "first_provisional", a, 5);
+            json_time(j, "sdp", a, 6);
+            json_time(j, "answered", a, 7);
+            json_time(j, "ended", a, 8);
+            j.field("final_code", sqlite3_column_int(a, 9))
                 .field("end_reason", col_text(a, 10));
             attempt_json += j.str();
         }
@@ -365,10 +372,10 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
                 .field("callee_received", col_text(c, 5))
                 .field("caller_routed", col_text(c, 6))
                 .field("callee_routed", col_text(c, 7))
-                .field("started", col_time(c, 8))
-                .field("first_provisional", col_time(c, 9))
-                .field("answered", col_time(c, 10))
-                .field("ended", col_time(c, 11))
+                .field("started", col_time(c, 8));
+            json_time(j, "first_provisional", c, 9);
+            json_time(j, "answered", c, 10);
+            j.field("ended", col_time(c, 11))
                 .field("pdd_ms", static_cast<std::int64_t>(sqlite3_column_int64(c, 12)))
                 .field("duration_ms", static_cast<std::int64_t>(sqlite3_column_int64(c, 13)))
                 .field("final_code", sqlite3_column_int(c, 14))

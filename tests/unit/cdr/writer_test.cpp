@@ -93,6 +93,8 @@ TEST_CASE("cdr::writer: records are written and exported as CSV and JSON lines",
     CHECK_THAT(json.str(), Catch::StartsWith(R"({"type":"cdr","call_id":"call-2@x")"));
     CHECK_THAT(json.str(), Catch::Contains(R"("attempts":[{"gateway":"vendor-a")"));
     CHECK_THAT(json.str(), Catch::Contains(R"("end_reason":"answered"}])"));
+    CHECK_THAT(json.str(), Catch::Contains(R"("sdp":null)")); // absent times are null, not ""
+
 }
 
 TEST_CASE("cdr::writer: a SIGKILL after the records are flushed loses none", "[cdr][writer]")
