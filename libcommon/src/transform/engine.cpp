@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Compiled matching: flattened digit trie with '?' edges, exact hash maps, RE2::Set prefilters.
-#include <ssw/core/text.hpp>
 #include <ssw/transform/engine.hpp>
+#include <ssw/core/text.hpp>
 #include <ssw/transform/rule_parser.hpp>
 
 #include <re2/re2.h>
