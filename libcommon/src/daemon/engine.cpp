@@ -342,14 +342,13 @@ struct engine::state {
         return b.build();
     }
 
-    [[nodiscard]] std::string challenge_header(bool stale) const
+    [[nodiscard]] std::string challenge_header(bool stale)
     {
-        return "Digest realm=\"" + config.realm + "\", nonce=\"" +
-               const_cast<registrar::nonce_manager&>(nonces).make_nonce(config.realm) +
+        return "Digest realm=\"" + config.realm + "\", nonce=\"" + nonces.make_nonce(config.realm) +
                "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
     }
 
-    [[nodiscard]] reply make_challenge(bool stale) const
+    [[nodiscard]] reply make_challenge(bool stale)
     {
         const int code = settings.authentication_code();
         reply r = respond(code);

@@ -49,6 +49,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     struct udp_socket {
         explicit udp_socket(asio::io_context& io) : socket(io) {}
         udp::socket socket;
+        bool v4 = true; // the family, kept so a send needs no getsockname()
         std::array<char, 65536> buffer{};
         udp::endpoint sender;
     };
@@ -102,8 +103,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             }
             udp_socket* socket = nullptr;
             for (auto& s : udp_sockets) {
-                const bool v4 = s->socket.local_endpoint().address().is_v4();
-                if (v4 == o.to.address.is_v4()) {
+                if (s->v4 == o.to.address.is_v4()) {
                     socket = s.get();
                     break;
                 }
@@ -338,6 +338,7 @@ result<std::unique_ptr<daemon_loop>> daemon_loop::create(daemon::engine& engine,
                 return unexpected(make_error(errc::unavailable, "cannot listen on UDP " + where + ": " + ec.message()));
             }
             s->ports.push_back(u->socket.local_endpoint().port());
+            u->v4 = address.is_v4();
             s->udp_sockets.push_back(std::move(u));
         } else {
             auto a = std::make_unique<tcp::acceptor>(s->io);

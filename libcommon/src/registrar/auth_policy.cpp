@@ -49,17 +49,10 @@ struct terminal {
     failure_counter registration;
 };
 
-std::string terminal_key(std::string_view account, const core::ip_address& source)
+// A terminal is (account, source); an attempt is (Call-ID, source).
+std::string key_with_source(std::string_view name, const core::ip_address& source)
 {
-    std::string key(account);
-    key += '\x1f';
-    key += source.to_string();
-    return key;
-}
-
-std::string attempt_key(std::string_view call_id, const core::ip_address& source)
-{
-    std::string key(call_id);
+    std::string key(name);
     key += '\x1f';
     key += source.to_string();
     return key;
@@ -126,8 +119,8 @@ auth_decision auth_policy::on_request(const auth_request& request, credential_ch
     auto& s = *state_;
     const time_point now = s.clock.now();
     const std::string source_text = request.source.to_string();
-    const std::string tkey = terminal_key(request.account, request.source);
-    const std::string akey = attempt_key(request.call_id, request.source);
+    const std::string tkey = key_with_source(request.account, request.source);
+    const std::string akey = key_with_source(request.call_id, request.source);
     const bool trusted = s.trusted(request.source);
 
     auto refuse = [&](std::string reason, time_point until) {
@@ -282,7 +275,7 @@ bool auth_policy::is_suspended(std::string_view account, const core::ip_address&
             return true;
         }
     }
-    const auto* t = s.terminals.peek(terminal_key(account, source));
+    const auto* t = s.terminals.peek(key_with_source(account, source));
     return t != nullptr &&
            (t->auth.suspended(now) || (is_register && t->registration.suspended(now)));
 }
