@@ -160,12 +160,16 @@ struct engine::state {
                 },
                 local_addresses_of(config))
     {
+        index_accounts();
         for (const auto& restored : store.all(clock.wall_now())) {
             track_keepalive(restored);
         }
     }
 
     provision::config config;
+    // Accounts by user name, into `config` (rebuilt with it): a wholesale switch may have
+    // 100,000 accounts, and every REGISTER and INVITE looks one up.
+    std::unordered_map<std::string_view, const provision::account*> account_index;
     params::settings settings;
     const core::clock& clock;
     registrar::binding_store& store;
@@ -184,6 +188,15 @@ struct engine::state {
     std::vector<pending_response> pending;
     std::vector<core::ip_network> debug_networks;
     engine_counters counters;
+
+    void index_accounts()
+    {
+        account_index.clear();
+        account_index.reserve(config.accounts.size());
+        for (const auto& a : config.accounts) {
+            account_index.emplace(a.user, &a);
+        }
+    }
 
     void emit(log_level level, const std::string& text) const
     {
@@ -260,10 +273,11 @@ struct engine::state {
     // The account named by `user` if it exists and may be used from `from`.
     [[nodiscard]] const provision::account* usable_account(std::string_view user, const peer& from) const
     {
-        const auto* a = config.find_account(user);
-        if (a == nullptr) {
+        const auto found = account_index.find(user);
+        if (found == account_index.end()) {
             return nullptr;
         }
+        const auto* a = found->second;
         if (!a->allowed_networks.empty() &&
             std::none_of(a->allowed_networks.begin(), a->allowed_networks.end(),
                          [&](const core::ip_network& n) { return n.contains(from.address); })) {
@@ -272,12 +286,13 @@ struct engine::state {
         return a;
     }
 
+    // The account's HA1 for `alg`, or empty when it only stores the hash of another algorithm.
     [[nodiscard]] std::string ha1_of(const provision::account& a, registrar::digest_algorithm alg) const
     {
-        if (!a.ha1.empty()) {
-            return core::to_lower(a.ha1);
+        if (!a.password.empty()) {
+            return registrar::digest_ha1(alg, a.user, config.realm, a.password);
         }
-        return registrar::digest_ha1(alg, a.user, config.realm, a.password);
+        return core::to_lower(alg == registrar::digest_algorithm::md5 ? a.ha1 : a.ha1_sha256);
     }
 
     // ---- responses ------------------------------------------------------------------
@@ -342,17 +357,38 @@ struct engine::state {
         return b.build();
     }
 
-    [[nodiscard]] std::string challenge_header(bool stale)
+    [[nodiscard]] std::string challenge_header(std::string_view algorithm, bool stale)
     {
-        return "Digest realm=\"" + config.realm + "\", nonce=\"" + nonces.make_nonce(config.realm) +
-               "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
+        std::string h = "Digest realm=\"" + config.realm + "\", nonce=\"" + nonces.make_nonce(config.realm) +
+                        "\", algorithm=";
+        h += algorithm;
+        h += ", qop=\"auth\"";
+        if (stale) {
+            h += ", stale=true";
+        }
+        return h;
     }
 
-    [[nodiscard]] reply make_challenge(bool stale)
+    // One challenge header per configured algorithm, most preferred first (RFC 8760 §2.4).
+    // A known account whose secret is stored as one algorithm's HA1 only is offered just
+    // that algorithm: an answer in the other could never be verified.
+    [[nodiscard]] reply make_challenge(bool stale, const provision::account* account = nullptr)
     {
         const int code = settings.authentication_code();
         reply r = respond(code);
-        r.headers.emplace_back(code == 407 ? "Proxy-Authenticate" : "WWW-Authenticate", challenge_header(stale));
+        const char* name = code == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
+        for (const auto& algorithm : config.digest_algorithms) {
+            if (account != nullptr) {
+                const auto alg = registrar::parse_digest_algorithm(algorithm);
+                if (alg && ha1_of(*account, *alg).empty()) {
+                    continue;
+                }
+            }
+            r.headers.emplace_back(name, challenge_header(algorithm, stale));
+        }
+        if (r.headers.empty()) { // the account's only hash is of an algorithm not offered
+            r.headers.emplace_back(name, challenge_header(account != nullptr && account->ha1.empty() ? "SHA-256" : "MD5", stale));
+        }
         return r;
     }
 
@@ -383,7 +419,11 @@ struct engine::state {
         const registrar::digest_answer answer{creds->username, creds->realm, creds->nonce, creds->uri,
                                               creds->response, creds->algorithm, creds->qop,
                                               creds->nc, creds->cnonce};
-        switch (registrar::verify_digest(nonces, answer, config.realm, ha1_of(*account, *algorithm), m.method())) {
+        const auto ha1 = ha1_of(*account, *algorithm);
+        if (ha1.empty()) {
+            return registrar::credential_check::none; // an algorithm we did not offer it: re-challenge
+        }
+        switch (registrar::verify_digest(nonces, answer, config.realm, ha1, m.method())) {
         case registrar::digest_verdict::valid: return registrar::credential_check::valid;
         case registrar::digest_verdict::wrong: return registrar::credential_check::wrong;
         case registrar::digest_verdict::stale:
@@ -410,10 +450,10 @@ struct engine::state {
         case registrar::auth_action::accept: return std::nullopt;
         case registrar::auth_action::challenge:
             ++counters.challenges;
-            return make_challenge(false);
+            return make_challenge(false, account);
         case registrar::auth_action::challenge_stale:
             ++counters.challenges;
-            return make_challenge(true);
+            return make_challenge(true, account);
         case registrar::auth_action::reject:
             emit(log_level::info, "rejected '" + std::string(user) + "' from " + from.to_string() + ": " + decision.reason);
             return respond(403);
@@ -881,9 +921,10 @@ void engine::reconfigure(provision::config config, params::settings settings,
     }
     s.calls.reconfigure(config, settings, s.routing.rules.get());
     s.config = std::move(config);
+    s.index_accounts();
     s.settings = std::move(settings);
     s.timers = timers_from(s.settings);
-    s.policy = registrar::auth_policy(limits_from(s.settings, s.config), s.clock);
+    s.policy.set_limits(limits_from(s.settings, s.config)); // suspensions survive a reload
     s.keepalives = std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings), s.clock);
     for (const auto& b : s.store.all(s.clock.wall_now())) {
         s.track_keepalive(b);

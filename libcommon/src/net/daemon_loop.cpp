@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
 #include <ssw/net/daemon_loop.hpp>
+#include <ssw/sip/serializer.hpp>
 #include <ssw/sip/stream_framer.hpp>
 
 #include <boost/asio.hpp>
@@ -111,6 +112,17 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             if (socket == nullptr) {
                 log(daemon::log_level::warning, "no UDP listener of the family of " + o.to.to_string());
                 continue;
+            }
+            if (o.bytes.size() > sip::udp_fragmentation_threshold) {
+                // Large over UDP: compact header forms first (RFC 3261 §7.3.3); beyond the
+                // datagram limit it cannot be sent at all, which the log must say.
+                auto fitted = sip::fit_for_udp(std::move(o.bytes));
+                if (!fitted) {
+                    log(daemon::log_level::warning,
+                        "not sent to " + o.to.to_string() + ": " + fitted.error().message);
+                    continue;
+                }
+                o.bytes = std::move(*fitted);
             }
             boost::system::error_code ec;
             socket->socket.send_to(asio::buffer(o.bytes), udp::endpoint(to_asio(o.to.address), o.to.port), 0, ec);

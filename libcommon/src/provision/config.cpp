@@ -155,6 +155,34 @@ setter networks(std::vector<core::ip_network>& target)
     };
 }
 
+// "SHA-256, MD5": the algorithms to offer, in order of preference, each once.
+setter digest_algorithms(std::vector<std::string>& target)
+{
+    return [&target](std::string_view v, const line_context& at) -> result<void> {
+        target.clear();
+        for (const auto field : core::split(v, ',')) {
+            const auto name = trim(field);
+            std::string canonical;
+            if (core::iequals(name, "MD5")) {
+                canonical = "MD5";
+            } else if (core::iequals(name, "SHA-256")) {
+                canonical = "SHA-256";
+            } else {
+                return unexpected(at.fail("unknown digest algorithm '" + std::string(name) +
+                                          "'; expected SHA-256 or MD5, comma-separated"));
+            }
+            if (std::find(target.begin(), target.end(), canonical) != target.end()) {
+                return unexpected(at.fail("digest algorithm " + canonical + " is listed twice"));
+            }
+            target.push_back(std::move(canonical));
+        }
+        if (target.empty()) {
+            return unexpected(at.fail("expected at least one digest algorithm (SHA-256, MD5)"));
+        }
+        return {};
+    };
+}
+
 setter plans(std::string& caller_or_callee)
 {
     return text(caller_or_callee);
@@ -187,6 +215,7 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
             {"cdr", text(cfg.cdr_db)},
             {"trusted", networks(cfg.trusted_networks)},
             {"challenge-unknown-accounts", on_off(cfg.challenge_unknown_accounts)},
+            {"digest-algorithms", digest_algorithms(cfg.digest_algorithms)},
             {"server-header", text(cfg.server_header)},
         };
     };
@@ -249,6 +278,7 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                 a.line = where;
                 keys = {{"password", text(a.password)},
                         {"ha1", text(a.ha1)},
+                        {"ha1-sha256", text(a.ha1_sha256)},
                         {"allow", networks(a.allowed_networks)},
                         {"relay-media", on_off(a.relay_media)}};
             } else if (kind == "mapping-gateway") {
@@ -418,11 +448,15 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
         return unexpected(make_error(errc::config_error, std::move(message), where));
     };
     for (const auto& a : cfg.accounts) {
-        if (a.password.empty() == a.ha1.empty()) {
-            return config_error(a.line, "[account " + a.user + "] needs exactly one of password or ha1");
+        const bool has_hash = !a.ha1.empty() || !a.ha1_sha256.empty();
+        if (a.password.empty() == !has_hash) {
+            return config_error(a.line, "[account " + a.user + "] needs a password, or ha1 and/or ha1-sha256, not both kinds");
         }
         if (!a.ha1.empty() && (a.ha1.size() != 32 || !core::parse_hex(a.ha1))) {
             return config_error(a.line, "[account " + a.user + "] ha1 must be 32 hex digits (MD5 of user:realm:password)");
+        }
+        if (!a.ha1_sha256.empty() && (a.ha1_sha256.size() != 64 || !core::parse_hex(a.ha1_sha256))) {
+            return config_error(a.line, "[account " + a.user + "] ha1-sha256 must be 64 hex digits (SHA-256 of user:realm:password)");
         }
     }
     for (const auto& m : cfg.mapping_gateways) {

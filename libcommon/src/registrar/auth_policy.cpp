@@ -110,6 +110,12 @@ auth_policy::auth_policy(auth_limits limits, const core::clock& clock)
     : state_(std::make_unique<state>(std::move(limits), clock))
 {
 }
+void auth_policy::set_limits(auth_limits limits)
+{
+    limits.max_tracked = state_->limits.max_tracked;
+    state_->limits = std::move(limits);
+}
+
 auth_policy::auth_policy(auth_policy&&) noexcept = default;
 auth_policy& auth_policy::operator=(auth_policy&&) noexcept = default;
 auth_policy::~auth_policy() = default;

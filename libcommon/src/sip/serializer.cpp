@@ -172,4 +172,44 @@ std::string message_patch::apply(const message& m) const
     return out;
 }
 
+result<std::string> fit_for_udp(std::string bytes)
+{
+    if (bytes.size() <= udp_fragmentation_threshold) {
+        return bytes;
+    }
+    // Our own message (or one relayed from TCP), so the datagram size limit of the parser
+    // must not apply: that is what is being checked here.
+    parse_options options;
+    options.limits.max_message_bytes = std::max(options.limits.max_message_bytes, bytes.size());
+    auto parsed = parse_message(bytes, options);
+    if (!parsed) {
+        return unexpected(make_error(errc::invalid_argument,
+                                     "cannot compact an unparseable message: " + parsed.error().message));
+    }
+    const message& m = *parsed;
+    std::string compact;
+    compact.reserve(bytes.size());
+    compact.append(m.start_line());
+    compact.append("\r\n");
+    std::string scratch;
+    for (const auto& field : m.headers()) {
+        if (const char c = compact_form(field.id); c != '\0') {
+            compact.push_back(c);
+        } else {
+            compact.append(field.name);
+        }
+        compact.push_back(':');
+        compact.append(field.unfolded(scratch));
+        compact.append("\r\n");
+    }
+    compact.append("\r\n");
+    compact.append(m.body());
+    if (compact.size() > max_udp_payload) {
+        return unexpected(make_error(errc::invalid_argument,
+                                     "a " + std::to_string(compact.size()) + "-byte message (compact form) exceeds the " +
+                                         std::to_string(max_udp_payload) + "-byte UDP limit"));
+    }
+    return compact;
+}
+
 } // namespace ssw::sip

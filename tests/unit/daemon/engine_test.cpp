@@ -359,3 +359,60 @@ TEST_CASE("daemon::engine: a flood of garbage and valid-looking requests from ma
     CHECK(h.engine.open_transactions() == 0);
     CHECK(h.store.size() == 0);
 }
+
+TEST_CASE("daemon::engine: challenges offer SHA-256 and MD5 in the configured order, either answer works",
+          "[daemon][engine][digest]")
+{
+    auto config = provision::demo_config("/tmp");
+    config.digest_algorithms = {"SHA-256", "MD5"};
+    harness h({}, config);
+    int cseq = 1;
+    const auto challenge = h.send(register_request("1000", cseq++, "s1"));
+    REQUIRE(challenge.size() == 1);
+    const auto& text = challenge[0].bytes;
+    const auto sha = text.find("WWW-Authenticate: Digest realm=\"ssw\", nonce=");
+    REQUIRE(sha != std::string::npos);
+    CHECK(text.find("algorithm=SHA-256", sha) < text.find("algorithm=MD5", sha)); // RFC 8760 §2.4 order
+
+    harness defaults; // MD5 leads by default (clients that read only the first challenge)
+    const auto md5_first = defaults.send(register_request("1000", 1, "d1")).at(0).bytes;
+    CHECK(md5_first.find("algorithm=MD5") < md5_first.find("algorithm=SHA-256"));
+
+    // A SHA-256 answer (RFC 7616) to the first challenge.
+    const auto nonce = nonce_of(text);
+    const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::sha256, "1000", "ssw", "demo");
+    const auto response = registrar::digest_response(registrar::digest_algorithm::sha256, ha1, "REGISTER",
+                                                     "sip:127.0.0.1", nonce, "00000001", "c0ffee", "auth");
+    const std::string auth = "Authorization: Digest username=\"1000\", realm=\"ssw\", nonce=\"" + nonce +
+                             "\", uri=\"sip:127.0.0.1\", response=\"" + response +
+                             "\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c0ffee\"\r\n";
+    const auto ok = h.send(register_request("1000", cseq++, "s2", auth));
+    REQUIRE(ok.size() == 1);
+    CHECK(status_of(ok[0]) == 200);
+
+    // The MD5 answer still works for clients that only know MD5.
+    CHECK(status_of(do_register(h, "1001", "demo", cseq).at(0)) == 200);
+}
+
+TEST_CASE("daemon::engine: digest-algorithms and accounts that store one hash only", "[daemon][engine][digest]")
+{
+    auto config = provision::demo_config("/tmp");
+    config.digest_algorithms = {"MD5"};
+    harness md5_only({}, config);
+    int cseq = 1;
+    const auto challenge = md5_only.send(register_request("1000", cseq++, "m1"));
+    REQUIRE(challenge.size() == 1);
+    CHECK_THAT(challenge[0].bytes, !Catch::Contains("SHA-256"));
+
+    // An account with only an MD5 HA1 is offered MD5 only (a SHA-256 answer could not be checked).
+    auto hashed = provision::demo_config("/tmp");
+    auto& account = hashed.accounts.at(0);
+    account.ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, account.user, "ssw", "demo");
+    account.password.clear();
+    harness h({}, hashed);
+    const auto known = h.send(register_request(account.user, cseq++, "m2"));
+    REQUIRE(known.size() == 1);
+    CHECK_THAT(known[0].bytes, !Catch::Contains("SHA-256"));
+    CHECK_THAT(known[0].bytes, Catch::Contains("algorithm=MD5"));
+    CHECK(status_of(do_register(h, account.user, "demo", cseq).at(0)) == 200);
+}

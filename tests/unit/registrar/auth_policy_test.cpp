@@ -268,3 +268,26 @@ TEST_CASE("registrar::auth_policy: tables stay bounded under a flood from many s
     CHECK(policy.sizes().terminals == 0);
     CHECK(policy.sizes().sources == 0);
 }
+
+TEST_CASE("registrar::auth_policy: a reload with new limits keeps running suspensions", "[registrar][auth_policy]")
+{
+    manual_clock clock;
+    auth_policy policy(auth_limits{}, clock);
+    for (int i = 0; i < 6; ++i) {
+        (void)policy.on_request(req("1001", "192.0.2.1", "a"), credential_check::wrong);
+    }
+    REQUIRE(policy.is_suspended("1001", addr("192.0.2.1")));
+
+    auth_limits stricter;
+    stricter.terminal_max_failures = 3;
+    stricter.attempt_max_failures = 3;
+    policy.set_limits(stricter);
+    CHECK(policy.is_suspended("1001", addr("192.0.2.1"))); // SIGHUP is no way out of a lockout
+
+    // The new limits apply to the next attempt of another account: 3 wrong answers suspend.
+    for (int i = 0; i < 2; ++i) {
+        CHECK(policy.on_request(req("1002", "192.0.2.1", "b"), credential_check::wrong).action ==
+              auth_action::challenge);
+    }
+    CHECK(policy.on_request(req("1002", "192.0.2.1", "b"), credential_check::wrong).action == auth_action::reject);
+}

@@ -101,3 +101,37 @@ TEST_CASE("sip::message_patch: replace of an absent header appends it", "[sip][s
     REQUIRE(p);
     CHECK(**p->expires() == 60u);
 }
+
+TEST_CASE("sip::fit_for_udp: small messages pass, large ones take compact forms, huge ones fail",
+          "[sip][serializer]")
+{
+    auto small = fit_for_udp(text);
+    REQUIRE(small);
+    CHECK(*small == text);
+
+    // A 200 OK to REGISTER listing many contacts: over the 1300-byte threshold.
+    std::string big = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
+                      "From: <sip:1000@x>;tag=1\r\nTo: <sip:1000@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 2 REGISTER\r\n";
+    for (int i = 0; i < 40; ++i) {
+        big += "Contact: <sip:1000@192.0.2." + std::to_string(i) + ":5060>;expires=3600\r\n";
+    }
+    big += "Content-Length: 0\r\n\r\n";
+    REQUIRE(big.size() > udp_fragmentation_threshold);
+    auto fitted = fit_for_udp(big);
+    REQUIRE(fitted);
+    CHECK(fitted->size() < big.size());
+    CHECK_THAT(*fitted, Catch::StartsWith("SIP/2.0 200 OK\r\nv:SIP/2.0/UDP"));
+    CHECK_THAT(*fitted, Catch::Contains("\r\nm:<sip:1000@192.0.2.39:5060>;expires=3600\r\n"));
+    CHECK_THAT(*fitted, Catch::Contains("\r\nCSeq:2 REGISTER\r\n")); // no compact form for CSeq
+    const auto reparsed = parse_message(*fitted);
+    REQUIRE(reparsed);
+    CHECK(reparsed->contacts()->size() == 40);
+    CHECK(reparsed->call_id() == "c1");
+
+    std::string huge = "MESSAGE sip:a@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\nFrom: <sip:b@x>;tag=1\r\n"
+                       "To: <sip:a@x>\r\nCall-ID: c2\r\nCSeq: 1 MESSAGE\r\nContent-Length: 70000\r\n\r\n" +
+                       std::string(70000, 'x');
+    const auto too_big = fit_for_udp(huge);
+    REQUIRE_FALSE(too_big);
+    CHECK_THAT(too_big.error().message, Catch::Contains("exceeds the 65507-byte UDP limit"));
+}

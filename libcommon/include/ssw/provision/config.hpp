@@ -34,12 +34,13 @@ struct listener {
     std::uint16_t port = 5060;
 };
 
-// A terminal account: user, secret (password, or HA1 in hex for MD5), optional networks the
-// account may be used from (outside them it is unknown, see SS_REPLY_UNAUTHORIZED).
+// A terminal account: user, secret (password, or HA1 in hex per digest algorithm), optional
+// networks the account may be used from (outside them it is unknown, see SS_REPLY_UNAUTHORIZED).
 struct account {
     std::string user;
     std::string password;
-    std::string ha1;
+    std::string ha1;        // MD5(user:realm:password), 32 hex digits
+    std::string ha1_sha256; // SHA-256(user:realm:password), 64 hex digits
     std::vector<core::ip_network> allowed_networks;
     bool relay_media = false; // always relay this account's RTP
     std::string line;         // file:line of the section, for messages
@@ -103,6 +104,11 @@ struct config {
     std::vector<mapping_gateway> mapping_gateways;
     std::vector<routing_gateway> routing_gateways;
     std::string realm = "ssw";
+    // Digest algorithms offered in challenges, most preferred first (RFC 8760 §2.4: one
+    // WWW-Authenticate per algorithm). Values: "SHA-256", "MD5". MD5 leads by default:
+    // Asterisk 18 and FreeSWITCH 1.10 answer only a leading MD5 challenge (sipsorcery#525),
+    // and sipp 3.6 knows MD5 only.
+    std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
     std::string rules_file;          // number transform rules (ssw-rules(5)), relative to the file
     std::string bindings_db;         // registrar store
     std::string cdr_db;              // CDR store

@@ -94,6 +94,11 @@ public:
     auth_policy& operator=(auth_policy&&) noexcept;
     ~auth_policy();
 
+    // New limits (a configuration reload) for the requests from now on. Counters and running
+    // suspensions stay: a reload must not be a way out of a lockout. The table bound
+    // (max_tracked) keeps its first value.
+    void set_limits(auth_limits limits);
+
     // The decision for one request whose credentials the verifier judged `check`.
     auth_decision on_request(const auth_request& request, credential_check check);
 

@@ -17,6 +17,21 @@ namespace ssw::sip {
 void encode_message(const message& m, std::string& out);
 [[nodiscard]] std::string encode_message(const message& m);
 
+// The largest UDP payload of one datagram over IPv4 (65535 - 20 IP - 8 UDP). Larger
+// messages cannot go over UDP at all, whatever fragmentation does.
+inline constexpr std::size_t max_udp_payload = 65507;
+// RFC 3261 §18.1.1: a message within 200 bytes of a 1500-byte path MTU risks being
+// fragmented, which NATs and firewalls often drop.
+inline constexpr std::size_t udp_fragmentation_threshold = 1300;
+
+// Fits a message for sending over UDP (RFC 3261 §7.3.3, §18.1.1). Messages up to
+// udp_fragmentation_threshold are returned unchanged; larger ones are re-encoded with
+// compact header names ("v:" for Via, "m:" for Contact ...) and no optional whitespace
+// after the colons, which is what a sender may do "when messages would otherwise be too
+// large to be carried on the transport available". Fails with invalid_argument when the
+// result still exceeds max_udp_payload, or when `bytes` is not a parseable message.
+result<std::string> fit_for_udp(std::string bytes);
+
 // A set of edits applied to a parsed message to produce a new buffer. Untouched header
 // fields are copied byte for byte (their spelling, spacing and folding survive).
 // Edits apply in this order: start line, removals, replacements, additions, body.

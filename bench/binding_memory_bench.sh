@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Memory per registered binding at N bindings (default 100,000): ssw-run and Kamailio each get
+# N accounts; one sipp client registers every account once with digest auth; the memory the
+# server holds after the transactions have ended, minus what it held before, is divided by N.
+# ssw-run: the process's resident set (VmRSS). Kamailio: used shared memory (kamcmd
+# core.shmmem) plus the worker's private RSS growth.
+# Usage: bench/binding_memory_bench.sh [BINDINGS] [RATE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+total=${1:-100000}
+rate=${2:-4000}
+scripts/install-deps.sh --bench
+cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSSW_BUILD_TESTS=OFF >/dev/null
+cmake --build build/bench --target ssw-run >/dev/null
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+{
+    echo "bindings = $work/bindings.db"
+    echo "[listen]"
+    echo "udp = 127.0.0.1:15071"
+    for ((i = 0; i < total; ++i)); do printf '[account %d]\npassword = demo\n' $((200000 + i)); done
+} > "$work/ssw.conf"
+{
+    echo "SEQUENTIAL"
+    for ((i = 0; i < total; ++i)); do
+        echo "$((200000 + i));[authentication username=$((200000 + i)) password=demo]"
+    done
+} > "$work/users.csv"
+
+cat > "$work/kamailio.cfg" <<KAM
+#!KAMAILIO
+listen=udp:127.0.0.1:15081
+children=1
+disable_tcp=yes
+log_stderror=yes
+debug=0
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+loadmodule "tm.so"
+loadmodule "pv.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "auth.so"
+loadmodule "ctl.so"
+modparam("ctl", "binrpc", "unix:$work/kamailio.ctl")
+modparam("usrloc", "db_mode", 0)
+modparam("usrloc", "hash_size", 14)
+request_route {
+    if (is_method("REGISTER")) {
+        if (!pv_www_authenticate("\$td", "demo", "0")) {
+            www_challenge("\$td", "0");
+            exit;
+        }
+        save("location");
+        exit;
+    }
+    sl_send_reply("403", "Forbidden");
+}
+KAM
+
+cat > "$work/register.xml" <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="register each account of the injection file once, with auth">
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+To: <sip:[field0]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: 1 REGISTER
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+Expires: 3600
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="401" auth="true"/>
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:[field0]@[remote_ip]>;tag=[call_number]
+To: <sip:[field0]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: 2 REGISTER
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+Expires: 3600
+Max-Forwards: 70
+[field1]
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>
+XML
+
+register_all() { # port -> prints the number of successful registrations
+    sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16001 -r "$rate" -m "$total" \
+        -l 2000 -nostdin -timeout 600s -trace_stat -stf "$work/stat-$1.csv" "127.0.0.1:$1" >/dev/null 2>&1 || true
+    tail -1 "$work/stat-$1.csv" | awk -F';' '{print $16}'
+}
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+kam_shm_used() { kamcmd -s "unix:$work/kamailio.ctl" core.shmmem | awk '/used:/ {print $2; exit}'; }
+kam_private_kb() { # the RSS of every kamailio process, summed
+    local sum=0 p
+    for p in $(pgrep -f "kamailio -f $work/kamailio.cfg"); do sum=$((sum + $(rss_kb "$p"))); done
+    echo $sum
+}
+
+# Transactions (RFC 3261 Timer J: 32 s over UDP) must have ended before the second reading.
+settle=40
+
+build/bench/tools/ssw-run --config "$work/ssw.conf" --log-level error 2>"$work/ssw.log" &
+ssw_pid=$!
+sleep 3
+ssw_before=$(rss_kb $ssw_pid)
+ssw_ok=$(register_all 15071)
+sleep $settle
+ssw_after=$(rss_kb $ssw_pid)
+ssw_peak=$(awk '/VmHWM/ {print $2}' /proc/$ssw_pid/status)
+kill $ssw_pid
+wait $ssw_pid 2>/dev/null || true
+db_bytes=$(stat -c %s "$work/bindings.db")
+
+kamailio -f "$work/kamailio.cfg" -DD -E -m 1024 -M 64 2>"$work/kamailio.log" &
+kam_pid=$!
+sleep 3
+kill -0 $kam_pid || { echo "kamailio did not start:"; cat "$work/kamailio.log"; exit 1; }
+kam_shm_before=$(kam_shm_used)
+kam_rss_before=$(kam_private_kb)
+kam_ok=$(register_all 15081)
+sleep $settle
+kam_shm_after=$(kam_shm_used)
+kam_rss_after=$(kam_private_kb)
+kill $kam_pid
+
+printf 'bindings: %d offered at %d/s (one per account)\n' "$total" "$rate"
+printf 'ssw-run : %6d registered; RSS %d kB -> %d kB (peak %d kB): %.0f bytes per binding; SQLite file %.1f MB\n' \
+    "$ssw_ok" "$ssw_before" "$ssw_after" "$ssw_peak" "$(echo "($ssw_after - $ssw_before) * 1024 / $ssw_ok" | bc -l)" \
+    "$(echo "$db_bytes / 1048576" | bc -l)"
+printf 'kamailio: %6d registered; shm used %d -> %d bytes: %.0f bytes per binding (process RSS sum %d kB -> %d kB)\n' \
+    "$kam_ok" "$kam_shm_before" "$kam_shm_after" "$(echo "($kam_shm_after - $kam_shm_before) / $kam_ok" | bc -l)" \
+    "$kam_rss_before" "$kam_rss_after"
