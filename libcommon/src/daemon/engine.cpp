@@ -10,6 +10,7 @@
 #include <ssw/sip/transaction.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <queue>
 #include <random>
@@ -183,6 +184,15 @@ struct engine::state {
     std::mt19937_64 rng;
     b2bua::call_manager calls;
     std::unordered_map<std::string, std::unique_ptr<server_entry>> transactions;
+    // Merged-request detection (RFC 3261 §8.2.2.2): out-of-dialog requests seen in the last
+    // 64*T1 by From tag, Call-ID and CSeq, with the transaction that took them. The deque
+    // holds them in arrival order, so expiry is a pop from the front.
+    struct recent_request {
+        std::string transaction;
+        time_point expires;
+    };
+    std::unordered_map<std::string, recent_request> recent_requests;
+    std::deque<std::pair<time_point, std::string>> recent_order;
     using timer_item = std::pair<time_point, std::string>;
     std::priority_queue<timer_item, std::vector<timer_item>, std::greater<>> timer_heap;
     std::vector<pending_response> pending;
@@ -623,6 +633,17 @@ struct engine::state {
                            [&](const registrar::binding& b) { return b.source == from.address; });
     }
 
+    // A configured gateway address, or an account usable from there (To user of a REGISTER,
+    // From user otherwise).
+    [[nodiscard]] bool is_known_source(const sip::message& m, const peer& from) const
+    {
+        if (is_gateway_address(from.address)) {
+            return true;
+        }
+        const auto party = m.method_kind() == sip::method_id::register_ ? m.to() : m.from();
+        return party && usable_account(party->address.user, from) != nullptr;
+    }
+
     reply handle_request(const sip::message& m, const peer& from)
     {
         if (m.method_kind() == sip::method_id::register_) {
@@ -766,11 +787,15 @@ struct engine::state {
             emit(log_level::warning, "transaction table full: dropping request from " + from.to_string());
             return;
         }
+        const bool merged = is_merged_request(m, key);
         const auto reliability = from.transport == provision::transport::udp ? sip::transport_reliability::unreliable
                                                                              : sip::transport_reliability::reliable;
         auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite, reliability, timers, clock);
         entry->reply_to = response_target(*top, from);
-        reply r = handle_request(m, from);
+        // A copy of a request we already have by another path (a forking proxy upstream)
+        // gets 482 rather than being handled twice; unknown sources still get the policy's
+        // answer (or silence), never a hint that the first copy arrived.
+        reply r = merged && is_known_source(m, from) ? respond(482, "Loop Detected") : handle_request(m, from);
         if (r.what == reply::kind::handed_over) {
             calls.on_invite(m, from, identify(m, from), out);
             return;
@@ -792,6 +817,48 @@ struct engine::state {
             stored.scheduled = clock.now() + 64 * timers.t1;
         } else {
             schedule(key, stored);
+        }
+    }
+
+    // True when an out-of-dialog request with this From tag, Call-ID and CSeq already arrived
+    // in another transaction; otherwise remembers this one.
+    bool is_merged_request(const sip::message& m, const std::string& transaction)
+    {
+        const auto to = m.to();
+        const auto f = m.from();
+        const auto cseq = m.cseq();
+        if (!to || !to->tag().empty() || !f || f->tag().empty() || !cseq) {
+            return false;
+        }
+        std::string merge_key(f->tag());
+        merge_key += '|';
+        merge_key.append(m.call_id());
+        merge_key += '|';
+        merge_key += std::to_string(cseq->number);
+        merge_key += '|';
+        merge_key.append(m.method());
+        const auto now = clock.now();
+        expire_recent_requests(now);
+        if (const auto it = recent_requests.find(merge_key); it != recent_requests.end()) {
+            return it->second.transaction != transaction;
+        }
+        if (recent_requests.size() >= max_transactions) {
+            return false; // bounded: under a flood, detection gives way before memory does
+        }
+        const auto expires = now + 64 * timers.t1;
+        recent_order.emplace_back(expires, merge_key);
+        recent_requests.emplace(std::move(merge_key), recent_request{transaction, expires});
+        return false;
+    }
+
+    void expire_recent_requests(time_point now)
+    {
+        while (!recent_order.empty() && recent_order.front().first <= now) {
+            const auto it = recent_requests.find(recent_order.front().second);
+            if (it != recent_requests.end() && it->second.expires <= now) {
+                recent_requests.erase(it);
+            }
+            recent_order.pop_front();
         }
     }
 
@@ -851,6 +918,7 @@ struct engine::state {
                 schedule(key, entry);
             }
         }
+        expire_recent_requests(now);
         calls.on_timer(out);
         send_keepalives(out);
         policy.expire();

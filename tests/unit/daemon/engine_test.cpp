@@ -416,3 +416,24 @@ TEST_CASE("daemon::engine: digest-algorithms and accounts that store one hash on
     CHECK_THAT(known[0].bytes, Catch::Contains("algorithm=MD5"));
     CHECK(status_of(do_register(h, account.user, "demo", cseq).at(0)) == 200);
 }
+
+TEST_CASE("daemon::engine: a merged request (same From tag, Call-ID, CSeq, new branch) gets 482",
+          "[daemon][engine]")
+{
+    harness h;
+    const auto first = h.send(register_request("1000", 7, "path-a"));
+    REQUIRE(first.size() == 1);
+    CHECK(status_of(first[0]) == 401);
+    // The same request arriving by a second path (a forking proxy upstream): RFC 3261 §8.2.2.2.
+    const auto copy = h.send(register_request("1000", 7, "path-b"));
+    REQUIRE(copy.size() == 1);
+    CHECK(status_of(copy[0]) == 482);
+    CHECK(h.engine.counters().challenges == 1);
+    // After 64*T1 the memory of it is gone and the CSeq may be seen anew.
+    h.clock.advance(33s);
+    std::vector<daemon::outgoing> out;
+    h.engine.on_timer(out);
+    const auto later = h.send(register_request("1000", 7, "path-c"));
+    REQUIRE(later.size() == 1);
+    CHECK(status_of(later[0]) == 401);
+}
