@@ -7,36 +7,46 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
+#include <memory>
 
 namespace ssw::registrar {
 
 namespace {
 
-std::string hash_hex(digest_algorithm algorithm, std::string_view data)
+// OpenSSL 3 looks an algorithm up on every EVP_Digest with EVP_md5() ("implicit fetch"),
+// and a registrar hashes four or five times per REGISTER: fetch once, reuse one context.
+const EVP_MD* fetched(digest_algorithm algorithm)
 {
-    const EVP_MD* md = algorithm == digest_algorithm::md5 ? EVP_md5() : EVP_sha256();
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
-    return core::to_hex(std::string_view(reinterpret_cast<const char*>(out), len));
+    static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    return algorithm == digest_algorithm::md5 ? md5 : sha256;
 }
 
-std::string join(std::initializer_list<std::string_view> parts)
+struct md_ctx_deleter {
+    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+using md_ctx = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
+
+// H(p1 ":" p2 ":" ...) in lowercase hex, without building the joined string.
+std::string hash_hex(digest_algorithm algorithm, std::initializer_list<std::string_view> parts)
 {
-    std::string s;
+    thread_local const md_ctx ctx(EVP_MD_CTX_new());
+    EVP_DigestInit_ex2(ctx.get(), fetched(algorithm), nullptr);
     bool first = true;
     for (const auto p : parts) {
         if (!first) {
-            s.push_back(':');
+            EVP_DigestUpdate(ctx.get(), ":", 1);
         }
         first = false;
-        s.append(p);
+        EVP_DigestUpdate(ctx.get(), p.data(), p.size());
     }
-    return s;
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), out, &len);
+    return core::to_hex(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 constexpr std::size_t time_bytes = 8;
@@ -65,39 +75,68 @@ std::string_view to_string(digest_algorithm algorithm) noexcept
 std::string digest_ha1(digest_algorithm algorithm, std::string_view username,
                        std::string_view realm, std::string_view password)
 {
-    return hash_hex(algorithm, join({username, realm, password}));
+    return hash_hex(algorithm, {username, realm, password});
 }
 
 std::string digest_response(digest_algorithm algorithm, std::string_view ha1,
                             std::string_view method, std::string_view uri, std::string_view nonce,
                             std::string_view nc, std::string_view cnonce, std::string_view qop)
 {
-    const std::string ha2 = hash_hex(algorithm, join({method, uri}));
+    const std::string ha2 = hash_hex(algorithm, {method, uri});
     if (qop.empty()) {
-        return hash_hex(algorithm, join({ha1, nonce, ha2}));
+        return hash_hex(algorithm, {ha1, nonce, ha2});
     }
-    return hash_hex(algorithm, join({ha1, nonce, nc, cnonce, qop, ha2}));
+    return hash_hex(algorithm, {ha1, nonce, nc, cnonce, qop, ha2});
 }
 
 struct nonce_manager::state {
     state(const core::clock& c, std::chrono::seconds l, std::size_t max)
-        : clock(c), lifetime(l), last_nc(max)
+        : clock(c), lifetime(l), last_nc(max), inner(EVP_MD_CTX_new()), outer(EVP_MD_CTX_new()),
+          work(EVP_MD_CTX_new())
     {
         RAND_bytes(secret.data(), static_cast<int>(secret.size()));
+        // HMAC (RFC 2104) with the key schedule done once: SHA-256 states after the ipad and
+        // opad blocks, copied for each nonce instead of re-keying (half the compressions).
+        std::array<unsigned char, 64> ipad{};
+        std::array<unsigned char, 64> opad{};
+        for (std::size_t i = 0; i < ipad.size(); ++i) {
+            const unsigned char k = i < secret.size() ? secret[i] : 0;
+            ipad[i] = static_cast<unsigned char>(k ^ 0x36);
+            opad[i] = static_cast<unsigned char>(k ^ 0x5c);
+        }
+        const EVP_MD* sha256 = fetched(digest_algorithm::sha256);
+        EVP_DigestInit_ex2(inner.get(), sha256, nullptr);
+        EVP_DigestUpdate(inner.get(), ipad.data(), ipad.size());
+        EVP_DigestInit_ex2(outer.get(), sha256, nullptr);
+        EVP_DigestUpdate(outer.get(), opad.data(), opad.size());
+        OPENSSL_cleanse(ipad.data(), ipad.size());
+        OPENSSL_cleanse(opad.data(), opad.size());
     }
+    ~state() { OPENSSL_cleanse(secret.data(), secret.size()); }
+    state(const state&) = delete;
+    state& operator=(const state&) = delete;
+
     const core::clock& clock;
     std::chrono::seconds lifetime;
     std::array<unsigned char, 32> secret{};
     detail::bounded_table<std::uint32_t> last_nc;
+    md_ctx inner;
+    md_ctx outer;
+    md_ctx work;
 
+    // HMAC-SHA256(secret, prefix || realm), truncated to mac_bytes.
     std::string mac(std::string_view prefix, std::string_view realm) const
     {
-        std::string data(prefix);
-        data.append(realm);
-        unsigned char out[EVP_MAX_MD_SIZE];
+        unsigned char inner_hash[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
-        HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+        EVP_MD_CTX_copy_ex(work.get(), inner.get());
+        EVP_DigestUpdate(work.get(), prefix.data(), prefix.size());
+        EVP_DigestUpdate(work.get(), realm.data(), realm.size());
+        EVP_DigestFinal_ex(work.get(), inner_hash, &len);
+        unsigned char out[EVP_MAX_MD_SIZE];
+        EVP_MD_CTX_copy_ex(work.get(), outer.get());
+        EVP_DigestUpdate(work.get(), inner_hash, len);
+        EVP_DigestFinal_ex(work.get(), out, &len);
         return std::string(reinterpret_cast<const char*>(out), mac_bytes);
     }
 };
