@@ -19,7 +19,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 {
     echo "bindings = $work/bindings.db"
     echo "[listen]"
-    echo "udp = 127.0.0.1:15071"
+    echo "udp = 127.0.0.1:15171"
     for ((i = 0; i < total; ++i)); do printf '[account %d]\npassword = demo\n' $((200000 + i)); done
 } > "$work/ssw.conf"
 {
@@ -31,7 +31,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cat > "$work/kamailio.cfg" <<KAM
 #!KAMAILIO
-listen=udp:127.0.0.1:15081
+listen=udp:127.0.0.1:15181
 children=1
 disable_tcp=yes
 log_stderror=yes
@@ -116,7 +116,7 @@ build/bench/tools/ssw-run --config "$work/ssw.conf" --log-level error 2>"$work/s
 ssw_pid=$!
 sleep 3
 ssw_before=$(rss_kb $ssw_pid)
-ssw_ok=$(register_all 15071)
+ssw_ok=$(register_all 15171)
 sleep $settle
 ssw_after=$(rss_kb $ssw_pid)
 ssw_peak=$(awk '/VmHWM/ {print $2}' /proc/$ssw_pid/status)
@@ -145,7 +145,7 @@ sleep 3
 kill -0 $kam_pid || { echo "kamailio did not start:"; cat "$work/kamailio.log"; exit 1; }
 kam_shm_before=$(kam_shm_used)
 kam_rss_before=$(kam_private_kb)
-kam_ok=$(register_all 15081)
+kam_ok=$(register_all 15181)
 sleep $settle
 kam_shm_after=$(kam_shm_used)
 kam_rss_after=$(kam_private_kb)

@@ -18,7 +18,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 {
     echo "bindings = $work/bindings.db"
     echo "[listen]"
-    echo "udp = 127.0.0.1:15070"
+    echo "udp = 127.0.0.1:15170"
     for ((i = 0; i < accounts; ++i)); do printf '[account %d]\npassword = demo\n' $((100000 + i)); done
 } > "$work/ssw.conf"
 {
@@ -32,7 +32,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cat > "$work/kamailio.cfg" <<KAM
 #!KAMAILIO
-listen=udp:127.0.0.1:15080
+listen=udp:127.0.0.1:15180
 children=1
 tcp_children=1
 disable_tcp=yes
@@ -126,11 +126,11 @@ sleep 2
 kill -0 $kam_pid || { echo "kamailio did not start:"; cat "$work/kamailio.log"; exit 1; }
 
 ssw_cpu0=$(cpu_seconds "ssw-run --config $work/ssw.conf")
-read -r ssw_ok ssw_s < <(run_sipp 15070)
+read -r ssw_ok ssw_s < <(run_sipp 15170)
 ssw_cpu=$(echo "$(cpu_seconds "ssw-run --config $work/ssw.conf") - $ssw_cpu0" | bc -l)
 ssw_rss=$(awk '/VmHWM/ {print $2}' /proc/$ssw_pid/status)
 kam_cpu0=$(cpu_seconds "kamailio -f $work/kamailio.cfg")
-read -r kam_ok kam_s < <(run_sipp 15080)
+read -r kam_ok kam_s < <(run_sipp 15180)
 kam_cpu=$(echo "$(cpu_seconds "kamailio -f $work/kamailio.cfg") - $kam_cpu0" | bc -l)
 ssw_rate=$(echo "$ssw_ok / $ssw_s" | bc -l)
 kam_rate=$(echo "$kam_ok / $kam_s" | bc -l)
