@@ -19,8 +19,16 @@ struct peer {
     std::uint16_t port = 0;
     transport_kind transport = transport_kind::udp;
     std::uint64_t connection = 0; // TCP: the connection it arrived on (responses go back on it)
+    // UDP: which listening socket it arrived on (1-based; 0: any of the address family), so
+    // that replies leave from the address the peer sent to on a multi-homed switch.
+    std::uint16_t listener = 0;
     [[nodiscard]] std::string to_string() const; // "udp 192.0.2.1:5060", "tcp [::1]:5070"
-    friend bool operator==(const peer&, const peer&) = default;
+    // The same remote party, whichever of our sockets it reached.
+    friend bool operator==(const peer& a, const peer& b) noexcept
+    {
+        return a.address == b.address && a.port == b.port && a.transport == b.transport &&
+               a.connection == b.connection;
+    }
 };
 
 // Bytes to send to a peer.
