@@ -98,7 +98,7 @@ XML
 
 register_all() { # port -> prints the number of successful registrations
     sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16111 -r "$rate" -m "$total" \
-        -l 2000 -nostdin -timeout 600s -trace_stat -stf "$work/stat-$1.csv" "127.0.0.1:$1" >/dev/null 2>&1 || true
+        -l 2000 -buff_size 4194304 -nostdin -timeout 600s -trace_stat -stf "$work/stat-$1.csv" "127.0.0.1:$1" >/dev/null 2>&1 || true
     tail -1 "$work/stat-$1.csv" | awk -F';' '{print $16}'
 }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }

@@ -99,7 +99,7 @@ run_sipp() { # port -> prints "successful elapsed_seconds"
     local port=$1 start end
     start=$(date +%s.%N)
     sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16110 -r "$rate" -m "$total" \
-        -l 2000 -nostdin -timeout 300s -trace_stat -stf "$work/stat-$port.csv" "127.0.0.1:$port" \
+        -l 2000 -buff_size 4194304 -nostdin -timeout 300s -trace_stat -stf "$work/stat-$port.csv" "127.0.0.1:$port" \
         >"$work/sipp-$port.log" 2>&1 || true
     [ -s "$work/stat-$port.csv" ] || { echo "sipp failed:" >&2; tail -5 "$work/sipp-$port.log" >&2; }
     end=$(date +%s.%N)

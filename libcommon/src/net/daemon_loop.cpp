@@ -274,6 +274,9 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                                                 }
                                                 handle_datagram(s, got);
                                             }
+                                            // What needs no disk (challenges, errors) leaves
+                                            // now; the 200s wait for the batch's fsync.
+                                            dispatch();
                                             engine.flush(out);
                                             dispatch();
                                         }
