@@ -3,6 +3,8 @@
 #include <ssw/net/daemon_loop.hpp>
 #include <ssw/sip/stream_framer.hpp>
 
+#include "net/loop_extras_detail.hpp"
+
 #include <boost/asio.hpp>
 
 #include <array>
@@ -79,6 +81,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<daemon::outgoing> out;
     std::vector<std::uint16_t> ports;
     int stop_signal = 0;
+    loop_extras extras{io, engine, hooks, out}; // control socket, DNS worker, graceful stop
 
     void log(daemon::log_level level, const std::string& text) const
     {
@@ -120,6 +123,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         }
         out.clear();
         arm_timer();
+        extras.after_dispatch([this] { dispatch(); });
     }
 
     void queue_write(const std::shared_ptr<tcp_connection>& c, std::string bytes)
@@ -300,7 +304,9 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 return;
             }
             stop_signal = number;
-            io.stop();
+            if (extras.begin_stop([this] { dispatch(); })) {
+                wait_signal(); // a second signal exits at once
+            }
         });
     }
 };
@@ -376,7 +382,9 @@ int daemon_loop::run()
         s.accept(*a);
     }
     s.wait_signal();
-    s.arm_timer();
+    s.extras.open_control_socket();
+    s.engine.start(s.out);
+    s.dispatch();
     s.io.run();
     return s.stop_signal;
 }

@@ -25,6 +25,10 @@
 
 namespace ssw::daemon {
 
+struct engine_status;    // status.hpp
+struct resolve_request;  // uplink_registrations.hpp
+struct resolved_target;
+
 enum class log_level { error, warning, info, debug };
 [[nodiscard]] std::string_view to_string(log_level level) noexcept;
 using log_function = std::function<void(log_level, std::string_view)>;
@@ -83,6 +87,19 @@ public:
     // Calls in progress and the B2BUA's counters (for the log and `ssw-run status`).
     [[nodiscard]] const b2bua::call_manager& calls() const noexcept;
     [[nodiscard]] std::size_t open_transactions() const noexcept;
+
+    // Outbound registrations (uplink_registrations.hpp): start them once the sockets are
+    // open; names to resolve are taken by net/ and answered with on_resolved().
+    void start(std::vector<outgoing>& out);
+    [[nodiscard]] std::vector<resolve_request> take_resolve_requests();
+    void on_resolved(std::string_view gateway, std::vector<resolved_target> targets, std::string_view error,
+                     std::vector<outgoing>& out);
+    // Graceful stop (SIGTERM, SIGINT): un-REGISTERs go out; stop_complete() says when the
+    // daemon may exit (their answers arrived, or the grace time ran out).
+    void begin_stop(std::vector<outgoing>& out);
+    [[nodiscard]] bool stop_complete() const;
+    // For `ssw-run status` (status.hpp).
+    [[nodiscard]] engine_status status() const;
 
 private:
     struct state;
