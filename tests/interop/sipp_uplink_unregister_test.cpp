@@ -142,7 +142,7 @@ struct kamailio {
                                 "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
                                 "loadmodule \"kex.so\"\nloadmodule \"ctl.so\"\nloadmodule \"sl.so\"\n"
                                 "loadmodule \"tm.so\"\nloadmodule \"pv.so\"\nloadmodule \"usrloc.so\"\n"
-                                "loadmodule \"registrar.so\"\nloadmodule \"auth.so\"\n"
+                                "loadmodule \"registrar.so\"\nloadmodule \"auth.so\"\nloadmodule \"textops.so\"\n"
                                 "modparam(\"ctl\", \"binrpc\", \"" + ctl + "\")\n"
                                 "modparam(\"usrloc\", \"db_mode\", 0)\n"
                                 "request_route {\n"

@@ -236,6 +236,9 @@ struct uplink_registrations::state {
                                        " Expires " + std::to_string(r->expires.count()) +
                                        (r->answer_challenge ? " (challenge answer)" : "") + " to " + e.to.to_string());
         }
+        if (e.machine->state() == uplink::registration_state::stopped) {
+            e.tx.reset(); // nothing more to retransmit once stopped
+        }
         report(e);
     }
 

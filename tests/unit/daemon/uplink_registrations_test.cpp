@@ -431,7 +431,10 @@ TEST_CASE("daemon uplink: requests from the registered carrier are taken as from
     CHECK(out[0].bytes.rfind("SIP/2.0 200", 0) == 0);
     // The same from an unknown address stays unanswered (SS_REPLY_UNAUTHORIZED Off).
     std::vector<daemon::outgoing> other;
-    h.engine.on_message(options, {*core::ip_address::parse("192.0.2.99"), 5099, sip::transport_kind::udp, 0}, other);
+    std::string from_elsewhere = options;
+    from_elsewhere.replace(from_elsewhere.find("opt1"), 4, "opt2"); // a new transaction
+    h.engine.on_message(from_elsewhere, {*core::ip_address::parse("192.0.2.99"), 5099, sip::transport_kind::udp, 0}, other);
+    INFO((other.empty() ? std::string() : other[0].bytes));
     CHECK(other.empty());
 }
 
