@@ -71,7 +71,7 @@ struct uplink_registrations::state {
         sip::peer to;
         std::unique_ptr<sip::client_transaction> tx;
         std::optional<challenge> auth;
-        std::optional<registration_failure_seen> seen_failure;
+        std::optional<registration_failure_seen> logged_failure;
         uplink::registration_state logged_state = uplink::registration_state::idle;
         std::optional<time_point> stop_started;
         std::string dns_error;
@@ -247,8 +247,11 @@ struct uplink_registrations::state {
     {
         const auto now_state = e.machine->state();
         const auto& f = e.machine->last_failure();
-        if (f && (!e.seen_failure || e.seen_failure->when != f->when || e.seen_failure->code != f->code)) {
-            e.seen_failure = registration_failure_seen{f->code, f->when};
+        const bool new_failure = f && (!e.logged_failure || e.logged_failure->when != f->when ||
+                                       e.logged_failure->code != f->code);
+        // During a stop the un-REGISTER's own message below says what happened.
+        if (new_failure && !e.stop_started) {
+            e.logged_failure = registration_failure_seen{f->code, f->when};
             emit(log_level::warning, "gateway " + e.gateway + ": registration to " + e.reg.proxy.host + " failed (" +
                                          (f->code == 0 ? std::string("no answer") : std::to_string(f->code)) + ": " +
                                          f->reason + ")" +
@@ -264,7 +267,7 @@ struct uplink_registrations::state {
         if (now_state == uplink::registration_state::registered &&
             before != uplink::registration_state::registered) {
             const auto exp = e.machine->expires_at();
-            const auto left = exp ? std::chrono::duration_cast<std::chrono::seconds>(*exp - clock.now()).count() : 0;
+            const auto left = exp ? std::chrono::ceil<std::chrono::seconds>(*exp - clock.now()).count() : 0;
             emit(log_level::info, "gateway " + e.gateway + ": registered as " + contact_uri(e) + " at " +
                                       e.to.to_string() + " for " + std::to_string(left) + " s");
         } else if (now_state == uplink::registration_state::stopped) {
@@ -549,7 +552,7 @@ void uplink_registrations::stop(std::vector<sip::outgoing>& out)
         if (r) {
             s.emit(log_level::info, "gateway " + e.gateway + ": sending un-REGISTER (Expires: 0) to " +
                                         e.to.to_string() + ", waiting up to " +
-                                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::to_string(std::chrono::ceil<std::chrono::seconds>(
                                                            *e.machine->deadline() - s.clock.now())
                                                            .count()) +
                                         " s for the answer");
