@@ -12,16 +12,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <optional>
-#include <vector>
-
 #include <arpa/inet.h>
 #include <csignal>
 #include <netinet/in.h>
+#include <optional>
 #include <poll.h>
 #include <regex>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace std::chrono_literals;
 using ssw::test::background_process;
@@ -75,12 +74,22 @@ std::string register_text(const std::string& user, int ssw_port, int local_port,
                           const std::string& auth = {})
 {
     // Contact names a private address: the daemon sees a NAT between us.
-    return "REGISTER sip:127.0.0.1:" + std::to_string(ssw_port) + " SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bKka" + user + std::to_string(cseq) + ";rport\r\n"
-           "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=ka" + user + "\r\n"
-           "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: ka-" + user + "-" + std::to_string(local_port) + "\r\n"
-           "CSeq: " + std::to_string(cseq) + " REGISTER\r\nContact: <sip:" + user + "@10.0.0.7:5060>\r\n"
-           "Expires: 600\r\n" + auth + "Content-Length: 0\r\n\r\n";
+    return "REGISTER sip:127.0.0.1:" + std::to_string(ssw_port) +
+           " SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 10.0.0.7:5060;branch=z9hG4bKka" +
+           user + std::to_string(cseq) +
+           ";rport\r\n"
+           "Max-Forwards: 70\r\nFrom: <sip:" +
+           user + "@127.0.0.1>;tag=ka" + user +
+           "\r\n"
+           "To: <sip:" +
+           user + "@127.0.0.1>\r\nCall-ID: ka-" + user + "-" + std::to_string(local_port) +
+           "\r\n"
+           "CSeq: " +
+           std::to_string(cseq) + " REGISTER\r\nContact: <sip:" + user +
+           "@10.0.0.7:5060>\r\n"
+           "Expires: 600\r\n" +
+           auth + "Content-Length: 0\r\n\r\n";
 }
 
 // Registers `user` (demo password) from `e`, answering the daemon's 401.
@@ -93,11 +102,14 @@ void register_behind_nat(const udp_endpoint& e, const std::string& user, int ssw
     REQUIRE(std::regex_search(*challenge, m, std::regex("nonce=\"([0-9a-f]+)\"")));
     const std::string nonce = m[1];
     const std::string uri = "sip:127.0.0.1:" + std::to_string(ssw_port);
-    const auto ha1 = ssw::registrar::digest_ha1(ssw::registrar::digest_algorithm::md5, user, "ssw", "demo");
-    const auto response = ssw::registrar::digest_response(ssw::registrar::digest_algorithm::md5, ha1, "REGISTER",
-                                                          uri, nonce, "00000001", "abcdef", "auth");
-    const std::string auth = "Authorization: Digest username=\"" + user + "\", realm=\"ssw\", nonce=\"" + nonce +
-                             "\", uri=\"" + uri + "\", response=\"" + response +
+    const auto ha1 =
+        ssw::registrar::digest_ha1(ssw::registrar::digest_algorithm::md5, user, "ssw", "demo");
+    const auto response =
+        ssw::registrar::digest_response(ssw::registrar::digest_algorithm::md5, ha1, "REGISTER", uri,
+                                        nonce, "00000001", "abcdef", "auth");
+    const std::string auth = "Authorization: Digest username=\"" + user +
+                             "\", realm=\"ssw\", nonce=\"" + nonce + "\", uri=\"" + uri +
+                             "\", response=\"" + response +
                              "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcdef\"\r\n";
     e.send(ssw_port, register_text(user, ssw_port, e.port, 2, auth));
     const auto ok = e.receive(5s);
@@ -114,9 +126,10 @@ TEST_CASE("interop keep-alive: NAT endpoints receive the configured payload, a b
     ssw::test::temp_dir dir;
     const int port = ssw::test::free_port();
     background_process ssw(SSW_RUN_BIN,
-                           {"--demo", "--listen", "udp:127.0.0.1:" + std::to_string(port), "--param",
-                            "SS_SIP_NAT_KEEP_ALIVE_MESSAGE=ssw-ka", "--param", "SS_SIP_NAT_KEEP_ALIVE_PERIOD=10",
-                            "--param", "SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL=400", "--param",
+                           {"--demo", "--listen", "udp:127.0.0.1:" + std::to_string(port),
+                            "--param", "SS_SIP_NAT_KEEP_ALIVE_MESSAGE=ssw-ka", "--param",
+                            "SS_SIP_NAT_KEEP_ALIVE_PERIOD=10", "--param",
+                            "SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL=400", "--param",
                             "SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME=1", "--control-socket",
                             (dir.path() / "ctl").string()},
                            dir.path().string());
@@ -161,7 +174,8 @@ TEST_CASE("interop keep-alive: NAT endpoints receive the configured payload, a b
     CHECK(at_a[1] - at_a[0] > 9s);
     CHECK(at_a[1] - at_a[0] < 11s);
     for (int i = 1; i < 3; ++i) {
-        CHECK(std::count_if(got.begin(), got.end(), [i](const arrival& x) { return x.endpoint == i; }) == 1);
+        CHECK(std::count_if(got.begin(), got.end(),
+                            [i](const arrival& x) { return x.endpoint == i; }) == 1);
     }
     // Pacing: one datagram per 400 ms batch, so two arrivals are never much closer than that
     // (100 ms of slack for scheduling).

@@ -50,7 +50,8 @@ std::string uplink_conf(int ssw_port, int registrar_port, const std::string& ext
 
 } // namespace
 
-TEST_CASE("interop uplink: sipp registrar sees challenge answers, a refresh, and Expires: 0 after SIGTERM",
+TEST_CASE("interop uplink: sipp registrar sees challenge answers, a refresh, and Expires: 0 after "
+          "SIGTERM",
           "[interop][uplink][sipp]")
 {
     ssw::test::temp_dir dir;
@@ -59,18 +60,27 @@ TEST_CASE("interop uplink: sipp registrar sees challenge answers, a refresh, and
     write(dir.path() / "ssw.conf", uplink_conf(ssw_port, registrar_port, "unregister-grace = 5\n"));
 
     ssw::test::tool_call registrar;
-    registrar.args = {"-sf", std::string(SSW_TEST_DATA_DIR) + "/sipp/uplink_registrar_uas.xml", "-i", "127.0.0.1",
-                      "-p", std::to_string(registrar_port), "-m", "1", "-nostdin", "-timeout", "45s",
-                      "-timeout_error", "-trace_err", "-error_file", "/dev/stderr"};
+    registrar.args = {
+        "-sf",        std::string(SSW_TEST_DATA_DIR) + "/sipp/uplink_registrar_uas.xml",
+        "-i",         "127.0.0.1",
+        "-p",         std::to_string(registrar_port),
+        "-m",         "1",
+        "-nostdin",   "-timeout",
+        "45s",        "-timeout_error",
+        "-trace_err", "-error_file",
+        "/dev/stderr"};
     registrar.working_directory = dir.path().string();
     registrar.timeout_seconds = 60;
-    auto sipp = std::async(std::launch::async, [registrar] { return ssw::test::run_tool("/usr/bin/sipp", registrar); });
-    std::this_thread::sleep_for(300ms); // let sipp bind (a lost first REGISTER is retransmitted anyway)
+    auto sipp = std::async(std::launch::async,
+                           [registrar] { return ssw::test::run_tool("/usr/bin/sipp", registrar); });
+    std::this_thread::sleep_for(
+        300ms); // let sipp bind (a lost first REGISTER is retransmitted anyway)
 
-    background_process ssw(SSW_RUN_BIN, {"--config", (dir.path() / "ssw.conf").string(), "--log-level", "debug"},
+    background_process ssw(SSW_RUN_BIN,
+                           {"--config", (dir.path() / "ssw.conf").string(), "--log-level", "debug"},
                            dir.path().string());
-    const bool registered =
-        ssw.wait_for_stderr("gateway carrier: registered as sip:ssw@127.0.0.1:" + std::to_string(ssw_port), 10s);
+    const bool registered = ssw.wait_for_stderr(
+        "gateway carrier: registered as sip:ssw@127.0.0.1:" + std::to_string(ssw_port), 10s);
     INFO(ssw.stderr_text());
     REQUIRE(registered);
 
@@ -102,7 +112,8 @@ TEST_CASE("interop uplink: sipp registrar sees challenge answers, a refresh, and
     CHECK(has(ssw.stderr_text(), "graceful stop complete"));
 }
 
-TEST_CASE("interop uplink: SS_SIP_USER_AGENT_SEND_UNREGISTER Off exits at once; status without a daemon fails",
+TEST_CASE("interop uplink: SS_SIP_USER_AGENT_SEND_UNREGISTER Off exits at once; status without a "
+          "daemon fails",
           "[interop][uplink]")
 {
     ssw::test::temp_dir dir;
@@ -135,33 +146,40 @@ namespace {
 // Kamailio as a registrar with one account (ssw / secret), location in memory, its RPC on a
 // Unix socket in `dir` for kamcmd.
 struct kamailio {
-    kamailio(const std::filesystem::path& dir, int port) : ctl("unix:" + (dir / "kamailio.ctl").string())
+    kamailio(const std::filesystem::path& dir, int port)
+        : ctl("unix:" + (dir / "kamailio.ctl").string())
     {
-        const std::string cfg = "#!KAMAILIO\n"
-                                "listen=udp:127.0.0.1:" + std::to_string(port) + "\n"
-                                "children=1\ndisable_tcp=yes\nlog_stderror=yes\ndebug=2\n"
-                                "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
-                                "loadmodule \"kex.so\"\nloadmodule \"ctl.so\"\nloadmodule \"sl.so\"\n"
-                                "loadmodule \"tm.so\"\nloadmodule \"pv.so\"\nloadmodule \"usrloc.so\"\n"
-                                "loadmodule \"registrar.so\"\nloadmodule \"auth.so\"\nloadmodule \"textops.so\"\n"
-                                "modparam(\"ctl\", \"binrpc\", \"" + ctl + "\")\n"
-                                "modparam(\"usrloc\", \"db_mode\", 0)\n"
-                                "request_route {\n"
-                                "    if (is_method(\"REGISTER\")) {\n"
-                                "        if ($fU != \"ssw\" || !pv_www_authenticate(\"$td\", \"secret\", \"0\")) {\n"
-                                "            www_challenge(\"$td\", \"0\");\n"
-                                "            exit;\n"
-                                "        }\n"
-                                "        save(\"location\");\n"
-                                "        exit;\n"
-                                "    }\n"
-                                "    sl_send_reply(\"403\", \"Forbidden\");\n"
-                                "}\n";
+        const std::string cfg =
+            "#!KAMAILIO\n"
+            "listen=udp:127.0.0.1:" +
+            std::to_string(port) +
+            "\n"
+            "children=1\ndisable_tcp=yes\nlog_stderror=yes\ndebug=2\n"
+            "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
+            "loadmodule \"kex.so\"\nloadmodule \"ctl.so\"\nloadmodule \"sl.so\"\n"
+            "loadmodule \"tm.so\"\nloadmodule \"pv.so\"\nloadmodule \"usrloc.so\"\n"
+            "loadmodule \"registrar.so\"\nloadmodule \"auth.so\"\nloadmodule \"textops.so\"\n"
+            "modparam(\"ctl\", \"binrpc\", \"" +
+            ctl +
+            "\")\n"
+            "modparam(\"usrloc\", \"db_mode\", 0)\n"
+            "request_route {\n"
+            "    if (is_method(\"REGISTER\")) {\n"
+            "        if ($fU != \"ssw\" || !pv_www_authenticate(\"$td\", \"secret\", \"0\")) {\n"
+            "            www_challenge(\"$td\", \"0\");\n"
+            "            exit;\n"
+            "        }\n"
+            "        save(\"location\");\n"
+            "        exit;\n"
+            "    }\n"
+            "    sl_send_reply(\"403\", \"Forbidden\");\n"
+            "}\n";
         write(dir / "kamailio.cfg", cfg);
         process = std::make_unique<background_process>(
             "/usr/sbin/kamailio",
-            std::vector<std::string>{"-f", (dir / "kamailio.cfg").string(), "-DD", "-E", "-m", "64", "-M", "8",
-                                     "-Y", dir.string(), "-P", (dir / "kamailio.pid").string()},
+            std::vector<std::string>{"-f", (dir / "kamailio.cfg").string(), "-DD", "-E", "-m", "64",
+                                     "-M", "8", "-Y", dir.string(), "-P",
+                                     (dir / "kamailio.pid").string()},
             dir.string());
     }
     ~kamailio()
@@ -192,7 +210,8 @@ TEST_CASE("interop uplink: Kamailio's location table holds ssw while it runs and
     // Kamailio is up when its RPC answers.
     bool up = false;
     for (int i = 0; i < 50 && !up; ++i) {
-        up = ssw::test::run_tool("/usr/sbin/kamcmd", {"-s", kam.ctl, "core.version"}).exit_code == 0;
+        up =
+            ssw::test::run_tool("/usr/sbin/kamcmd", {"-s", kam.ctl, "core.version"}).exit_code == 0;
         if (!up) {
             std::this_thread::sleep_for(100ms);
         }
@@ -202,7 +221,8 @@ TEST_CASE("interop uplink: Kamailio's location table holds ssw while it runs and
     CHECK_FALSE(has(kam.location(), "sip:ssw@127.0.0.1"));
 
     write(dir.path() / "ssw.conf", uplink_conf(ssw_port, kam_port));
-    background_process ssw(SSW_RUN_BIN, {"--config", (dir.path() / "ssw.conf").string()}, dir.path().string());
+    background_process ssw(SSW_RUN_BIN, {"--config", (dir.path() / "ssw.conf").string()},
+                           dir.path().string());
     REQUIRE(ssw.wait_for_stderr("gateway carrier: registered as", 10s));
     const auto during = kam.location();
     INFO(during);

@@ -31,12 +31,14 @@ result<cli::exit_code> status(const status_options& opt, cli::io& io)
         path = cfg->control_socket;
     }
     if (path == "off") {
-        return unexpected(make_error(errc::config_error, "the control socket is off (control-socket = off)"));
+        return unexpected(
+            make_error(errc::config_error, "the control socket is off (control-socket = off)"));
     }
     if (path.empty()) {
         path = (std::filesystem::current_path() / net::default_control_socket).string();
     }
-    SSW_TRY_ASSIGN(const auto answer, net::control_request(path, opt.json ? "status json" : "status"));
+    SSW_TRY_ASSIGN(const auto answer,
+                   net::control_request(path, opt.json ? "status json" : "status"));
     if (answer.rfind("error:", 0) == 0) {
         return unexpected(make_error(errc::io_error, answer.substr(7), path));
     }

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Rendering of the daemon status for `ssw-run status`.
-#include <ssw/daemon/status.hpp>
-
 #include <ssw/core/json_writer.hpp>
+#include <ssw/daemon/status.hpp>
 
 namespace ssw::daemon {
 
@@ -18,7 +17,8 @@ std::string n(std::uint64_t v)
 std::string render_text(const engine_status& s)
 {
     std::string t;
-    t += "ssw-run: up " + std::to_string(s.uptime) + " s" + (s.stopping ? " (stopping)" : "") + "\n";
+    t +=
+        "ssw-run: up " + std::to_string(s.uptime) + " s" + (s.stopping ? " (stopping)" : "") + "\n";
     t += "\noutbound registrations: " + n(s.uplinks.size()) + "\n";
     for (const auto& u : s.uplinks) {
         t += "  " + u.gateway + ": " + u.state;
@@ -29,12 +29,14 @@ std::string render_text(const engine_status& s)
         if (!u.target.empty() && u.target != u.proxy) {
             t += " (" + u.target + ")";
         }
-        t += ", " + n(u.registers_sent) + " REGISTERs sent, " + n(u.challenges_answered) + " challenges answered";
+        t += ", " + n(u.registers_sent) + " REGISTERs sent, " + n(u.challenges_answered) +
+             " challenges answered";
         t += "\n";
         if (u.last_failure_code >= 0) {
             t += "    last failure: " +
-                 (u.last_failure_code == 0 ? std::string("no answer") : std::to_string(u.last_failure_code)) + " " +
-                 u.last_failure_reason;
+                 (u.last_failure_code == 0 ? std::string("no answer")
+                                           : std::to_string(u.last_failure_code)) +
+                 " " + u.last_failure_reason;
             if (u.last_failure_age) {
                 t += " (" + std::to_string(*u.last_failure_age) + " s ago)";
             }
@@ -42,17 +44,19 @@ std::string render_text(const engine_status& s)
         }
     }
     const auto& k = s.keepalive;
-    t += "\nNAT keep-alive: " + std::string(k.enabled ? "on" : "off") + (k.spread ? ", spread evenly" : "") + "\n";
-    t += "  endpoints " + n(k.endpoints) + " (capacity per cycle " + n(k.capacity) + "), sent " + n(k.messages_sent) +
-         ", cycles " + n(k.cycles_started) + "\n";
-    t += "  unreachable: last incomplete cycle " + n(k.unreachable_last) + ", total " + n(k.unreachable_total) +
-         " in " + n(k.cycles_incomplete) + " incomplete cycles\n";
+    t += "\nNAT keep-alive: " + std::string(k.enabled ? "on" : "off") +
+         (k.spread ? ", spread evenly" : "") + "\n";
+    t += "  endpoints " + n(k.endpoints) + " (capacity per cycle " + n(k.capacity) + "), sent " +
+         n(k.messages_sent) + ", cycles " + n(k.cycles_started) + "\n";
+    t += "  unreachable: last incomplete cycle " + n(k.unreachable_last) + ", total " +
+         n(k.unreachable_total) + " in " + n(k.cycles_incomplete) + " incomplete cycles\n";
     const auto& c = s.counters;
     t += "\nengine: " + n(c.requests) + " requests, " + n(c.responses_sent) + " responses sent, " +
-         n(c.registrations) + " registrations, " + n(c.challenges) + " challenges, " + n(c.suspensions) +
-         " suspensions\n";
-    t += "  dropped: " + n(c.malformed_dropped) + " malformed, " + n(c.unknown_dropped) + " from unknown sources (" +
-         n(c.unknown_rejected) + " rejected), " + n(c.retransmissions_absorbed) + " retransmissions absorbed\n";
+         n(c.registrations) + " registrations, " + n(c.challenges) + " challenges, " +
+         n(c.suspensions) + " suspensions\n";
+    t += "  dropped: " + n(c.malformed_dropped) + " malformed, " + n(c.unknown_dropped) +
+         " from unknown sources (" + n(c.unknown_rejected) + " rejected), " +
+         n(c.retransmissions_absorbed) + " retransmissions absorbed\n";
     t += "  open transactions " + n(s.open_transactions) + "\n";
     t += "\ncalls: " + n(s.calls_in_progress) + " in progress, " + n(s.calls_total) + " total, " +
          n(s.calls_answered) + " answered\n";
@@ -64,7 +68,10 @@ std::string render_json(const engine_status& s)
     std::string uplinks = "[";
     for (const auto& u : s.uplinks) {
         core::json_line j;
-        j.field("gateway", u.gateway).field("state", u.state).field("proxy", u.proxy).field("target", u.target);
+        j.field("gateway", u.gateway)
+            .field("state", u.state)
+            .field("proxy", u.proxy)
+            .field("target", u.target);
         if (u.expires_in) {
             j.field("expires_in", *u.expires_in);
         } else {
@@ -83,7 +90,8 @@ std::string render_json(const engine_status& s)
         } else {
             j.field_null("last_failure");
         }
-        j.field("registers_sent", u.registers_sent).field("challenges_answered", u.challenges_answered);
+        j.field("registers_sent", u.registers_sent)
+            .field("challenges_answered", u.challenges_answered);
         uplinks += (uplinks.size() > 1 ? "," : "") + j.str();
     }
     uplinks += "]";
@@ -112,7 +120,9 @@ std::string render_json(const engine_status& s)
         .field("refused_suspended", c.refused_suspended)
         .field("open_transactions", s.open_transactions);
     core::json_line calls;
-    calls.field("in_progress", s.calls_in_progress).field("total", s.calls_total).field("answered", s.calls_answered);
+    calls.field("in_progress", s.calls_in_progress)
+        .field("total", s.calls_total)
+        .field("answered", s.calls_answered);
     core::json_line all;
     all.field("type", "status")
         .field("uptime", s.uptime)

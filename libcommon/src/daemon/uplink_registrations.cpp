@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Outbound registrations of the daemon: REGISTER building, client transactions, digest answers.
-#include <ssw/daemon/uplink_registrations.hpp>
-
 #include <ssw/core/text.hpp>
 #include <ssw/daemon/engine.hpp>
+#include <ssw/daemon/uplink_registrations.hpp>
 #include <ssw/registrar/digest.hpp>
 #include <ssw/sip/builder.hpp>
 #include <ssw/sip/digest_auth.hpp>
@@ -57,8 +56,8 @@ struct uplink_registrations::state {
         provision::registration reg;
         std::unique_ptr<uplink::outbound_registration> machine;
         bool literal = false;
-        bool resolve_wanted = false; // queued for take_resolve_requests()
-        bool resolving = false;      // handed to net/, no answer yet
+        bool resolve_wanted = false;                // queued for take_resolve_requests()
+        bool resolving = false;                     // handed to net/, no answer yet
         std::optional<time_point> resolve_again_at; // after a failed look-up
         std::vector<resolved_target> targets;
         std::size_t target_index = 0;
@@ -79,7 +78,8 @@ struct uplink_registrations::state {
         std::uint64_t challenges_answered = 0;
     };
 
-    state(const provision::config& config, const params::settings& settings, const core::clock& c, log_sink l)
+    state(const provision::config& config, const params::settings& settings, const core::clock& c,
+          log_sink l)
         : clock(c), log(std::move(l)), rng(std::random_device{}())
     {
         timers.resend_schedule = settings.resend_intervals();
@@ -97,15 +97,17 @@ struct uplink_registrations::state {
             rs.auto_expiry = !configured.has_value();
             rs.requested_expiry = configured.value_or(3600s);
             rs.retry_delay = settings.user_agent_retry_delay();
-            rs.max_challenge_answers = static_cast<unsigned>(std::max(0, settings.authentication_retry()));
+            rs.max_challenge_answers =
+                static_cast<unsigned>(std::max(0, settings.authentication_retry()));
             rs.send_unregister = settings.send_unregister();
             rs.shutdown_grace = config.unregister_grace;
             e->machine = std::make_unique<uplink::outbound_registration>(rs, clock, 1);
             e->literal = e->reg.proxy.address.has_value();
             if (g.kind != sip::transport_kind::udp) {
-                emit(log_level::warning, "gateway " + g.name +
-                                             ": outbound registration is sent over UDP (TCP client connections "
-                                             "are not implemented)");
+                emit(log_level::warning,
+                     "gateway " + g.name +
+                         ": outbound registration is sent over UDP (TCP client connections "
+                         "are not implemented)");
             }
             // Contact: the configured host name, else the UDP listener's address.
             const provision::listener* udp = nullptr;
@@ -117,13 +119,17 @@ struct uplink_registrations::state {
             }
             e->contact_port = e->reg.local_port.value_or(udp != nullptr ? udp->port : 5060);
             e->contact_host = !e->reg.contact_host.empty() ? e->reg.contact_host
-                              : udp != nullptr              ? host_for_uri(udp->address.to_string())
-                                                            : "127.0.0.1";
-            if (e->reg.local_port && (udp == nullptr || std::none_of(config.listeners.begin(), config.listeners.end(), [&](const provision::listener& other) {
-                                          return other.kind == sip::transport_kind::udp && other.port == *e->reg.local_port;
-                                      }))) {
-                emit(log_level::warning, "gateway " + g.name + ": register-port " + std::to_string(*e->reg.local_port) +
-                                             " is not a UDP listen port; answers may not reach ssw-run");
+                              : udp != nullptr             ? host_for_uri(udp->address.to_string())
+                                                           : "127.0.0.1";
+            if (e->reg.local_port &&
+                (udp == nullptr || std::none_of(config.listeners.begin(), config.listeners.end(),
+                                                [&](const provision::listener& other) {
+                                                    return other.kind == sip::transport_kind::udp &&
+                                                           other.port == *e->reg.local_port;
+                                                }))) {
+                emit(log_level::warning,
+                     "gateway " + g.name + ": register-port " + std::to_string(*e->reg.local_port) +
+                         " is not a UDP listen port; answers may not reach ssw-run");
             }
             e->call_id = token() + token() + "@" + e->contact_host;
             e->from_tag = token();
@@ -185,11 +191,11 @@ struct uplink_registrations::state {
         char nc[9];
         std::snprintf(nc, sizeof nc, "%08x", ++ch.nc);
         const std::string cnonce = token();
-        const auto response = registrar::digest_response(ch.algorithm, ha1, "REGISTER", uri, ch.nonce,
-                                                         ch.qop_auth ? nc : "", ch.qop_auth ? cnonce : "",
-                                                         ch.qop_auth ? "auth" : "");
-        std::string v = "Digest username=\"" + user + "\", realm=\"" + ch.realm + "\", nonce=\"" + ch.nonce +
-                        "\", uri=\"" + uri + "\", response=\"" + response +
+        const auto response = registrar::digest_response(
+            ch.algorithm, ha1, "REGISTER", uri, ch.nonce, ch.qop_auth ? nc : "",
+            ch.qop_auth ? cnonce : "", ch.qop_auth ? "auth" : "");
+        std::string v = "Digest username=\"" + user + "\", realm=\"" + ch.realm + "\", nonce=\"" +
+                        ch.nonce + "\", uri=\"" + uri + "\", response=\"" + response +
                         "\", algorithm=" + std::string(registrar::to_string(ch.algorithm));
         if (!ch.opaque.empty()) {
             v += ", opaque=\"" + ch.opaque + "\"";
@@ -201,7 +207,8 @@ struct uplink_registrations::state {
     }
 
     // Builds and sends the REGISTER the state machine asked for, in a new client transaction.
-    void issue(entry& e, const std::optional<uplink::register_request>& r, std::vector<sip::outgoing>& out)
+    void issue(entry& e, const std::optional<uplink::register_request>& r,
+               std::vector<sip::outgoing>& out)
     {
         if (r && !e.targets.empty()) {
             const auto& target = e.targets[e.target_index % e.targets.size()];
@@ -209,7 +216,8 @@ struct uplink_registrations::state {
             e.branch = "z9hG4bK" + token();
             const auto uri = request_uri(e);
             auto b = sip::message_builder::request("REGISTER", uri);
-            b.header(sip::header_id::via, "SIP/2.0/UDP " + e.contact_host + ":" + std::to_string(e.contact_port) +
+            b.header(sip::header_id::via, "SIP/2.0/UDP " + e.contact_host + ":" +
+                                              std::to_string(e.contact_port) +
                                               ";branch=" + e.branch + ";rport");
             b.header(sip::header_id::max_forwards, "70");
             b.header(sip::header_id::from, "<" + aor(e) + ">;tag=" + e.from_tag);
@@ -221,20 +229,24 @@ struct uplink_registrations::state {
             // and the "un-REGISTER" registers again (asterisk#1859).
             b.header(sip::header_id::expires, std::to_string(r->expires.count()));
             if (r->answer_challenge && e.auth) {
-                b.header(e.auth->proxy ? "Proxy-Authorization" : "Authorization", authorization(e, uri));
+                b.header(e.auth->proxy ? "Proxy-Authorization" : "Authorization",
+                         authorization(e, uri));
                 ++e.challenges_answered;
             }
             if (!server_header.empty()) {
                 b.header(sip::header_id::user_agent, server_header);
             }
             e.last_request = b.build();
-            e.tx = std::make_unique<sip::client_transaction>(false, sip::transport_reliability::unreliable, timers, clock);
+            e.tx = std::make_unique<sip::client_transaction>(
+                false, sip::transport_reliability::unreliable, timers, clock);
             (void)e.tx->start();
             ++e.registers_sent;
             out.push_back({e.to, e.last_request});
-            emit(log_level::debug, "gateway " + e.gateway + ": REGISTER CSeq " + std::to_string(r->cseq) +
-                                       " Expires " + std::to_string(r->expires.count()) +
-                                       (r->answer_challenge ? " (challenge answer)" : "") + " to " + e.to.to_string());
+            emit(log_level::debug, "gateway " + e.gateway + ": REGISTER CSeq " +
+                                       std::to_string(r->cseq) + " Expires " +
+                                       std::to_string(r->expires.count()) +
+                                       (r->answer_challenge ? " (challenge answer)" : "") + " to " +
+                                       e.to.to_string());
         }
         if (e.machine->state() == uplink::registration_state::stopped) {
             e.tx.reset(); // nothing more to retransmit once stopped
@@ -252,12 +264,13 @@ struct uplink_registrations::state {
         // During a stop the un-REGISTER's own message below says what happened.
         if (new_failure && !e.stop_started) {
             e.logged_failure = registration_failure_seen{f->code, f->when};
-            emit(log_level::warning, "gateway " + e.gateway + ": registration to " + e.reg.proxy.host + " failed (" +
-                                         (f->code == 0 ? std::string("no answer") : std::to_string(f->code)) + ": " +
-                                         f->reason + ")" +
-                                         (now_state == uplink::registration_state::retry_wait
-                                              ? "; retrying in " + std::to_string(retry_in(e)) + " s"
-                                              : ""));
+            emit(log_level::warning,
+                 "gateway " + e.gateway + ": registration to " + e.reg.proxy.host + " failed (" +
+                     (f->code == 0 ? std::string("no answer") : std::to_string(f->code)) + ": " +
+                     f->reason + ")" +
+                     (now_state == uplink::registration_state::retry_wait
+                          ? "; retrying in " + std::to_string(retry_in(e)) + " s"
+                          : ""));
         }
         if (now_state == e.logged_state) {
             return;
@@ -267,21 +280,24 @@ struct uplink_registrations::state {
         if (now_state == uplink::registration_state::registered &&
             before != uplink::registration_state::registered) {
             const auto exp = e.machine->expires_at();
-            const auto left = exp ? std::chrono::ceil<std::chrono::seconds>(*exp - clock.now()).count() : 0;
-            emit(log_level::info, "gateway " + e.gateway + ": registered as " + contact_uri(e) + " at " +
-                                      e.to.to_string() + " for " + std::to_string(left) + " s");
+            const auto left =
+                exp ? std::chrono::ceil<std::chrono::seconds>(*exp - clock.now()).count() : 0;
+            emit(log_level::info, "gateway " + e.gateway + ": registered as " + contact_uri(e) +
+                                      " at " + e.to.to_string() + " for " + std::to_string(left) +
+                                      " s");
         } else if (now_state == uplink::registration_state::stopped) {
             if (before == uplink::registration_state::unregistering) {
-                const auto waited = e.stop_started ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                         clock.now() - *e.stop_started)
-                                                         .count()
-                                                   : 0;
+                const auto waited = e.stop_started
+                                        ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              clock.now() - *e.stop_started)
+                                              .count()
+                                        : 0;
                 const bool ok = !f || f->when < *e.stop_started;
                 emit(ok ? log_level::info : log_level::warning,
                      "gateway " + e.gateway + ": un-REGISTER " +
                          (ok ? "confirmed by 200 after " + std::to_string(waited) + " ms"
-                             : "not confirmed after " + std::to_string(waited) + " ms (" + f->reason +
-                                   "); the binding lapses at the registrar by itself"));
+                             : "not confirmed after " + std::to_string(waited) + " ms (" +
+                                   f->reason + "); the binding lapses at the registrar by itself"));
             }
         }
     }
@@ -312,7 +328,8 @@ struct uplink_registrations::state {
     }
 };
 
-uplink_registrations::uplink_registrations(const provision::config& config, const params::settings& settings,
+uplink_registrations::uplink_registrations(const provision::config& config,
+                                           const params::settings& settings,
                                            const core::clock& clock, log_sink log)
     : state_(std::make_unique<state>(config, settings, clock, std::move(log)))
 {
@@ -343,15 +360,16 @@ std::vector<resolve_request> uplink_registrations::take_resolve_requests()
     for (auto& e : state_->entries) {
         if (e->resolve_wanted) {
             e->resolve_wanted = false;
-            requests.push_back({e->gateway, e->reg.proxy.host, e->reg.proxy.port, !e->reg.proxy.explicit_port,
-                                sip::transport_kind::udp});
+            requests.push_back({e->gateway, e->reg.proxy.host, e->reg.proxy.port,
+                                !e->reg.proxy.explicit_port, sip::transport_kind::udp});
         }
     }
     return requests;
 }
 
-void uplink_registrations::on_resolved(std::string_view gateway, std::vector<resolved_target> targets,
-                                       std::string_view error, std::vector<sip::outgoing>& out)
+void uplink_registrations::on_resolved(std::string_view gateway,
+                                       std::vector<resolved_target> targets, std::string_view error,
+                                       std::vector<sip::outgoing>& out)
 {
     auto* e = state_->find(gateway);
     if (e == nullptr || !e->resolving) {
@@ -359,14 +377,17 @@ void uplink_registrations::on_resolved(std::string_view gateway, std::vector<res
     }
     e->resolving = false;
     const auto st = e->machine->state();
-    if (st == uplink::registration_state::stopped || st == uplink::registration_state::unregistering) {
+    if (st == uplink::registration_state::stopped ||
+        st == uplink::registration_state::unregistering) {
         return;
     }
     if (targets.empty()) {
         e->dns_error = "DNS: " + std::string(error.empty() ? "no address" : error);
-        e->resolve_again_at = state_->clock.now() + state_->retry_delay; // SS_SIP_USER_AGENT_RETRY_DELAY
-        state_->emit(log_level::warning, "gateway " + e->gateway + ": cannot resolve " + e->reg.proxy.host + ": " +
-                                             std::string(error) + "; trying again in " +
+        e->resolve_again_at =
+            state_->clock.now() + state_->retry_delay; // SS_SIP_USER_AGENT_RETRY_DELAY
+        state_->emit(log_level::warning, "gateway " + e->gateway + ": cannot resolve " +
+                                             e->reg.proxy.host + ": " + std::string(error) +
+                                             "; trying again in " +
                                              std::to_string(state_->retry_delay.count()) + " s");
         return;
     }
@@ -375,17 +396,20 @@ void uplink_registrations::on_resolved(std::string_view gateway, std::vector<res
     for (const auto& t : targets) {
         list += (list.empty() ? "" : ", ") + address_text(t.address, t.port);
     }
-    state_->emit(log_level::info, "gateway " + e->gateway + ": " + e->reg.proxy.host + " resolves to " + list);
+    state_->emit(log_level::info,
+                 "gateway " + e->gateway + ": " + e->reg.proxy.host + " resolves to " + list);
     e->targets = std::move(targets);
     e->target_index = 0;
     if (st == uplink::registration_state::idle) {
         state_->issue(*e, e->machine->start(), out);
     } else {
-        state_->issue(*e, e->machine->on_timer(), out); // retry_wait: the retry was waiting for this
+        state_->issue(*e, e->machine->on_timer(),
+                      out); // retry_wait: the retry was waiting for this
     }
 }
 
-bool uplink_registrations::on_response(const sip::message& m, const sip::peer& from, std::vector<sip::outgoing>& out)
+bool uplink_registrations::on_response(const sip::message& m, const sip::peer& from,
+                                       std::vector<sip::outgoing>& out)
 {
     (void)from;
     if (!m.is_response()) {
@@ -423,9 +447,11 @@ bool uplink_registrations::on_response(const sip::message& m, const sip::peer& f
             for (const auto& c : *contacts) {
                 const auto& u = c.address.address;
                 if (c.expires && u.user == e->reg.user && u.port.value_or(5060) == expected_port &&
-                    core::iequals(u.host_unbracketed(), e->contact_host.front() == '['
-                                                            ? std::string_view(e->contact_host).substr(1, e->contact_host.size() - 2)
-                                                            : std::string_view(e->contact_host))) {
+                    core::iequals(u.host_unbracketed(),
+                                  e->contact_host.front() == '['
+                                      ? std::string_view(e->contact_host)
+                                            .substr(1, e->contact_host.size() - 2)
+                                      : std::string_view(e->contact_host))) {
                     r.granted_expiry = std::chrono::seconds(*c.expires);
                 }
             }
@@ -441,7 +467,8 @@ bool uplink_registrations::on_response(const sip::message& m, const sip::peer& f
         }
     } else if (code == 401 || code == 407) {
         const bool proxy = code == 407;
-        if (auto challenges = m.challenges(proxy ? sip::header_id::proxy_authenticate : sip::header_id::www_authenticate)) {
+        if (auto challenges = m.challenges(proxy ? sip::header_id::proxy_authenticate
+                                                 : sip::header_id::www_authenticate)) {
             for (const auto& ch : *challenges) {
                 if (!ch.is_digest()) {
                     continue;
@@ -550,18 +577,21 @@ void uplink_registrations::stop(std::vector<sip::outgoing>& out)
                            e.machine->expires_at().has_value();
         const auto r = e.machine->stop();
         if (r) {
-            s.emit(log_level::info, "gateway " + e.gateway + ": sending un-REGISTER (Expires: 0) to " +
+            s.emit(log_level::info, "gateway " + e.gateway +
+                                        ": sending un-REGISTER (Expires: 0) to " +
                                         e.to.to_string() + ", waiting up to " +
                                         std::to_string(std::chrono::ceil<std::chrono::seconds>(
                                                            *e.machine->deadline() - s.clock.now())
                                                            .count()) +
                                         " s for the answer");
         } else if (bound) {
-            s.emit(log_level::info, "gateway " + e.gateway +
-                                        ": SS_SIP_USER_AGENT_SEND_UNREGISTER is Off: leaving the binding to expire "
-                                        "at the registrar");
+            s.emit(log_level::info,
+                   "gateway " + e.gateway +
+                       ": SS_SIP_USER_AGENT_SEND_UNREGISTER is Off: leaving the binding to expire "
+                       "at the registrar");
         } else {
-            s.emit(log_level::info, "gateway " + e.gateway + ": not registered, nothing to un-REGISTER");
+            s.emit(log_level::info,
+                   "gateway " + e.gateway + ": not registered, nothing to un-REGISTER");
         }
         e.logged_state = r ? uplink::registration_state::unregistering : e.machine->state();
         s.issue(e, r, out);
@@ -594,7 +624,8 @@ std::vector<uplink_status> uplink_registrations::status() const
     for (const auto& e : state_->entries) {
         uplink_status st;
         st.gateway = e->gateway;
-        st.proxy = e->reg.proxy.host + (e->reg.proxy.explicit_port ? ":" + std::to_string(e->reg.proxy.port) : "");
+        st.proxy = e->reg.proxy.host +
+                   (e->reg.proxy.explicit_port ? ":" + std::to_string(e->reg.proxy.port) : "");
         if (!e->targets.empty()) {
             const auto& t = e->targets[e->target_index % e->targets.size()];
             st.target = address_text(t.address, t.port);
@@ -610,7 +641,8 @@ std::vector<uplink_status> uplink_registrations::status() const
         if (const auto& f = e->machine->last_failure()) {
             st.last_failure_code = f->code;
             st.last_failure_reason = f->reason;
-            st.last_failure_age = std::chrono::duration_cast<std::chrono::seconds>(now - f->when).count();
+            st.last_failure_age =
+                std::chrono::duration_cast<std::chrono::seconds>(now - f->when).count();
         } else if (!e->dns_error.empty()) {
             st.last_failure_code = 0;
             st.last_failure_reason = e->dns_error;

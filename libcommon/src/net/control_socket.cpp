@@ -17,9 +17,10 @@ result<std::string> control_request(const std::string& path, std::string_view re
     boost::system::error_code ec;
     socket.connect(local::endpoint(path), ec);
     if (ec) {
-        return unexpected(make_error(errc::unavailable,
-                                     "no ssw-run answers on " + path + " (" + ec.message() +
-                                         "): is it running, with this working directory or control-socket?"));
+        return unexpected(
+            make_error(errc::unavailable,
+                       "no ssw-run answers on " + path + " (" + ec.message() +
+                           "): is it running, with this working directory or control-socket?"));
     }
     std::string line(request);
     line += '\n';
@@ -27,29 +28,32 @@ result<std::string> control_request(const std::string& path, std::string_view re
     std::array<char, 4096> buffer{};
     bool failed = false;
     std::string why;
-    asio::async_write(socket, asio::buffer(line), [&](const boost::system::error_code& wec, std::size_t) {
-        if (wec) {
-            failed = true;
-            why = wec.message();
-        }
-    });
+    asio::async_write(socket, asio::buffer(line),
+                      [&](const boost::system::error_code& wec, std::size_t) {
+                          if (wec) {
+                              failed = true;
+                              why = wec.message();
+                          }
+                      });
     std::function<void()> read_more = [&] {
-        socket.async_read_some(asio::buffer(buffer), [&](const boost::system::error_code& rec, std::size_t n) {
-            answer.append(buffer.data(), n);
-            if (rec) {
-                if (rec != asio::error::eof) {
-                    failed = true;
-                    why = rec.message();
-                }
-                return;
-            }
-            read_more();
-        });
+        socket.async_read_some(asio::buffer(buffer),
+                               [&](const boost::system::error_code& rec, std::size_t n) {
+                                   answer.append(buffer.data(), n);
+                                   if (rec) {
+                                       if (rec != asio::error::eof) {
+                                           failed = true;
+                                           why = rec.message();
+                                       }
+                                       return;
+                                   }
+                                   read_more();
+                               });
     };
     read_more();
     io.run_for(timeout);
     if (!io.stopped()) {
-        return unexpected(make_error(errc::io_error, "no complete answer from " + path + " within " +
+        return unexpected(make_error(errc::io_error, "no complete answer from " + path +
+                                                         " within " +
                                                          std::to_string(timeout.count()) + " ms"));
     }
     if (failed) {

@@ -28,20 +28,21 @@ struct control_session : std::enable_shared_from_this<control_session> {
     void read()
     {
         auto self = shared_from_this();
-        socket.async_read_some(asio::buffer(buffer), [self](const boost::system::error_code& ec, std::size_t n) {
-            if (ec) {
-                return;
-            }
-            self->request.append(self->buffer.data(), n);
-            const auto nl = self->request.find('\n');
-            if (nl == std::string::npos) {
-                if (self->request.size() < 1024) {
-                    self->read();
-                }
-                return;
-            }
-            self->respond(self->request.substr(0, nl));
-        });
+        socket.async_read_some(asio::buffer(buffer),
+                               [self](const boost::system::error_code& ec, std::size_t n) {
+                                   if (ec) {
+                                       return;
+                                   }
+                                   self->request.append(self->buffer.data(), n);
+                                   const auto nl = self->request.find('\n');
+                                   if (nl == std::string::npos) {
+                                       if (self->request.size() < 1024) {
+                                           self->read();
+                                       }
+                                       return;
+                                   }
+                                   self->respond(self->request.substr(0, nl));
+                               });
     }
 
     void respond(std::string line)
@@ -58,11 +59,12 @@ struct control_session : std::enable_shared_from_this<control_session> {
             answer = "error: unknown request '" + line + "' (expected 'status' or 'status json')\n";
         }
         auto self = shared_from_this();
-        asio::async_write(socket, asio::buffer(answer), [self](const boost::system::error_code&, std::size_t) {
-            boost::system::error_code ignored;
-            self->socket.shutdown(local::socket::shutdown_both, ignored);
-            self->socket.close(ignored);
-        });
+        asio::async_write(socket, asio::buffer(answer),
+                          [self](const boost::system::error_code&, std::size_t) {
+                              boost::system::error_code ignored;
+                              self->socket.shutdown(local::socket::shutdown_both, ignored);
+                              self->socket.close(ignored);
+                          });
     }
 };
 
@@ -105,7 +107,8 @@ void loop_extras::open_control_socket()
         local::socket probe(io_);
         probe.connect(local::endpoint(path), ec);
         if (!ec) {
-            log(daemon::log_level::warning, "control socket " + path + " is served by another ssw-run; status disabled here");
+            log(daemon::log_level::warning,
+                "control socket " + path + " is served by another ssw-run; status disabled here");
             return;
         }
         std::filesystem::remove(path, fs_ec);
@@ -159,9 +162,10 @@ void loop_extras::after_dispatch(const std::function<void()>& dispatch)
         });
     }
     if (stopping_ && engine_.stop_complete()) {
-        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                                  *stop_started_);
-        log(daemon::log_level::info, "graceful stop complete after " + std::to_string(waited.count()) + " ms");
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - *stop_started_);
+        log(daemon::log_level::info,
+            "graceful stop complete after " + std::to_string(waited.count()) + " ms");
         io_.stop();
     }
 }
@@ -169,7 +173,8 @@ void loop_extras::after_dispatch(const std::function<void()>& dispatch)
 bool loop_extras::begin_stop(const std::function<void()>& dispatch)
 {
     if (stopping_) {
-        log(daemon::log_level::warning, "second stop signal: exiting without waiting for un-REGISTER answers");
+        log(daemon::log_level::warning,
+            "second stop signal: exiting without waiting for un-REGISTER answers");
         io_.stop();
         return false;
     }
@@ -182,8 +187,9 @@ bool loop_extras::begin_stop(const std::function<void()>& dispatch)
     }
     // Backstop: the engine ends the stop by its grace timer; this covers a stuck peer or clock.
     const auto grace = hooks_.stop_grace + std::chrono::seconds(2);
-    log(daemon::log_level::info, "waiting up to " + std::to_string(hooks_.stop_grace.count()) +
-                                     " s for the un-REGISTER answers (send the signal again to exit now)");
+    log(daemon::log_level::info,
+        "waiting up to " + std::to_string(hooks_.stop_grace.count()) +
+            " s for the un-REGISTER answers (send the signal again to exit now)");
     stop_guard_.expires_after(grace);
     stop_guard_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) {

@@ -18,7 +18,7 @@
 namespace ssw::net {
 
 class loop_extras {
-public:
+  public:
     // `out` is the loop's send list: events handled here append to it, then call dispatch.
     loop_extras(boost::asio::io_context& io, daemon::engine& engine, const loop_hooks& hooks,
                 std::vector<daemon::outgoing>& out);
@@ -35,7 +35,7 @@ public:
     // false: the loop is stopping now.
     bool begin_stop(const std::function<void()>& dispatch);
 
-private:
+  private:
     void accept();
     void log(daemon::log_level level, const std::string& text) const;
 

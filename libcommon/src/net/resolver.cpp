@@ -3,16 +3,15 @@
 #include <ssw/net/resolver.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cstring>
-#include <optional>
-#include <string>
-
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <array>
+#include <cstring>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <optional>
 #include <resolv.h>
+#include <string>
 #include <sys/socket.h>
 
 namespace ssw::net {
@@ -36,14 +35,16 @@ std::vector<srv_record> query_srv(const std::string& name)
         return records;
     }
     std::vector<unsigned char> answer(4096);
-    const int len = res_nquery(&rs, name.c_str(), ns_c_in, ns_t_srv, answer.data(), static_cast<int>(answer.size()));
+    const int len = res_nquery(&rs, name.c_str(), ns_c_in, ns_t_srv, answer.data(),
+                               static_cast<int>(answer.size()));
     if (len > 0) {
         ns_msg msg;
         if (ns_initparse(answer.data(), len, &msg) == 0) {
             const int count = ns_msg_count(msg, ns_s_an);
             for (int i = 0; i < count; ++i) {
                 ns_rr rr;
-                if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 || ns_rr_type(rr) != ns_t_srv || ns_rr_rdlen(rr) < 7) {
+                if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 || ns_rr_type(rr) != ns_t_srv ||
+                    ns_rr_rdlen(rr) < 7) {
                     continue;
                 }
                 const unsigned char* rd = ns_rr_rdata(rr);
@@ -52,7 +53,8 @@ std::vector<srv_record> query_srv(const std::string& name)
                 r.weight = static_cast<std::uint16_t>((rd[2] << 8) | rd[3]);
                 r.port = static_cast<std::uint16_t>((rd[4] << 8) | rd[5]);
                 char target[NS_MAXDNAME];
-                if (ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), rd + 6, target, sizeof target) < 0) {
+                if (ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), rd + 6, target,
+                                       sizeof target) < 0) {
                     continue;
                 }
                 r.target = target;
@@ -72,8 +74,8 @@ std::vector<srv_record> query_srv(const std::string& name)
     return records;
 }
 
-void add_addresses(const std::string& host, std::uint16_t port, std::vector<daemon::resolved_target>& out,
-                   std::string& error)
+void add_addresses(const std::string& host, std::uint16_t port,
+                   std::vector<daemon::resolved_target>& out, std::string& error)
 {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -106,7 +108,8 @@ void add_addresses(const std::string& host, std::uint16_t port, std::vector<daem
 
 } // namespace
 
-result<std::vector<daemon::resolved_target>> resolve_sip_server(const daemon::resolve_request& request)
+result<std::vector<daemon::resolved_target>>
+resolve_sip_server(const daemon::resolve_request& request)
 {
     std::vector<daemon::resolved_target> targets;
     std::string error;
@@ -116,7 +119,9 @@ result<std::vector<daemon::resolved_target>> resolve_sip_server(const daemon::re
     }
     if (request.use_srv) {
         const std::string service =
-            std::string(request.transport == sip::transport_kind::tcp ? "_sip._tcp." : "_sip._udp.") + request.host;
+            std::string(request.transport == sip::transport_kind::tcp ? "_sip._tcp."
+                                                                      : "_sip._udp.") +
+            request.host;
         for (const auto& r : query_srv(service)) {
             add_addresses(r.target, r.port, targets, error);
         }
@@ -126,7 +131,8 @@ result<std::vector<daemon::resolved_target>> resolve_sip_server(const daemon::re
     }
     add_addresses(request.host, request.port, targets, error);
     if (targets.empty()) {
-        return unexpected(make_error(errc::not_found, error.empty() ? "no address for " + request.host : error));
+        return unexpected(
+            make_error(errc::not_found, error.empty() ? "no address for " + request.host : error));
     }
     return targets;
 }

@@ -23,9 +23,11 @@ provision::config carrier_config(const std::string& proxy = "192.0.2.10:5099")
 {
     auto cfg = *provision::parse_config("[listen]\nudp = 127.0.0.1:5070\n"
                                         "[routing-gateway carrier]\naddress = 198.51.100.1\n"
-                                        "register-proxy = " + proxy + "\n"
-                                        "register-user = ssw\nregister-password = secret\n"
-                                        "register-contact-host = ssw.example.net\n",
+                                        "register-proxy = " +
+                                            proxy +
+                                            "\n"
+                                            "register-user = ssw\nregister-password = secret\n"
+                                            "register-contact-host = ssw.example.net\n",
                                         "test.conf");
     cfg.bindings_db = ":memory:";
     return cfg;
@@ -43,9 +45,8 @@ params::settings with(std::initializer_list<std::pair<const char*, params::value
 struct harness {
     explicit harness(params::settings s = {}, provision::config c = carrier_config())
         : store(*registrar::binding_store::open(":memory:", clock.wall_now())),
-          engine(std::move(c), std::move(s), clock, store, [this](daemon::log_level, std::string_view t) {
-              log.emplace_back(t);
-          })
+          engine(std::move(c), std::move(s), clock, store,
+                 [this](daemon::log_level, std::string_view t) { log.emplace_back(t); })
     {
     }
     core::manual_clock clock;
@@ -62,7 +63,8 @@ struct harness {
     std::vector<daemon::outgoing> answer(const std::string& text)
     {
         std::vector<daemon::outgoing> out;
-        engine.on_message(text, {*core::ip_address::parse(registrar_ip), 5099, sip::transport_kind::udp, 0}, out);
+        engine.on_message(
+            text, {*core::ip_address::parse(registrar_ip), 5099, sip::transport_kind::udp, 0}, out);
         engine.flush(out);
         return out;
     }
@@ -82,7 +84,10 @@ struct harness {
         engine.on_timer(out);
         return out;
     }
-    std::vector<daemon::outgoing> run_for(core::clock::duration d) { return run_until(clock.now() + d); }
+    std::vector<daemon::outgoing> run_for(core::clock::duration d)
+    {
+        return run_until(clock.now() + d);
+    }
     [[nodiscard]] daemon::uplink_status status() const { return engine.status().uplinks.at(0); }
 };
 
@@ -101,7 +106,8 @@ std::vector<std::string> registers(const std::vector<daemon::outgoing>& out)
 std::string header(const std::string& message, const std::string& name)
 {
     std::smatch m;
-    if (std::regex_search(message, m, std::regex("\r\n" + name + ": ([^\r]*)\r\n", std::regex::icase))) {
+    if (std::regex_search(message, m,
+                          std::regex("\r\n" + name + ": ([^\r]*)\r\n", std::regex::icase))) {
         return m[1];
     }
     return "<absent>";
@@ -113,7 +119,8 @@ int cseq(const std::string& message)
 }
 
 // A response to `request` with the given status line tail and extra headers.
-std::string respond(const std::string& request, const std::string& status, const std::string& extra = {})
+std::string respond(const std::string& request, const std::string& status,
+                    const std::string& extra = {})
 {
     sip::message m;
     REQUIRE(sip::parse_message(request, m));
@@ -132,19 +139,22 @@ std::string respond(const std::string& request, const std::string& status, const
 std::string ok(const std::string& request, int expires)
 {
     return respond(request, "200 OK",
-                   "Contact: <sip:ssw@ssw.example.net:5070>;expires=" + std::to_string(expires) + "\r\n");
+                   "Contact: <sip:ssw@ssw.example.net:5070>;expires=" + std::to_string(expires) +
+                       "\r\n");
 }
 
 std::string challenge_401(const std::string& request, const std::string& nonce = "n0nce")
 {
     return respond(request, "401 Unauthorized",
-                   "WWW-Authenticate: Digest realm=\"carrier\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm=MD5\r\n");
+                   "WWW-Authenticate: Digest realm=\"carrier\", nonce=\"" + nonce +
+                       "\", qop=\"auth\", algorithm=MD5\r\n");
 }
 
 std::string challenge_407(const std::string& request, const std::string& nonce = "pr0xy")
 {
     return respond(request, "407 Proxy Authentication Required",
-                   "Proxy-Authenticate: Digest realm=\"carrier\", nonce=\"" + nonce + "\", algorithm=MD5\r\n");
+                   "Proxy-Authenticate: Digest realm=\"carrier\", nonce=\"" + nonce +
+                       "\", algorithm=MD5\r\n");
 }
 
 // Checks the digest in `value` as the registrar would.
@@ -163,7 +173,8 @@ void check_digest(const std::string& value, const std::string& nonce)
     }
     CHECK(value.find("username=\"ssw\"") != std::string::npos);
     CHECK(value.find("uri=\"sip:192.0.2.10:5099\"") != std::string::npos);
-    const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, "ssw", "carrier", "secret");
+    const auto ha1 =
+        registrar::digest_ha1(registrar::digest_algorithm::md5, "ssw", "carrier", "secret");
     CHECK(response == registrar::digest_response(registrar::digest_algorithm::md5, ha1, "REGISTER",
                                                  "sip:192.0.2.10:5099", nonce, nc, cnonce, qop));
 }
@@ -182,8 +193,9 @@ std::string register_with_challenge(harness& h, int granted)
 
 } // namespace
 
-TEST_CASE("daemon uplink: REGISTER with Contact host, Expires, answered 401 with digest, same Call-ID",
-          "[daemon][uplink]")
+TEST_CASE(
+    "daemon uplink: REGISTER with Contact host, Expires, answered 401 with digest, same Call-ID",
+    "[daemon][uplink]")
 {
     harness h;
     const auto out = h.start();
@@ -240,7 +252,8 @@ TEST_CASE("daemon uplink: 423 Interval Too Brief raises Expires to Min-Expires",
 {
     harness h;
     const auto first = registers(h.start());
-    const auto again = registers(h.answer(respond(first[0], "423 Interval Too Brief", "Min-Expires: 5400\r\n")));
+    const auto again =
+        registers(h.answer(respond(first[0], "423 Interval Too Brief", "Min-Expires: 5400\r\n")));
     REQUIRE(again.size() == 1);
     CHECK(header(again[0], "Expires") == "5400");
     CHECK(cseq(again[0]) == cseq(first[0]) + 1);
@@ -256,7 +269,8 @@ TEST_CASE("daemon uplink: a failure is reported and retried after SS_SIP_USER_AG
     CHECK(st.state == "retry_wait");
     CHECK(st.last_failure_code == 403);
     CHECK(std::any_of(h.log.begin(), h.log.end(), [](const std::string& l) {
-        return l.find("gateway carrier: registration to 192.0.2.10 failed (403") != std::string::npos &&
+        return l.find("gateway carrier: registration to 192.0.2.10 failed (403") !=
+                   std::string::npos &&
                l.find("retrying in 45 s") != std::string::npos;
     }));
     CHECK(registers(h.run_for(44s)).empty());
@@ -297,7 +311,8 @@ TEST_CASE("daemon uplink: still challenged after SS_SIP_AUTHENTICATION_RETRY ans
     CHECK(h.status().last_failure_code == 401);
 }
 
-TEST_CASE("daemon uplink: un-REGISTER on stop answers a 407 in the middle (sofia-sip#319), Expires: 0 each time",
+TEST_CASE("daemon uplink: un-REGISTER on stop answers a 407 in the middle (sofia-sip#319), "
+          "Expires: 0 each time",
           "[daemon][uplink]")
 {
     harness h;
@@ -373,7 +388,8 @@ TEST_CASE("daemon uplink: not registered at stop: nothing to un-REGISTER", "[dae
     CHECK(h.engine.stop_complete());
 }
 
-TEST_CASE("daemon uplink: a proxy name is resolved by net/ (SRV unless a port is written)", "[daemon][uplink]")
+TEST_CASE("daemon uplink: a proxy name is resolved by net/ (SRV unless a port is written)",
+          "[daemon][uplink]")
 {
     harness h({}, carrier_config("sip.carrier.example"));
     CHECK(h.start().empty());
@@ -401,7 +417,8 @@ TEST_CASE("daemon uplink: a proxy name is resolved by net/ (SRV unless a port is
     CHECK(r2[0].port == 5070);
 }
 
-TEST_CASE("daemon uplink: a failed look-up is reported and tried again after the retry delay", "[daemon][uplink]")
+TEST_CASE("daemon uplink: a failed look-up is reported and tried again after the retry delay",
+          "[daemon][uplink]")
 {
     harness h({}, carrier_config("sip.carrier.example"));
     (void)h.start();
@@ -416,16 +433,18 @@ TEST_CASE("daemon uplink: a failed look-up is reported and tried again after the
     CHECK(h.engine.take_resolve_requests().size() == 1);
 }
 
-TEST_CASE("daemon uplink: requests from the registered carrier are taken as from its routing gateway",
-          "[daemon][uplink]")
+TEST_CASE(
+    "daemon uplink: requests from the registered carrier are taken as from its routing gateway",
+    "[daemon][uplink]")
 {
     params::settings s = with({{"SS_REPLY_UNAUTHORIZED", params::value{false}}});
     harness h(s);
     register_with_challenge(h, 3600);
-    const std::string options = "OPTIONS sip:ssw@ssw.example.net:5070 SIP/2.0\r\n"
-                                "Via: SIP/2.0/UDP 192.0.2.10:5099;branch=z9hG4bKopt1\r\n"
-                                "From: <sip:carrier@192.0.2.10>;tag=1\r\nTo: <sip:ssw@ssw.example.net>\r\n"
-                                "Call-ID: opt-1@192.0.2.10\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    const std::string options =
+        "OPTIONS sip:ssw@ssw.example.net:5070 SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 192.0.2.10:5099;branch=z9hG4bKopt1\r\n"
+        "From: <sip:carrier@192.0.2.10>;tag=1\r\nTo: <sip:ssw@ssw.example.net>\r\n"
+        "Call-ID: opt-1@192.0.2.10\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     const auto out = h.answer(options);
     REQUIRE(out.size() == 1);
     CHECK(out[0].bytes.rfind("SIP/2.0 200", 0) == 0);
@@ -433,12 +452,15 @@ TEST_CASE("daemon uplink: requests from the registered carrier are taken as from
     std::vector<daemon::outgoing> other;
     std::string from_elsewhere = options;
     from_elsewhere.replace(from_elsewhere.find("opt1"), 4, "opt2"); // a new transaction
-    h.engine.on_message(from_elsewhere, {*core::ip_address::parse("192.0.2.99"), 5099, sip::transport_kind::udp, 0}, other);
+    h.engine.on_message(from_elsewhere,
+                        {*core::ip_address::parse("192.0.2.99"), 5099, sip::transport_kind::udp, 0},
+                        other);
     INFO((other.empty() ? std::string() : other[0].bytes));
     CHECK(other.empty());
 }
 
-TEST_CASE("daemon status: text and JSON show registration, keep-alive and engine counters", "[daemon][uplink]")
+TEST_CASE("daemon status: text and JSON show registration, keep-alive and engine counters",
+          "[daemon][uplink]")
 {
     harness h;
     register_with_challenge(h, 300);
@@ -448,7 +470,8 @@ TEST_CASE("daemon status: text and JSON show registration, keep-alive and engine
     CHECK(text.find("NAT keep-alive:") != std::string::npos);
     CHECK(text.find("calls: 0 in progress") != std::string::npos);
     const auto json = daemon::render_json(st);
-    CHECK(json.find("\"registrations\":[{\"gateway\":\"carrier\",\"state\":\"registered\"") != std::string::npos);
+    CHECK(json.find("\"registrations\":[{\"gateway\":\"carrier\",\"state\":\"registered\"") !=
+          std::string::npos);
     CHECK(json.find("\"expires_in\":300") != std::string::npos);
     CHECK(json.find("\"keepalive\":{\"enabled\":") != std::string::npos);
     CHECK(json.find("\"calls\":{\"in_progress\":0") != std::string::npos);

@@ -28,7 +28,8 @@ scale_run run(keepalive_settings settings, std::size_t endpoints, std::chrono::s
     manual_clock clock;
     nat_keepalive scheduler(settings, clock);
     for (std::uint64_t id = 0; id < endpoints; ++id) {
-        scheduler.upsert({id, ssw::core::ip_address::v4(0x0a000000u + static_cast<std::uint32_t>(id)),
+        scheduler.upsert({id,
+                          ssw::core::ip_address::v4(0x0a000000u + static_cast<std::uint32_t>(id)),
                           static_cast<std::uint16_t>(1024 + id % 60000)});
     }
     scale_run r;
@@ -70,11 +71,13 @@ TEST_CASE("keepalive scale: 100,000 endpoints, seed pacing: one batch per wake-u
     CHECK(r.largest == 3000);
     CHECK(r.distinct_buffers == 1);
     CHECK(r.sent == 200000);
-    CHECK(std::all_of(r.per_endpoint.begin(), r.per_endpoint.end(), [](std::uint32_t n) { return n == 2; }));
+    CHECK(std::all_of(r.per_endpoint.begin(), r.per_endpoint.end(),
+                      [](std::uint32_t n) { return n == 2; }));
 }
 
-TEST_CASE("keepalive scale: 100,000 endpoints spread evenly with too little capacity: nobody starves",
-          "[keepalive][scale]")
+TEST_CASE(
+    "keepalive scale: 100,000 endpoints spread evenly with too little capacity: nobody starves",
+    "[keepalive][scale]")
 {
     keepalive_settings s;
     s.period = 30s;

@@ -15,13 +15,13 @@ namespace ssw::daemon {
 
 struct keepalive_status {
     bool enabled = false;
-    bool spread = false;             // keepalive-spread (even spread + rotating start)
-    std::uint64_t capacity = 0;      // endpoints one cycle can reach
-    std::uint64_t endpoints = 0;     // NAT endpoints now
+    bool spread = false;         // keepalive-spread (even spread + rotating start)
+    std::uint64_t capacity = 0;  // endpoints one cycle can reach
+    std::uint64_t endpoints = 0; // NAT endpoints now
     std::uint64_t messages_sent = 0;
     std::uint64_t cycles_started = 0;
-    std::uint64_t cycles_incomplete = 0;  // cycles that could not reach every endpoint
-    std::uint64_t unreachable_last = 0;   // endpoints the last incomplete cycle missed
+    std::uint64_t cycles_incomplete = 0; // cycles that could not reach every endpoint
+    std::uint64_t unreachable_last = 0;  // endpoints the last incomplete cycle missed
     std::uint64_t unreachable_total = 0;
 };
 

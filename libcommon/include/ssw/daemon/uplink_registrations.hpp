@@ -48,9 +48,9 @@ struct resolved_target {
 // One gateway's registration as `ssw-run status` shows it.
 struct uplink_status {
     std::string gateway;
-    std::string proxy;   // as configured
-    std::string target;  // the address in use ("" while unresolved)
-    std::string state;   // uplink::to_string(registration_state), or "resolving"
+    std::string proxy;                      // as configured
+    std::string target;                     // the address in use ("" while unresolved)
+    std::string state;                      // uplink::to_string(registration_state), or "resolving"
     std::optional<std::int64_t> expires_in; // seconds, while bound
     std::int64_t granted = 0;               // seconds granted by the last 200
     int last_failure_code = -1;             // -1: none; 0: no answer
@@ -61,7 +61,7 @@ struct uplink_status {
 };
 
 class uplink_registrations {
-public:
+  public:
     using log_sink = std::function<void(log_level, const std::string&)>;
 
     uplink_registrations(const provision::config& config, const params::settings& settings,
@@ -75,10 +75,11 @@ public:
     // Names that need resolving now (each handed out once).
     [[nodiscard]] std::vector<resolve_request> take_resolve_requests();
     // The answer to a resolve_request; empty `targets` with `error` when it failed.
-    void on_resolved(std::string_view gateway, std::vector<resolved_target> targets, std::string_view error,
-                     std::vector<sip::outgoing>& out);
+    void on_resolved(std::string_view gateway, std::vector<resolved_target> targets,
+                     std::string_view error, std::vector<sip::outgoing>& out);
     // A response: true when it answered one of our REGISTERs (then it is consumed).
-    bool on_response(const sip::message& response, const sip::peer& from, std::vector<sip::outgoing>& out);
+    bool on_response(const sip::message& response, const sip::peer& from,
+                     std::vector<sip::outgoing>& out);
     void on_timer(std::vector<sip::outgoing>& out);
     [[nodiscard]] std::optional<core::clock::time_point> next_deadline() const;
 
@@ -93,7 +94,7 @@ public:
     [[nodiscard]] std::vector<uplink_status> status() const;
     [[nodiscard]] std::size_t size() const noexcept;
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };

@@ -14,6 +14,7 @@
 namespace ssw::net {
 
 // not_found when the name has no usable address.
-result<std::vector<daemon::resolved_target>> resolve_sip_server(const daemon::resolve_request& request);
+result<std::vector<daemon::resolved_target>>
+resolve_sip_server(const daemon::resolve_request& request);
 
 } // namespace ssw::net
