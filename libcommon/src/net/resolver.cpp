@@ -34,6 +34,9 @@ std::vector<srv_record> query_srv(const std::string& name)
     if (res_ninit(&rs) != 0) {
         return records;
     }
+    // Bounded: the look-up runs on the loop's one DNS worker, and a stop waits for it.
+    rs.retrans = 2; // seconds per try
+    rs.retry = 2;
     std::vector<unsigned char> answer(4096);
     const int len = res_nquery(&rs, name.c_str(), ns_c_in, ns_t_srv, answer.data(),
                                static_cast<int>(answer.size()));

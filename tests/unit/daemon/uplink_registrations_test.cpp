@@ -476,3 +476,27 @@ TEST_CASE("daemon status: text and JSON show registration, keep-alive and engine
     CHECK(json.find("\"keepalive\":{\"enabled\":") != std::string::npos);
     CHECK(json.find("\"calls\":{\"in_progress\":0") != std::string::npos);
 }
+
+TEST_CASE("daemon status: ssw.conf keepalive-spread, unregister-grace and control-socket are read",
+          "[daemon][uplink]")
+{
+    auto cfg = provision::parse_config(
+        "keepalive-spread = on\nunregister-grace = 12\ncontrol-socket = /run/ssw/x.ctl\n"
+        "[listen]\nudp = 127.0.0.1:5070\n",
+        "t.conf");
+    REQUIRE(cfg);
+    CHECK(cfg->keepalive_spread);
+    CHECK(cfg->unregister_grace == 12s);
+    CHECK(cfg->control_socket == "/run/ssw/x.ctl");
+    CHECK_FALSE(provision::parse_config("unregister-grace = 61\n", "t.conf"));
+    harness h({}, *cfg);
+    const auto st = h.engine.status();
+    CHECK(st.keepalive.spread);
+    CHECK(st.keepalive.enabled); // SS_SIP_NAT_KEEP_ALIVE_MESSAGE defaults to HELLO
+    CHECK(st.uplinks.empty());
+    CHECK(h.engine.stop_complete() == false); // not asked to stop yet
+    std::vector<daemon::outgoing> out;
+    h.engine.begin_stop(out);
+    CHECK(out.empty());
+    CHECK(h.engine.stop_complete()); // nothing registered: exits at once
+}
