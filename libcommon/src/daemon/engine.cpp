@@ -745,6 +745,10 @@ struct engine::state {
         entry->reply_to = response_target(*top, from);
         reply r = handle_request(m, from);
         if (r.what == reply::kind::handed_over) {
+            if (const auto* carrier = uplinks.gateway_of(from.address)) {
+                emit(log_level::info, "call " + std::string(m.call_id()) + " from routing gateway " + *carrier +
+                                          " (to our registered contact)");
+            }
             calls.on_invite(m, from, identify(m, from), out);
             return;
         }
