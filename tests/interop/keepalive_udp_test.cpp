@@ -178,10 +178,10 @@ TEST_CASE("interop keep-alive: NAT endpoints receive the configured payload, a b
                             [i](const arrival& x) { return x.endpoint == i; }) == 1);
     }
     // Pacing: one datagram per 400 ms batch, so two arrivals are never much closer than that
-    // (100 ms of slack for scheduling).
+    // (generous slack for a loaded machine: sent all at once they would arrive together).
     int close_pairs = 0;
     for (std::size_t k = 1; k < got.size(); ++k) {
-        if (got[k].at - got[k - 1].at < 300ms) {
+        if (got[k].at - got[k - 1].at < 150ms) {
             ++close_pairs;
         }
     }
