@@ -193,6 +193,8 @@ struct engine::state {
     uplink_registrations uplinks;
     time_point started_at;
     bool stopping = false;
+    bool keepalive_direct = false;
+    std::span<const keepalive::nat_endpoint> pending_keepalives;
 
     void emit(log_level level, const std::string& text) const
     {
@@ -217,8 +219,15 @@ struct engine::state {
     void send_keepalives(std::vector<outgoing>& out)
     {
         const auto& message = settings.nat_keepalive_message();
-        for (const auto& e : keepalives->on_timer()) {
-            out.push_back({peer{e.address, e.port, sip::transport_kind::udp, 0}, message});
+        const auto batch = keepalives->on_timer();
+        if (keepalive_direct) {
+            if (!batch.empty()) {
+                pending_keepalives = batch; // net/ sends them from the scheduler's buffer
+            }
+        } else {
+            for (const auto& e : batch) {
+                out.push_back({peer{e.address, e.port, sip::transport_kind::udp, 0}, message});
+            }
         }
         const auto& st = keepalives->stats();
         if (st.cycles_incomplete > keepalive_cycles_reported) {
@@ -906,6 +915,7 @@ void engine::reconfigure(provision::config config, params::settings settings,
     s.timers = timers_from(s.settings);
     s.policy = registrar::auth_policy(limits_from(s.settings, s.config), s.clock);
     s.keepalives = std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings, s.config), s.clock);
+    s.pending_keepalives = {}; // pointed into the scheduler just replaced
     for (const auto& b : s.store.all(s.clock.wall_now())) {
         s.track_keepalive(b);
     }
@@ -955,6 +965,19 @@ void engine::begin_stop(std::vector<outgoing>& out)
     }
     state_->stopping = true;
     state_->uplinks.stop(out);
+}
+
+void engine::set_keepalive_direct(bool on) noexcept
+{
+    state_->keepalive_direct = on;
+}
+
+engine::keepalive_batch engine::take_keepalives() noexcept
+{
+    auto& s = *state_;
+    keepalive_batch b{s.pending_keepalives, s.settings.nat_keepalive_message()};
+    s.pending_keepalives = {};
+    return b;
 }
 
 bool engine::stop_complete() const

@@ -122,8 +122,25 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             }
         }
         out.clear();
+        send_keepalives();
         arm_timer();
         extras.after_dispatch([this] { dispatch(); });
+    }
+
+    // NAT keep-alives straight from the scheduler's batch: no copy or allocation per datagram.
+    void send_keepalives()
+    {
+        const auto batch = engine.take_keepalives();
+        for (const auto& k : batch.endpoints) {
+            for (auto& s : udp_sockets) {
+                if (s->v4 == k.address.is_v4()) {
+                    boost::system::error_code ec;
+                    s->socket.send_to(asio::buffer(batch.payload.data(), batch.payload.size()),
+                                      udp::endpoint(to_asio(k.address), k.port), 0, ec);
+                    break;
+                }
+            }
+        }
     }
 
     void queue_write(const std::shared_ptr<tcp_connection>& c, std::string bytes)
@@ -383,6 +400,7 @@ int daemon_loop::run()
     }
     s.wait_signal();
     s.extras.open_control_socket();
+    s.engine.set_keepalive_direct(true);
     s.engine.start(s.out);
     s.dispatch();
     s.io.run();

@@ -9,6 +9,7 @@
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
+#include <ssw/keepalive/nat_keepalive.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
@@ -19,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +102,16 @@ public:
     [[nodiscard]] bool stop_complete() const;
     // For `ssw-run status` (status.hpp).
     [[nodiscard]] engine_status status() const;
+
+    // NAT keep-alives handed to net/ without a copy per datagram: when on, a due batch is
+    // kept for take_keepalives() (one span into the scheduler's buffer, and the payload)
+    // instead of being appended to `out`. The batch stays valid until the next on_timer().
+    void set_keepalive_direct(bool on) noexcept;
+    struct keepalive_batch {
+        std::span<const keepalive::nat_endpoint> endpoints;
+        std::string_view payload;
+    };
+    [[nodiscard]] keepalive_batch take_keepalives() noexcept;
 
 private:
     struct state;
