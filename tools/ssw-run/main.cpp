@@ -4,6 +4,7 @@
 #include <ssw/cli/run.hpp>
 #include <ssw/cmd/cdr_export.hpp>
 #include <ssw/cmd/run_daemon.hpp>
+#include <ssw/cmd/run_daemon_status.hpp>
 
 int main(int argc, char** argv)
 {
@@ -19,6 +20,10 @@ int main(int argc, char** argv)
     app.add_option("--log-level", opt.log_level, "error, warning, info (default) or debug")
         ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
     app.add_flag("--check-config", opt.check_only, "Validate the configuration and parameters, then exit");
+    app.add_option("--control-socket", opt.control_socket,
+                   "Control socket for 'ssw-run status' (default ./ssw-run.ctl; 'off': none)");
+    app.add_flag("--keepalive-spread", opt.keepalive_spread,
+                 "Spread each NAT keep-alive cycle over the period, rotating its start");
     app.footer(ssw::cmd::run_daemon::examples);
 
     ssw::cmd::cdr_export::options cdr_opt;
@@ -31,7 +36,14 @@ int main(int argc, char** argv)
     cdr_export->add_option("-o,--output", cdr_opt.output, "Output file, - for stdout (default)");
     cdr_export->footer(ssw::cmd::cdr_export::examples);
 
+    // status reads --control-socket, --config and --json of the main command (fallthrough).
+    auto* status = app.add_subcommand("status", "Show the running daemon's registrations, keep-alives and counters");
+    status->footer(ssw::cmd::run_daemon::status_examples);
+
     return ssw::cli::run(app, argc, argv, [&](ssw::cli::io& io) {
+        if (status->parsed()) {
+            return ssw::cmd::run_daemon::status({opt.control_socket, opt.config_path, io.json}, io);
+        }
         if (cdr_export->parsed()) {
             return ssw::cmd::cdr_export::run(cdr_opt, io);
         }

@@ -4,6 +4,7 @@
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/text.hpp>
 #include <ssw/daemon/engine.hpp>
+#include <ssw/net/control_socket.hpp>
 #include <ssw/net/daemon_loop.hpp>
 #include <ssw/params/catalog.hpp>
 #include <ssw/params/settings.hpp>
@@ -27,6 +28,7 @@ const char* const examples = R"(EXAMPLES
   ssw-run --demo --param SS_REPLY_UNAUTHORIZED=Off --debug-trace 127.0.0.0/8
   ssw-run --config /etc/ssw/ssw.conf --params /etc/ssw/params.conf
   ssw-run --config ssw.conf --check-config && systemctl reload ssw
+  ssw-run status --json                  state of the daemon running in this directory
 )";
 
 namespace {
@@ -107,6 +109,15 @@ result<provision::config> load_provisioning(const options& opt)
     }
     if (cfg.cdr_db.empty()) {
         cfg.cdr_db = (std::filesystem::current_path() / "ssw-cdr.db").string();
+    }
+    if (!opt.control_socket.empty()) {
+        cfg.control_socket = opt.control_socket;
+    }
+    if (cfg.control_socket.empty()) {
+        cfg.control_socket = (std::filesystem::current_path() / net::default_control_socket).string();
+    }
+    if (opt.keepalive_spread) {
+        cfg.keepalive_spread = true;
     }
     if (!cfg.rules_file.empty() && std::filesystem::path(cfg.rules_file).is_relative() && !opt.config_path.empty()) {
         cfg.rules_file = (std::filesystem::path(opt.config_path).parent_path() / cfg.rules_file).string();
@@ -202,12 +213,16 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
         return unexpected(std::move(cdrs).error());
     }
     const auto listeners = config.listeners;
+    const std::string control_socket = config.control_socket == "off" ? std::string{} : config.control_socket;
+    const auto stop_grace = config.unregister_grace;
     daemon::engine engine(std::move(config), std::move(settings), clock, *store, log,
                           daemon::call_routing{rules, &*cdrs});
     engine.set_debug_trace(traced);
 
     net::loop_hooks hooks;
     hooks.log = log;
+    hooks.control_socket = control_socket;
+    hooks.stop_grace = stop_grace;
     hooks.reload = [&opt]() -> result<net::reload_result> {
         SSW_TRY_ASSIGN(auto s, load_settings(opt));
         SSW_TRY_ASSIGN(auto c, load_provisioning(opt));

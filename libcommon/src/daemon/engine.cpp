@@ -2,6 +2,8 @@
 // The daemon's SIP core: transactions, registrar, digest auth, lockout, unknown-source policy.
 #include <ssw/daemon/engine.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/daemon/status.hpp>
+#include <ssw/daemon/uplink_registrations.hpp>
 #include <ssw/keepalive/nat_keepalive.hpp>
 #include <ssw/registrar/auth_policy.hpp>
 #include <ssw/registrar/digest.hpp>
@@ -99,9 +101,10 @@ registrar::auth_limits limits_from(const params::settings& s, const provision::c
     return l;
 }
 
-keepalive::keepalive_settings keepalive_from(const params::settings& s)
+keepalive::keepalive_settings keepalive_from(const params::settings& s, const provision::config& c)
 {
     keepalive::keepalive_settings k;
+    k.spread_evenly = c.keepalive_spread;
     k.enabled = !s.nat_keepalive_message().empty();
     k.period = s.nat_keepalive_period();
     k.send_interval = s.nat_keepalive_send_interval();
@@ -153,13 +156,16 @@ struct engine::state {
         : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
           routing(std::move(r)),
           policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
-          keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings), clock)),
+          keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings, config), clock)),
           rng(std::random_device{}()),
           calls(config, settings, routing.rules.get(), clock, routing.cdrs,
                 [this](b2bua::log_level level, std::string_view text) {
                     emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
                 },
-                local_addresses_of(config))
+                local_addresses_of(config)),
+          uplinks(config, settings, clock,
+                  [this](log_level level, const std::string& text) { emit(level, text); }),
+          started_at(clock.now())
     {
         index_accounts();
         for (const auto& restored : store.all(clock.wall_now())) {
@@ -198,6 +204,11 @@ struct engine::state {
     std::vector<pending_response> pending;
     std::vector<core::ip_network> debug_networks;
     engine_counters counters;
+    uplink_registrations uplinks;
+    time_point started_at;
+    bool stopping = false;
+    bool keepalive_direct = false;
+    std::span<const keepalive::nat_endpoint> pending_keepalives;
 
     void index_accounts()
     {
@@ -231,8 +242,15 @@ struct engine::state {
     void send_keepalives(std::vector<outgoing>& out)
     {
         const auto& message = settings.nat_keepalive_message();
-        for (const auto& e : keepalives->on_timer()) {
-            out.push_back({peer{e.address, e.port, sip::transport_kind::udp, 0}, message});
+        const auto batch = keepalives->on_timer();
+        if (keepalive_direct) {
+            if (!batch.empty()) {
+                pending_keepalives = batch; // net/ sends them from the scheduler's buffer
+            }
+        } else {
+            for (const auto& e : batch) {
+                out.push_back({peer{e.address, e.port, sip::transport_kind::udp, 0}, message});
+            }
         }
         const auto& st = keepalives->stats();
         if (st.cycles_incomplete > keepalive_cycles_reported) {
@@ -277,7 +295,8 @@ struct engine::state {
                 }
             }
         }
-        return false;
+        // A carrier we register to sends its calls to our registered contact from there.
+        return uplinks.gateway_of(a) != nullptr;
     }
 
     // The account named by `user` if it exists and may be used from `from`.
@@ -753,6 +772,9 @@ struct engine::state {
             emit(log_level::debug, "malformed message from " + from.to_string() + ": " + parsed.error().to_string());
             return;
         }
+        if (m.is_response() && uplinks.on_response(m, from, out)) {
+            return; // an answer to one of our REGISTERs
+        }
         if (calls.on_message(m, from, out)) {
             return; // a response, ACK, CANCEL or in-dialog request of a call
         }
@@ -797,6 +819,10 @@ struct engine::state {
         // answer (or silence), never a hint that the first copy arrived.
         reply r = merged && is_known_source(m, from) ? respond(482, "Loop Detected") : handle_request(m, from);
         if (r.what == reply::kind::handed_over) {
+            if (const auto* carrier = uplinks.gateway_of(from.address)) {
+                emit(log_level::info, "call " + std::string(m.call_id()) + " from routing gateway " + *carrier +
+                                          " (to our registered contact)");
+            }
             calls.on_invite(m, from, identify(m, from), out);
             return;
         }
@@ -920,6 +946,7 @@ struct engine::state {
         }
         expire_recent_requests(now);
         calls.on_timer(out);
+        uplinks.on_timer(out);
         send_keepalives(out);
         policy.expire();
         const auto expired = store.expire_collect(clock.wall_now());
@@ -944,6 +971,9 @@ struct engine::state {
         }
         if (const auto c = calls.next_deadline(); c && (!next || *c < *next)) {
             next = c;
+        }
+        if (const auto u = uplinks.next_deadline(); u && (!next || *u < *next)) {
+            next = u;
         }
         // Housekeeping (expired bindings and counters) at least every 10 s.
         const auto housekeeping = clock.now() + 10s;
@@ -993,7 +1023,8 @@ void engine::reconfigure(provision::config config, params::settings settings,
     s.settings = std::move(settings);
     s.timers = timers_from(s.settings);
     s.policy.set_limits(limits_from(s.settings, s.config)); // suspensions survive a reload
-    s.keepalives = std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings), s.clock);
+    s.keepalives = std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings, s.config), s.clock);
+    s.pending_keepalives = {}; // pointed into the scheduler just replaced
     for (const auto& b : s.store.all(s.clock.wall_now())) {
         s.track_keepalive(b);
     }
@@ -1018,6 +1049,75 @@ const engine_counters& engine::counters() const noexcept
 std::size_t engine::open_transactions() const noexcept
 {
     return state_->transactions.size();
+}
+
+void engine::start(std::vector<outgoing>& out)
+{
+    state_->uplinks.start(out);
+}
+
+std::vector<resolve_request> engine::take_resolve_requests()
+{
+    return state_->uplinks.take_resolve_requests();
+}
+
+void engine::on_resolved(std::string_view gateway, std::vector<resolved_target> targets, std::string_view error,
+                         std::vector<outgoing>& out)
+{
+    state_->uplinks.on_resolved(gateway, std::move(targets), error, out);
+}
+
+void engine::begin_stop(std::vector<outgoing>& out)
+{
+    if (state_->stopping) {
+        return;
+    }
+    state_->stopping = true;
+    state_->uplinks.stop(out);
+}
+
+void engine::set_keepalive_direct(bool on) noexcept
+{
+    state_->keepalive_direct = on;
+}
+
+engine::keepalive_batch engine::take_keepalives() noexcept
+{
+    auto& s = *state_;
+    keepalive_batch b{s.pending_keepalives, s.settings.nat_keepalive_message()};
+    s.pending_keepalives = {};
+    return b;
+}
+
+bool engine::stop_complete() const
+{
+    return state_->stopping && state_->uplinks.stopped();
+}
+
+engine_status engine::status() const
+{
+    const auto& s = *state_;
+    engine_status st;
+    st.uptime = std::chrono::duration_cast<std::chrono::seconds>(s.clock.now() - s.started_at).count();
+    st.counters = s.counters;
+    st.uplinks = s.uplinks.status();
+    const auto ks = keepalive_from(s.settings, s.config);
+    const auto& kst = s.keepalives->stats();
+    st.keepalive.enabled = ks.enabled;
+    st.keepalive.spread = ks.spread_evenly;
+    st.keepalive.capacity = keepalive::cycle_capacity(ks);
+    st.keepalive.endpoints = s.keepalives->size();
+    st.keepalive.messages_sent = kst.messages_sent;
+    st.keepalive.cycles_started = kst.cycles_started;
+    st.keepalive.cycles_incomplete = kst.cycles_incomplete;
+    st.keepalive.unreachable_last = kst.endpoints_missed_last;
+    st.keepalive.unreachable_total = kst.endpoints_missed_total;
+    st.calls_in_progress = s.calls.active_calls();
+    st.calls_total = s.calls.counters().calls;
+    st.calls_answered = s.calls.counters().answered;
+    st.open_transactions = s.transactions.size();
+    st.stopping = s.stopping;
+    return st;
 }
 
 } // namespace ssw::daemon

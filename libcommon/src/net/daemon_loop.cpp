@@ -4,6 +4,8 @@
 #include <ssw/sip/serializer.hpp>
 #include <ssw/sip/stream_framer.hpp>
 
+#include "net/loop_extras_detail.hpp"
+
 #include <boost/asio.hpp>
 
 #include <sys/socket.h>
@@ -92,6 +94,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<daemon::outgoing> out;
     std::vector<std::uint16_t> ports;
     int stop_signal = 0;
+    loop_extras extras{io, engine, hooks, out}; // control socket, DNS worker, graceful stop
 
     void log(daemon::log_level level, const std::string& text) const
     {
@@ -136,7 +139,25 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             send_batch(*s);
         }
         out.clear();
+        send_keepalives();
         arm_timer();
+        extras.after_dispatch([this] { dispatch(); });
+    }
+
+    // NAT keep-alives straight from the scheduler's batch: no copy or allocation per datagram.
+    void send_keepalives()
+    {
+        const auto batch = engine.take_keepalives();
+        for (const auto& k : batch.endpoints) {
+            for (auto& s : udp_sockets) {
+                if (s->v4 == k.address.is_v4()) {
+                    boost::system::error_code ec;
+                    s->socket.send_to(asio::buffer(batch.payload.data(), batch.payload.size()),
+                                      udp::endpoint(to_asio(k.address), k.port), 0, ec);
+                    break;
+                }
+            }
+        }
     }
 
     // The socket the peer's datagram arrived on, else the first of its address family.
@@ -380,7 +401,9 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 return;
             }
             stop_signal = number;
-            io.stop();
+            if (extras.begin_stop([this] { dispatch(); })) {
+                wait_signal(); // a second signal exits at once
+            }
         });
     }
 };
@@ -459,7 +482,10 @@ int daemon_loop::run()
         s.accept(*a);
     }
     s.wait_signal();
-    s.arm_timer();
+    s.extras.open_control_socket();
+    s.engine.set_keepalive_direct(true);
+    s.engine.start(s.out);
+    s.dispatch();
     s.io.run();
     return s.stop_signal;
 }

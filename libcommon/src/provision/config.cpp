@@ -78,6 +78,7 @@ result<endpoint> parse_endpoint(std::string_view v, const line_context& at, bool
     if (!port.empty()) {
         SSW_TRY_ASSIGN(const auto p, parse_count(port, at, 1, 65535, "a port"));
         e.port = static_cast<std::uint16_t>(p);
+        e.explicit_port = true;
     }
     e.host = std::string(host);
     if (auto address = core::ip_address::parse(host)) {
@@ -217,6 +218,14 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
             {"challenge-unknown-accounts", on_off(cfg.challenge_unknown_accounts)},
             {"digest-algorithms", digest_algorithms(cfg.digest_algorithms)},
             {"server-header", text(cfg.server_header)},
+            {"unregister-grace",
+             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+                 SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 60, "seconds"));
+                 cfg.unregister_grace = std::chrono::seconds(n);
+                 return {};
+             }},
+            {"control-socket", text(cfg.control_socket)},
+            {"keepalive-spread", on_off(cfg.keepalive_spread)},
         };
     };
     keys = top_keys();

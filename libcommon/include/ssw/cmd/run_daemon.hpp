@@ -20,6 +20,8 @@ struct options {
     std::vector<std::string> debug_trace;     // networks whose SIP messages are logged in full
     std::string log_level = "info";           // error, warning, info, debug
     bool check_only = false;                  // validate the configuration and exit
+    std::string control_socket;               // overrides ssw.conf control-socket ("off": none)
+    bool keepalive_spread = false;            // force ssw.conf keepalive-spread on
 };
 
 extern const char* const examples;

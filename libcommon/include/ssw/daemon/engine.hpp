@@ -9,6 +9,7 @@
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
+#include <ssw/keepalive/nat_keepalive.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
@@ -19,11 +20,16 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ssw::daemon {
+
+struct engine_status;    // status.hpp
+struct resolve_request;  // uplink_registrations.hpp
+struct resolved_target;
 
 enum class log_level { error, warning, info, debug };
 [[nodiscard]] std::string_view to_string(log_level level) noexcept;
@@ -83,6 +89,29 @@ public:
     // Calls in progress and the B2BUA's counters (for the log and `ssw-run status`).
     [[nodiscard]] const b2bua::call_manager& calls() const noexcept;
     [[nodiscard]] std::size_t open_transactions() const noexcept;
+
+    // Outbound registrations (uplink_registrations.hpp): start them once the sockets are
+    // open; names to resolve are taken by net/ and answered with on_resolved().
+    void start(std::vector<outgoing>& out);
+    [[nodiscard]] std::vector<resolve_request> take_resolve_requests();
+    void on_resolved(std::string_view gateway, std::vector<resolved_target> targets, std::string_view error,
+                     std::vector<outgoing>& out);
+    // Graceful stop (SIGTERM, SIGINT): un-REGISTERs go out; stop_complete() says when the
+    // daemon may exit (their answers arrived, or the grace time ran out).
+    void begin_stop(std::vector<outgoing>& out);
+    [[nodiscard]] bool stop_complete() const;
+    // For `ssw-run status` (status.hpp).
+    [[nodiscard]] engine_status status() const;
+
+    // NAT keep-alives handed to net/ without a copy per datagram: when on, a due batch is
+    // kept for take_keepalives() (one span into the scheduler's buffer, and the payload)
+    // instead of being appended to `out`. The batch stays valid until the next on_timer().
+    void set_keepalive_direct(bool on) noexcept;
+    struct keepalive_batch {
+        std::span<const keepalive::nat_endpoint> endpoints;
+        std::string_view payload;
+    };
+    [[nodiscard]] keepalive_batch take_keepalives() noexcept;
 
 private:
     struct state;

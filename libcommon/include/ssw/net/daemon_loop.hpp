@@ -9,7 +9,9 @@
 #include <ssw/provision/config.hpp>
 #include <ssw/transform/engine.hpp>
 
+#include <chrono>
 #include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -27,6 +29,11 @@ struct loop_hooks {
     // running as is.
     std::function<result<reload_result>()> reload;
     daemon::log_function log;
+    // The control socket `ssw-run status` reads (control_socket.hpp); empty: none.
+    std::string control_socket;
+    // Graceful stop: the longest wait for un-REGISTER answers before exiting anyway (the
+    // engine's own grace timer normally ends it first; this is the loop's backstop).
+    std::chrono::seconds stop_grace{5};
 };
 
 class daemon_loop {
@@ -40,6 +47,8 @@ public:
     ~daemon_loop();
 
     // Runs until SIGINT or SIGTERM (or stop()); returns the signal number (0 for stop()).
+    // On the signal the engine stops gracefully first (un-REGISTERs, bounded by stop_grace);
+    // a second signal exits at once.
     int run();
     // Asks run() to return (thread-safe).
     void stop();

@@ -26,6 +26,7 @@ struct endpoint {
     std::string host;
     std::uint16_t port = 5060;
     std::optional<core::ip_address> address; // set when host is a literal address
+    bool explicit_port = false;              // a port was written (RFC 3263: then no SRV look-up)
 };
 
 struct listener {
@@ -115,6 +116,14 @@ struct config {
     std::vector<core::ip_network> trusted_networks; // never suspended as a whole
     bool challenge_unknown_accounts = false; // answer unknown users like known ones (see man page)
     std::string server_header;       // empty: no Server/User-Agent header at all
+    // Graceful stop: longest wait for the answers to the un-REGISTERs (unregister-grace).
+    std::chrono::seconds unregister_grace{5};
+    // The local control socket `ssw-run status` reads (control-socket); empty: the default,
+    // ssw-run.ctl in the working directory; "off": none.
+    std::string control_socket;
+    // NAT keep-alive: spread each cycle evenly over the period and rotate its starting point
+    // (keepalive-spread; beyond the seed, which sends batches back to back from the start).
+    bool keepalive_spread = false;
     std::string source;              // where it was read from
 
     [[nodiscard]] const account* find_account(std::string_view user) const;

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// ssw::daemon::engine_status: what `ssw-run status` shows of a running daemon (registration
+// state per gateway, NAT keep-alive counters, engine counters, calls in progress), and its two
+// renderings: a human-readable text and one JSON object.
+#pragma once
+
+#include <ssw/daemon/engine.hpp>
+#include <ssw/daemon/uplink_registrations.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssw::daemon {
+
+struct keepalive_status {
+    bool enabled = false;
+    bool spread = false;         // keepalive-spread (even spread + rotating start)
+    std::uint64_t capacity = 0;  // endpoints one cycle can reach
+    std::uint64_t endpoints = 0; // NAT endpoints now
+    std::uint64_t messages_sent = 0;
+    std::uint64_t cycles_started = 0;
+    std::uint64_t cycles_incomplete = 0; // cycles that could not reach every endpoint
+    std::uint64_t unreachable_last = 0;  // endpoints the last incomplete cycle missed
+    std::uint64_t unreachable_total = 0;
+};
+
+struct engine_status {
+    std::int64_t uptime = 0; // seconds
+    engine_counters counters;
+    std::vector<uplink_status> uplinks;
+    keepalive_status keepalive;
+    std::uint64_t calls_in_progress = 0;
+    std::uint64_t calls_total = 0;
+    std::uint64_t calls_answered = 0;
+    std::uint64_t open_transactions = 0;
+    bool stopping = false;
+};
+
+[[nodiscard]] std::string render_text(const engine_status& status);
+[[nodiscard]] std::string render_json(const engine_status& status); // one line, no newline
+
+} // namespace ssw::daemon

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// Rendering of the daemon status for `ssw-run status`.
+#include <ssw/core/json_writer.hpp>
+#include <ssw/daemon/status.hpp>
+
+namespace ssw::daemon {
+
+namespace {
+
+std::string n(std::uint64_t v)
+{
+    return std::to_string(v);
+}
+
+} // namespace
+
+std::string render_text(const engine_status& s)
+{
+    std::string t;
+    t +=
+        "ssw-run: up " + std::to_string(s.uptime) + " s" + (s.stopping ? " (stopping)" : "") + "\n";
+    t += "\noutbound registrations: " + n(s.uplinks.size()) + "\n";
+    for (const auto& u : s.uplinks) {
+        t += "  " + u.gateway + ": " + u.state;
+        if (u.expires_in) {
+            t += ", expires in " + std::to_string(*u.expires_in) + " s";
+        }
+        t += ", proxy " + u.proxy;
+        if (!u.target.empty() && u.target != u.proxy) {
+            t += " (" + u.target + ")";
+        }
+        t += ", " + n(u.registers_sent) + " REGISTERs sent, " + n(u.challenges_answered) +
+             " challenges answered";
+        t += "\n";
+        if (u.last_failure_code >= 0) {
+            t += "    last failure: " +
+                 (u.last_failure_code == 0 ? std::string("no answer")
+                                           : std::to_string(u.last_failure_code)) +
+                 " " + u.last_failure_reason;
+            if (u.last_failure_age) {
+                t += " (" + std::to_string(*u.last_failure_age) + " s ago)";
+            }
+            t += "\n";
+        }
+    }
+    const auto& k = s.keepalive;
+    t += "\nNAT keep-alive: " + std::string(k.enabled ? "on" : "off") +
+         (k.spread ? ", spread evenly" : "") + "\n";
+    t += "  endpoints " + n(k.endpoints) + " (capacity per cycle " + n(k.capacity) + "), sent " +
+         n(k.messages_sent) + ", cycles " + n(k.cycles_started) + "\n";
+    t += "  unreachable: last incomplete cycle " + n(k.unreachable_last) + ", total " +
+         n(k.unreachable_total) + " in " + n(k.cycles_incomplete) + " incomplete cycles\n";
+    const auto& c = s.counters;
+    t += "\nengine: " + n(c.requests) + " requests, " + n(c.responses_sent) + " responses sent, " +
+         n(c.registrations) + " registrations, " + n(c.challenges) + " challenges, " +
+         n(c.suspensions) + " suspensions\n";
+    t += "  dropped: " + n(c.malformed_dropped) + " malformed, " + n(c.unknown_dropped) +
+         " from unknown sources (" + n(c.unknown_rejected) + " rejected), " +
+         n(c.retransmissions_absorbed) + " retransmissions absorbed\n";
+    t += "  open transactions " + n(s.open_transactions) + "\n";
+    t += "\ncalls: " + n(s.calls_in_progress) + " in progress, " + n(s.calls_total) + " total, " +
+         n(s.calls_answered) + " answered\n";
+    return t;
+}
+
+std::string render_json(const engine_status& s)
+{
+    std::string uplinks = "[";
+    for (const auto& u : s.uplinks) {
+        core::json_line j;
+        j.field("gateway", u.gateway)
+            .field("state", u.state)
+            .field("proxy", u.proxy)
+            .field("target", u.target);
+        if (u.expires_in) {
+            j.field("expires_in", *u.expires_in);
+        } else {
+            j.field_null("expires_in");
+        }
+        j.field("granted", u.granted);
+        if (u.last_failure_code >= 0) {
+            core::json_line f;
+            f.field("code", u.last_failure_code).field("reason", u.last_failure_reason);
+            if (u.last_failure_age) {
+                f.field("age", *u.last_failure_age);
+            } else {
+                f.field_null("age");
+            }
+            j.field_raw("last_failure", f.str());
+        } else {
+            j.field_null("last_failure");
+        }
+        j.field("registers_sent", u.registers_sent)
+            .field("challenges_answered", u.challenges_answered);
+        uplinks += (uplinks.size() > 1 ? "," : "") + j.str();
+    }
+    uplinks += "]";
+    const auto& k = s.keepalive;
+    core::json_line ka;
+    ka.field("enabled", k.enabled)
+        .field("spread", k.spread)
+        .field("capacity", k.capacity)
+        .field("endpoints", k.endpoints)
+        .field("sent", k.messages_sent)
+        .field("cycles", k.cycles_started)
+        .field("cycles_incomplete", k.cycles_incomplete)
+        .field("unreachable_last", k.unreachable_last)
+        .field("unreachable_total", k.unreachable_total);
+    const auto& c = s.counters;
+    core::json_line en;
+    en.field("requests", c.requests)
+        .field("responses_sent", c.responses_sent)
+        .field("retransmissions_absorbed", c.retransmissions_absorbed)
+        .field("malformed_dropped", c.malformed_dropped)
+        .field("unknown_dropped", c.unknown_dropped)
+        .field("unknown_rejected", c.unknown_rejected)
+        .field("challenges", c.challenges)
+        .field("registrations", c.registrations)
+        .field("suspensions", c.suspensions)
+        .field("refused_suspended", c.refused_suspended)
+        .field("open_transactions", s.open_transactions);
+    core::json_line calls;
+    calls.field("in_progress", s.calls_in_progress)
+        .field("total", s.calls_total)
+        .field("answered", s.calls_answered);
+    core::json_line all;
+    all.field("type", "status")
+        .field("uptime", s.uptime)
+        .field("stopping", s.stopping)
+        .field_raw("registrations", uplinks)
+        .field_raw("keepalive", ka.str())
+        .field_raw("engine", en.str())
+        .field_raw("calls", calls.str());
+    return all.str();
+}
+
+} // namespace ssw::daemon
