@@ -109,6 +109,7 @@ struct config {
     std::vector<core::ip_network> trusted_networks; // never suspended as a whole
     bool challenge_unknown_accounts = false; // answer unknown users like known ones (see man page)
     std::string server_header;       // empty: no Server/User-Agent header at all
+    std::optional<int> blocked_code; // final code of calls a black/white list stops (403)
     std::string source;              // where it was read from
 
     [[nodiscard]] const account* find_account(std::string_view user) const;
