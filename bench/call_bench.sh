@@ -65,6 +65,7 @@ loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "maxfwd.so"
 loadmodule "siputils.so"
+loadmodule "textops.so"
 request_route {
     if (!mf_process_maxfwd_header("10")) {
         sl_send_reply("483", "Too Many Hops");
@@ -139,10 +140,10 @@ run_load() {
     c1=$(cpu_ticks $pids)
     kill $v1 $v2 2>/dev/null || true
     wait $v1 $v2 2>/dev/null || true
-    # sipp's statistics: column 16 SuccessfulCall(C), column 13 CurrentCall.
+    # sipp's statistics: column 16 SuccessfulCall(C), column 14 CurrentCall.
     local ok peak
     ok=$(tail -1 "$work/stat.csv" | awk -F';' '{print $16}')
-    peak=$(awk -F';' 'NR > 1 && $13 + 0 > m {m = $13 + 0} END {print m + 0}' "$work/stat.csv")
+    peak=$(awk -F';' 'NR > 1 && $14 + 0 > m {m = $14 + 0} END {print m + 0}' "$work/stat.csv")
     echo "$ok $(echo "$end - $start" | bc) $(echo "($c1 - $c0) / $hz" | bc -l) $peak"
 }
 
