@@ -238,8 +238,9 @@ struct engine::state {
 
     // ---- identification ------------------------------------------------------------
 
-    [[nodiscard]] bool is_gateway_address(const core::ip_address& a) const
+    [[nodiscard]] bool is_gateway_address(const peer& from) const
     {
+        const auto& a = from.address;
         for (const auto& m : config.mapping_gateways) {
             for (const auto& n : m.networks) {
                 if (n.contains(a)) {
@@ -249,7 +250,9 @@ struct engine::state {
         }
         for (const auto& r : config.routing_gateways) {
             for (const auto& e : r.addresses) {
-                if (e.address && *e.address == a) {
+                // Address and port: a vendor on this host (the demo's, at 127.0.0.1:5090)
+                // must not make every local phone a trusted, unchallenged source.
+                if (e.address && *e.address == a && e.port == from.port) {
                     return true;
                 }
             }
@@ -590,7 +593,7 @@ struct engine::state {
         }
         const auto from_header = m.from();
         const std::string user = from_header ? std::string(from_header->address.user) : std::string{};
-        const bool gateway = is_gateway_address(from.address);
+        const bool gateway = is_gateway_address(from);
         const auto* account = usable_account(user, from);
 
         if (m.method_kind() == sip::method_id::options) {
