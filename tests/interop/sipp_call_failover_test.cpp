@@ -245,14 +245,22 @@ TEST_CASE("interop::sipp_call_failover: a demo account calling from 127.0.0.1 is
     const auto seen = work.path / "caller.log";
     ssw::test::tool_call caller;
     // No vendor answers: the call itself cannot complete, only the challenge matters here.
-    caller.args = {"-sf",      scenario("call_auth.xml"),
-                   "-s",       "4930123456",
-                   "-i",       "127.0.0.1",
-                   "-p",       std::to_string(ssw::test::free_port()),
-                   "-m",       "1",
-                   "-nostdin", "-trace_msg",
-                   "-message_file", seen.string(),
-                   "-timeout", "3s",
+    caller.args = {"-sf",
+                   scenario("call_auth.xml"),
+                   "-s",
+                   "4930123456",
+                   "-i",
+                   "127.0.0.1",
+                   "-p",
+                   std::to_string(ssw::test::free_port()),
+                   "-m",
+                   "1",
+                   "-nostdin",
+                   "-trace_msg",
+                   "-message_file",
+                   seen.string(),
+                   "-timeout",
+                   "3s",
                    "127.0.0.1:" + std::to_string(port)};
     caller.working_directory = work.path.string();
     caller.timeout_seconds = 20;

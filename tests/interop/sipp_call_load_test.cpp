@@ -45,11 +45,11 @@ struct temp_work {
 };
 
 struct load_shape {
-    int calls = 1000;    // total calls (-m)
-    int limit = 1000;    // concurrent calls at most (-l)
-    int rate = 250;      // new calls per second (-r)
+    int calls = 1000;     // total calls (-m)
+    int limit = 1000;     // concurrent calls at most (-l)
+    int rate = 250;       // new calls per second (-r)
     int answer_ms = 2000; // the second vendor's delay before 200
-    int hold_ms = 3000;  // the caller's hold time after the answer
+    int hold_ms = 3000;   // the caller's hold time after the answer
     // Wait this long after the last call before stopping the daemon, so that ended calls
     // finish lingering (64*T1 = 32 s) and the tables must be empty (0: stop at once).
     std::chrono::seconds settle{0};
@@ -170,7 +170,8 @@ load_result run_load(const load_shape& shape)
     caller.timeout_seconds = shape.sipp_timeout_s + 30;
     const auto result = ssw::test::run_tool(sipp, caller);
     r.caller_exit = result.exit_code;
-    r.caller_out = result.out.size() > 4000 ? result.out.substr(result.out.size() - 4000) : result.out;
+    r.caller_out =
+        result.out.size() > 4000 ? result.out.substr(result.out.size() - 4000) : result.out;
     std::this_thread::sleep_for(2s); // the last ACKs and BYEs between the daemon and vendors
     std::this_thread::sleep_for(shape.settle);
     r.daemon_exit = daemon->stop(SIGTERM, 30s);
@@ -197,8 +198,8 @@ load_result run_load(const load_shape& shape)
                        r.daemon_log.substr(r.daemon_log.size() - 4000);
     }
     std::ostringstream rows;
-    if (const auto n = ssw::cdr::export_records(work.path / "cdr.db",
-                                                ssw::cdr::export_format::csv, std::nullopt, rows)) {
+    if (const auto n = ssw::cdr::export_records(work.path / "cdr.db", ssw::cdr::export_format::csv,
+                                                std::nullopt, rows)) {
         r.cdr_rows = *n;
     }
     return r;

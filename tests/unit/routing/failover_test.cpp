@@ -326,18 +326,15 @@ TEST_CASE("routing::failover: a gateway's next address after no response or 503,
         std::size_t expect_next_target;
     };
     const row rows[] = {
-        {"no response", 0, 1},
-        {"503", 503, 1},
-        {"500", 500, 2},
-        {"404", 404, 2},
-        {"480", 480, 2},
+        {"no response", 0, 1}, {"503", 503, 1}, {"500", 500, 2}, {"404", 404, 2}, {"480", 480, 2},
     };
     for (const auto& r : rows) {
         INFO(r.name);
         manual_clock clock;
         failover engine({}, two_addresses_then_b(), clock);
         CHECK(engine.start() == acts({{kind::send_invite, 0, 0}}));
-        const auto next = r.code_of_a1 == 0 ? expire(engine, clock) : engine.on_final(0, r.code_of_a1);
+        const auto next =
+            r.code_of_a1 == 0 ? expire(engine, clock) : engine.on_final(0, r.code_of_a1);
         CHECK(next == acts({{kind::send_invite, 1, 0}}));
         REQUIRE(engine.attempts().size() == 2);
         CHECK(engine.attempts()[1].gateway == r.expect_next_target);
@@ -357,7 +354,8 @@ TEST_CASE("routing::failover: 100 then the trying timeout is the gateway's failu
     CHECK(engine.attempts()[1].gateway == 2);
 }
 
-TEST_CASE("routing::failover: addresses of one gateway are not gateway switches", "[routing][failover]")
+TEST_CASE("routing::failover: addresses of one gateway are not gateway switches",
+          "[routing][failover]")
 {
     manual_clock clock;
     switching_policy policy;

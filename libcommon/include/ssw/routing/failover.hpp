@@ -154,7 +154,7 @@ private:
     const core::clock& clock_;
     std::vector<attempt_record> attempts_;
     std::vector<bool> cancel_pending_;
-    std::size_t next_target_ = 0;  // the target the next attempt goes to
+    std::size_t next_target_ = 0;    // the target the next attempt goes to
     std::size_t gateways_tried_ = 0; // attempts to a gateway's first address
     state state_ = state::idle;
     phase phase_ = phase::waiting;
