@@ -238,9 +238,8 @@ struct engine::state {
 
     // ---- identification ------------------------------------------------------------
 
-    [[nodiscard]] bool is_gateway_address(const peer& from) const
+    [[nodiscard]] bool is_gateway_address(const core::ip_address& a) const
     {
-        const auto& a = from.address;
         for (const auto& m : config.mapping_gateways) {
             for (const auto& n : m.networks) {
                 if (n.contains(a)) {
@@ -250,9 +249,29 @@ struct engine::state {
         }
         for (const auto& r : config.routing_gateways) {
             for (const auto& e : r.addresses) {
-                // Address and port: a vendor on this host (the demo's, at 127.0.0.1:5090)
-                // must not make every local phone a trusted, unchallenged source.
-                if (e.address && *e.address == a && e.port == from.port) {
+                if (e.address && *e.address == a) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // Whether requests from `from` skip the challenge: a mapping gateway's network, or a
+    // routing gateway's address and port. The port matters: a vendor on this host (the
+    // demo's, at 127.0.0.1:5090) must not make every local phone an unchallenged source.
+    [[nodiscard]] bool is_trusted_gateway(const peer& from) const
+    {
+        for (const auto& m : config.mapping_gateways) {
+            for (const auto& n : m.networks) {
+                if (n.contains(from.address)) {
+                    return true;
+                }
+            }
+        }
+        for (const auto& r : config.routing_gateways) {
+            for (const auto& e : r.addresses) {
+                if (e.address && *e.address == from.address && e.port == from.port) {
                     return true;
                 }
             }
@@ -593,7 +612,7 @@ struct engine::state {
         }
         const auto from_header = m.from();
         const std::string user = from_header ? std::string(from_header->address.user) : std::string{};
-        const bool gateway = is_gateway_address(from);
+        const bool gateway = is_trusted_gateway(from);
         const auto* account = usable_account(user, from);
 
         if (m.method_kind() == sip::method_id::options) {
