@@ -146,11 +146,14 @@ run_load() {
     local ok peak
     ok=$(tail -1 "$work/stat.csv" | awk -F';' '{print $16}')
     peak=$(awk -F';' 'NR > 1 && $14 + 0 > m {m = $14 + 0} END {print m + 0}' "$work/stat.csv")
-    # Wall time up to the last successful call (sipp's 1 s statistics rows), so that a few
-    # failed calls that sipp waits out do not hide the rate of the others.
-    local ok_s
-    ok_s=$(awk -F';' -v ok="$ok" 'NR > 1 && $16 + 0 >= ok {
-        split($5, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] + t[4] / 1e6; exit }' "$work/stat.csv")
+    # When calls failed, sipp waits them out: then the wall time is taken up to the last
+    # successful call (sipp's statistics rows, 1 s apart), so that a few failures do not hide
+    # the rate of the others. Otherwise it is the whole run.
+    local ok_s=""
+    if [[ "$ok" != "$n" ]]; then
+        ok_s=$(awk -F';' -v ok="$ok" 'NR > 1 && $16 + 0 >= ok {
+            split($5, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] + t[4] / 1e6; exit }' "$work/stat.csv")
+    fi
     [[ -n "$ok_s" ]] || ok_s=$(echo "$end - $start" | bc)
     echo "$ok $ok_s $(echo "($c1 - $c0) / $hz" | bc -l) $peak $(echo "$end - $start" | bc)"
 }
