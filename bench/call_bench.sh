@@ -122,11 +122,13 @@ cpu_ticks() { # pids... -> utime+stime of all their threads, in clock ticks
 # answer delay (ms), hold (ms). Prints "ok elapsed_s cpu_s max_concurrent".
 run_load() {
     local port=$1 pids=$2 n=$3 r=$4 l=$5 answer=$6 hold_ms=$7 start end c0 c1
-    sipp -sf $sippdir/uas_503.xml -i 127.0.0.1 -p $gw1 -m "$n" -nostdin -timeout 600s \
-        >/dev/null 2>&1 &
-    local v1=$!
-    sipp -sf $sippdir/uas_load_answer.xml -i 127.0.0.1 -p $gw2 -m "$n" -d "$answer" -nostdin \
+    # 4 MB socket buffers: one sipp socket stands for many phones or gateways, and bursts of
+    # answers must not overflow its default 208 kB (capped at net.core.rmem_max).
+    sipp -sf $sippdir/uas_503.xml -i 127.0.0.1 -p $gw1 -m "$n" -buff_size 4194304 -nostdin \
         -timeout 600s >/dev/null 2>&1 &
+    local v1=$!
+    sipp -sf $sippdir/uas_load_answer.xml -i 127.0.0.1 -p $gw2 -m "$n" -d "$answer" \
+        -buff_size 4194304 -nostdin -timeout 600s >/dev/null 2>&1 &
     local v2=$!
     sleep 0.5
     rm -f "$work/stat.csv"
@@ -134,7 +136,7 @@ run_load() {
     c0=$(cpu_ticks $pids)
     start=$(date +%s.%N)
     sipp -sf $sippdir/uac_load.xml -s 4930123456 -i 127.0.0.1 -p 16000 -m "$n" -r "$r" -l "$l" \
-        -d "$hold_ms" -nostdin -timeout 600s -trace_stat -fd 1 -stf "$work/stat.csv" \
+        -d "$hold_ms" -buff_size 4194304 -nostdin -timeout 600s -trace_stat -fd 1 -stf "$work/stat.csv" \
         -trace_err -error_file "$work/errors-$port-$n.log" \
         "127.0.0.1:$port" >/dev/null 2>&1 || true
     end=$(date +%s.%N)

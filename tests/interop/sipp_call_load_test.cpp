@@ -66,6 +66,10 @@ struct load_result {
     long answered = -1, calls = -1;
 };
 
+// Every sipp gets 4 MB socket buffers (-buff_size; the kernel caps it at net.core.rmem_max):
+// one sipp socket stands for a thousand phones, and a burst of the daemon's answers must not
+// overflow its default 208 kB buffer and turn into retransmissions.
+
 // Starts `argv` with stdout and stderr in `log`: a load run prints far more than a pipe
 // holds, and nobody reads the pipe while the run lasts.
 std::unique_ptr<ssw::test::background_process> spawn_logged(std::vector<std::string> argv,
@@ -136,12 +140,14 @@ load_result run_load(const load_shape& shape)
     REQUIRE(wait_for_text(daemon_log, "listening", 20s));
     // Both vendors exit by themselves after `calls` calls (or at their timeout).
     auto v1 = spawn_logged({sipp, "-sf", scenario("uas_503.xml"), "-i", "127.0.0.1", "-p",
-                            std::to_string(v1_port), "-m", total, "-nostdin", "-timeout", timeout},
+                            std::to_string(v1_port), "-m", total, "-buff_size", "4194304",
+                            "-nostdin", "-timeout", timeout},
                            work.path / "vendor1.log", work.path);
-    auto v2 = spawn_logged({sipp, "-sf", scenario("uas_load_answer.xml"), "-i", "127.0.0.1", "-p",
-                            std::to_string(v2_port), "-m", total, "-d",
-                            std::to_string(shape.answer_ms), "-nostdin", "-timeout", timeout},
-                           work.path / "vendor2.log", work.path);
+    auto v2 =
+        spawn_logged({sipp, "-sf", scenario("uas_load_answer.xml"), "-i", "127.0.0.1", "-p",
+                      std::to_string(v2_port), "-m", total, "-d", std::to_string(shape.answer_ms),
+                      "-buff_size", "4194304", "-nostdin", "-timeout", timeout},
+                     work.path / "vendor2.log", work.path);
     std::this_thread::sleep_for(500ms); // let both bind
 
     ssw::test::tool_call caller;
@@ -161,6 +167,8 @@ load_result run_load(const load_shape& shape)
                    std::to_string(shape.rate),
                    "-d",
                    std::to_string(shape.hold_ms),
+                   "-buff_size",
+                   "4194304",
                    "-nostdin",
                    "-timeout",
                    timeout,
