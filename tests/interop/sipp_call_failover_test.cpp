@@ -227,3 +227,48 @@ TEST_CASE("interop::sipp_call_failover: 183 with SDP commits, the vendor's 503 r
     CHECK(r.cdr_rows == 1);
     CHECK(has(r.cdr_json, "\"stop_rule\":\"committed_sdp\""));
 }
+
+TEST_CASE("interop::sipp_call_failover: a demo account calling from 127.0.0.1 is challenged "
+          "(the vendors' address alone does not make it trusted)",
+          "[interop][b2bua]")
+{
+    // The authenticated INVITE goes to the demo vendors' ports: hold them like run_call does.
+    auto ports = ssw::core::file_lock::acquire(std::filesystem::temp_directory_path() /
+                                               "ssw-demo-vendor-ports");
+    REQUIRE(ports);
+    temp_work work;
+    const int port = ssw::test::free_port();
+    ssw::test::background_process daemon(
+        SSW_RUN_BIN, {"--demo", "--listen", "udp:127.0.0.1:" + std::to_string(port)},
+        work.path.string());
+    REQUIRE(daemon.wait_for_stderr("listening", 10s));
+    const auto seen = work.path / "caller.log";
+    ssw::test::tool_call caller;
+    // No vendor answers: the call itself cannot complete, only the challenge matters here.
+    caller.args = {"-sf",
+                   scenario("call_auth.xml"),
+                   "-s",
+                   "4930123456",
+                   "-i",
+                   "127.0.0.1",
+                   "-p",
+                   std::to_string(ssw::test::free_port()),
+                   "-m",
+                   "1",
+                   "-nostdin",
+                   "-trace_msg",
+                   "-message_file",
+                   seen.string(),
+                   "-timeout",
+                   "3s",
+                   "127.0.0.1:" + std::to_string(port)};
+    caller.working_directory = work.path.string();
+    caller.timeout_seconds = 20;
+    (void)ssw::test::run_tool(sipp, caller);
+    daemon.stop(SIGTERM, 10s);
+    const auto text = slurp(seen);
+    INFO(text);
+    CHECK((has(text, "SIP/2.0 401 ") || has(text, "SIP/2.0 407 ")));
+    CHECK(count(text, "INVITE sip:4930123456@127.0.0.1:") >= 2); // the answer with credentials
+    CHECK(has(text, "Authorization: Digest username=\"1000\""));
+}

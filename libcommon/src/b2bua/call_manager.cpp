@@ -10,8 +10,10 @@
 #include <ssw/transform/pipeline.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -250,7 +252,16 @@ struct call_manager::state {
     std::uint64_t rng = 0;
     std::uint64_t next_call = 1;
     std::map<std::uint64_t, std::unique_ptr<call>> calls;
-    std::unordered_map<std::string, leg_ref> by_call_id;
+    // Looked up for every message with the parsed Call-ID: a transparent hash finds it by
+    // string_view, without a temporary string per message (it showed in profiles under load).
+    struct text_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view t) const noexcept
+        {
+            return std::hash<std::string_view>{}(t);
+        }
+    };
+    std::unordered_map<std::string, leg_ref, text_hash, std::equal_to<>> by_call_id;
     std::unordered_map<std::string, std::uint64_t> by_invite_key; // caller INVITE branch|host|port
     std::unordered_map<std::string, unsigned> gateway_load;       // by routing gateway name
     std::size_t active = 0;
@@ -259,10 +270,14 @@ struct call_manager::state {
 
     void reschedule(call& c)
     {
+        const auto next = deadline_of(c);
+        if (next == c.scheduled) {
+            return; // most messages leave the deadline alone: no set erase and insert
+        }
         if (c.scheduled) {
             timeline.erase({*c.scheduled, c.id});
         }
-        c.scheduled = deadline_of(c);
+        c.scheduled = next;
         if (c.scheduled) {
             timeline.emplace(*c.scheduled, c.id);
         }
@@ -308,9 +323,30 @@ struct call_manager::state {
             list.push_back({i, g.prefixes, g.priority, g.weight});
         }
         routes = std::make_unique<routing::route_table>(std::move(list));
+        warn_unsupported_gateways();
+    }
+
+    // Gateways whose calls cannot work yet, said once per (re)configuration rather than as
+    // a timeout on every call.
+    void warn_unsupported_gateways() const
+    {
+        for (const auto& g : config.routing_gateways) {
+            if (g.kind == sip::transport_kind::tcp) {
+                // net/ writes TCP only on connections a peer opened; it cannot connect out.
+                emit(log_level::warning, "routing gateway " + g.name +
+                                             ": transport tcp is not supported for outgoing "
+                                             "calls yet; its INVITEs will time out");
+            }
+        }
     }
 
     std::string token() { return hex64(splitmix(rng)); }
+
+    // ssw.conf's blocked-code, else the option (403 by default).
+    [[nodiscard]] int blocked_code() const
+    {
+        return config.blocked_code.value_or(options.blocked_code);
+    }
 
     // ---- addresses ------------------------------------------------------------------
 
@@ -549,6 +585,7 @@ struct call_manager::state {
         c.a_branch_key = key;
         ++counters.calls;
         ++active;
+        counters.peak_active = std::max<std::uint64_t>(counters.peak_active, active);
         const auto call_id = std::string(invite.call_id());
 
         if (calls.size() >= options.max_calls) {
@@ -645,15 +682,16 @@ struct call_manager::state {
             emit(log_level::info,
                  "call " + call_id + " from " + cc.source + " blocked: " + routed->verdict.reason);
             cc.blocked_stop = "blocked";
-            answer_caller(cc, options.blocked_code, {}, {}, {}, out);
-            end_call(cc, options.blocked_code, "system", "blocked", out);
+            answer_caller(cc, blocked_code(), {}, {}, {}, out);
+            end_call(cc, blocked_code(), "system", "blocked", out);
             return;
         }
 
         // Candidate gateways.
         const auto order = routes->select(cc.callee_routed, cc.seed, [&](std::size_t i) {
             const auto& g = config.routing_gateways[i];
-            if (g.addresses.empty() || !g.addresses.front().address) {
+            if (std::none_of(g.addresses.begin(), g.addresses.end(),
+                             [](const provision::endpoint& e) { return e.address.has_value(); })) {
                 return false;
             }
             if (!g.max_calls) {
@@ -662,22 +700,47 @@ struct call_manager::state {
             const auto it = gateway_load.find(g.name);
             return it == gateway_load.end() || it->second < *g.max_calls;
         });
-        std::vector<routing::gateway_target> targets;
-        for (const auto i : order) {
-            const auto& g = config.routing_gateways[i];
-            cc.gateways.push_back(g);
-            routing::gateway_target t;
-            t.name = g.name;
-            t.invite_timeout =
-                g.invite_timeout.value_or(std::chrono::milliseconds(settings.invite_timeout()));
-            t.stop_codes = g.stop_codes;
-            targets.push_back(std::move(t));
-        }
+        auto targets = candidate_targets(cc, order);
         cc.fo = std::make_unique<routing::failover>(policy, std::move(targets), clock);
         emit(log_level::info, "call " + call_id + " from " + cc.source + " " + cc.caller_received +
                                   " -> " + cc.callee_received + " (" +
                                   std::to_string(order.size()) + " gateways)");
         run(cc, cc.fo->start(), nullptr, out);
+    }
+
+    // The failover targets of a call: one per literal address of each candidate gateway,
+    // in order (names would need DNS, which the daemon does not do on the call path). Each
+    // target's copy of the gateway keeps only its own address, so an attempt sends to
+    // c.gateways[target].addresses.front().
+    std::vector<routing::gateway_target> candidate_targets(call& c,
+                                                           const std::vector<std::size_t>& order)
+    {
+        std::vector<routing::gateway_target> targets;
+        for (const auto i : order) {
+            const auto& g = config.routing_gateways[i];
+            bool first = true;
+            for (const auto& ep : g.addresses) {
+                if (!ep.address) {
+                    continue;
+                }
+                routing::gateway_target t;
+                t.name = g.name;
+                t.invite_timeout =
+                    g.invite_timeout.value_or(std::chrono::milliseconds(settings.invite_timeout()));
+                t.stop_codes = g.stop_codes;
+                t.further_address = !first;
+                targets.push_back(std::move(t));
+                if (g.addresses.size() == 1) {
+                    c.gateways.push_back(g);
+                } else {
+                    auto one = g;
+                    one.addresses = {ep};
+                    c.gateways.push_back(std::move(one));
+                }
+                first = false;
+            }
+        }
+        return targets;
     }
 
     void retransmitted_invite(call& c, std::vector<sip::outgoing>& out)
@@ -776,7 +839,7 @@ struct call_manager::state {
         if (o->blocked) {
             emit(log_level::info, "call " + c.a_dialog.call_id + " blocked for " + g.name + ": " +
                                       o->verdict.reason);
-            return c.fo->on_final(index, options.blocked_code);
+            return c.fo->on_final(index, blocked_code());
         }
         const auto& ep = g.addresses.front();
         sip::peer to;
@@ -1588,7 +1651,7 @@ bool call_manager::on_message(const sip::message& m, const sip::peer& from,
                               std::vector<sip::outgoing>& out)
 {
     auto& s = *state_;
-    const auto it = s.by_call_id.find(std::string(m.call_id()));
+    const auto it = s.by_call_id.find(m.call_id());
     if (it == s.by_call_id.end()) {
         return false;
     }
@@ -1675,6 +1738,30 @@ std::size_t call_manager::active_calls() const noexcept
 std::size_t call_manager::calls_in_memory() const noexcept
 {
     return state_->calls.size();
+}
+
+std::size_t call_manager::waiting_transactions() const
+{
+    const auto waiting = [](sip::transaction_state t) {
+        return t == sip::transaction_state::calling || t == sip::transaction_state::trying ||
+               t == sip::transaction_state::proceeding;
+    };
+    std::size_t n = 0;
+    for (const auto& [id, c] : state_->calls) {
+        n += c->ist && waiting(c->ist->state()) ? 1U : 0U;
+        for (const auto& at : c->attempts) {
+            // An abandoned attempt's INVITE keeps its transaction until the CANCEL or the
+            // timer B ends it; an attempt the failover has already closed is not waiting.
+            n += at.tx && waiting(at.tx->state()) ? 1U : 0U;
+        }
+        for (const auto& r : c->requests) {
+            n += waiting(r.tx->state()) ? 1U : 0U;
+        }
+        for (const auto& s : c->served) {
+            n += !s.done && waiting(s.tx->state()) ? 1U : 0U;
+        }
+    }
+    return n;
 }
 
 std::vector<call_summary> call_manager::calls() const

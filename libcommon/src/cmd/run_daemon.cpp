@@ -248,6 +248,15 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
                                      std::to_string(c.unknown_dropped) + " dropped from unknown sources, " +
                                      std::to_string(calls.calls) + " calls (" + std::to_string(calls.answered) +
                                      " answered)");
+    // What was still open at the signal: the load tests read this line (a stuck call or
+    // transaction shows up here, not as a leak, since the tables free it at exit).
+    log(daemon::log_level::info,
+        "at exit: " + std::to_string(engine.calls().active_calls()) + " calls in progress, " +
+            std::to_string(engine.calls().calls_in_memory()) + " calls in memory, " +
+            std::to_string(engine.calls().waiting_transactions()) + " call transactions waiting, " +
+            std::to_string(engine.open_transactions()) + " server transactions open, peak " +
+            std::to_string(calls.peak_active) + " concurrent calls, " + std::to_string(calls.cdrs) +
+            " CDRs");
     if (auto flushed = cdrs->flush(); !flushed) {
         log(daemon::log_level::error, "CDRs: " + flushed.error().to_string());
     }

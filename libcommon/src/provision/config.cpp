@@ -226,6 +226,13 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
              }},
             {"control-socket", text(cfg.control_socket)},
             {"keepalive-spread", on_off(cfg.keepalive_spread)},
+            {"blocked-code",
+             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+                 // A final failure: a 2xx would connect a blocked call, 1xx is not final.
+                 SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 400, 699, "a SIP final code"));
+                 cfg.blocked_code = static_cast<int>(n);
+                 return {};
+             }},
         };
     };
     keys = top_keys();

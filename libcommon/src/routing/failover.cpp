@@ -66,16 +66,21 @@ std::vector<action> failover::start()
 
 std::vector<action> failover::next_or_fail(std::vector<action> actions)
 {
-    const std::size_t tried = attempts_.size();
-    if (policy_.switch_limit && tried >= *policy_.switch_limit) {
+    const bool same_gateway =
+        next_target_ < targets_.size() && targets_[next_target_].further_address;
+    if (!same_gateway && policy_.switch_limit && gateways_tried_ >= *policy_.switch_limit) {
         return fail(std::move(actions), best_failure_code(), stop_rule::switch_limit);
     }
-    if (tried >= targets_.size()) {
-        return fail(std::move(actions), tried == 0 ? 503 : best_failure_code(),
+    if (next_target_ >= targets_.size()) {
+        return fail(std::move(actions), attempts_.empty() ? 503 : best_failure_code(),
                     stop_rule::no_more_gateways);
     }
+    if (!same_gateway) {
+        ++gateways_tried_;
+    }
+    const std::size_t tried = attempts_.size();
     attempt_record record;
-    record.gateway = tried;
+    record.gateway = next_target_++;
     record.started = clock_.now();
     attempts_.push_back(record);
     cancel_pending_.push_back(false);
@@ -141,7 +146,23 @@ std::vector<action> failover::end_current(attempt_end reason, int code)
             return fail(std::move(actions), code, stop_rule::user_busy);
         }
     }
+    skip_further_addresses(reason, code);
     return next_or_fail(std::move(actions));
+}
+
+void failover::skip_further_addresses(attempt_end reason, int code)
+{
+    // The gateway's next address helps only when this one did not take the call at all: no
+    // response (it may be down) or 503 (it is overloaded). A gateway that answered and then
+    // failed, or rejected the call, would say the same from its other addresses.
+    const bool address_failed = reason == attempt_end::invite_timeout ||
+                                (reason == attempt_end::final_response && code == 503);
+    if (address_failed) {
+        return;
+    }
+    while (next_target_ < targets_.size() && targets_[next_target_].further_address) {
+        ++next_target_;
+    }
 }
 
 std::vector<action> failover::on_provisional(std::size_t attempt, int code, bool has_sdp)

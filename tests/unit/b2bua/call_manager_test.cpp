@@ -814,3 +814,84 @@ TEST_CASE("b2bua::call_manager: a mapping gateway may take the caller from P-Ass
     CHECK(h.records[0].caller_received == "4930999888");
     CHECK(h.records[0].source == "cust-a");
 }
+
+TEST_CASE("b2bua::call_manager: ssw.conf's blocked-code is the final response of a blocked call",
+          "[b2bua][call_manager]")
+{
+    const std::string text = "list premium black\n"
+                             "    prefix 1900\n"
+                             "end\n"
+                             "gateway cust-a mapping\n"
+                             "    callee-black premium\n"
+                             "end\n";
+    auto set =
+        transform::parse_rules(text, "test.rules", [](const std::string& p) -> result<std::string> {
+            return unexpected(make_error(errc::not_found, p));
+        });
+    REQUIRE(set);
+    auto rules = transform::engine::compile(std::move(*set));
+    REQUIRE(rules);
+    auto cfg = gateways();
+    auto parsed = provision::parse_config("blocked-code = 603\n", "test.conf");
+    REQUIRE(parsed);
+    cfg.blocked_code = parsed->blocked_code;
+    harness h(cfg, {}, &*rules);
+    REQUIRE(h.deliver(caller_invite("19005550100"), caller_port));
+    CHECK(harness::lines(h.take(caller_port)).back() == "SIP/2.0 603 Decline");
+    CHECK(h.take(gw1).empty());
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].final_code == 603);
+    CHECK(h.records[0].release_cause == "blocked");
+    CHECK_FALSE(provision::parse_config("blocked-code = 200\n", "test.conf"));
+    CHECK_FALSE(provision::parse_config("blocked-code = 180\n", "test.conf"));
+}
+
+TEST_CASE("b2bua::call_manager: a gateway's addresses are tried in order on 503 and on silence, "
+          "another failure goes to the next gateway",
+          "[b2bua][call_manager]")
+{
+    // vendor-1 at 127.0.0.1:5090, then vendor.example:5093 (skipped: not a literal address),
+    // then 127.0.0.1:5094; vendor-2 at 5091.
+    constexpr std::uint16_t gw1b = 5094;
+    auto cfg = gateways(2);
+    cfg.routing_gateways[0].addresses.push_back(provision::endpoint{"vendor.example", 5093, {}});
+    cfg.routing_gateways[0].addresses.push_back(
+        provision::endpoint{"127.0.0.1", gw1b, *core::ip_address::parse("127.0.0.1")});
+    cfg.routing_gateways[0].invite_timeout = 2s;
+
+    SECTION("503 from the first address, the second answers")
+    {
+        harness h(cfg);
+        REQUIRE(h.deliver(caller_invite(), caller_port));
+        REQUIRE(h.deliver(reply(h.invite_to(gw1), 503), gw1));
+        const auto inv = h.invite_to(gw1b);
+        CHECK(first_line(inv) == "INVITE sip:4930123456@127.0.0.1:5094 SIP/2.0");
+        REQUIRE(h.deliver(reply(inv, 200, answer, {}, gw1b), gw1b));
+        CHECK(harness::lines(h.take(caller_port)).back() == "SIP/2.0 200 OK");
+        CHECK(h.take(gw2).empty());
+        CHECK(h.cm->calls().front().gateway == "vendor-1");
+    }
+    SECTION("no response from the first address within the INVITE timeout")
+    {
+        harness h(cfg);
+        REQUIRE(h.deliver(caller_invite(), caller_port));
+        h.take(gw1);
+        h.advance(2s);
+        CHECK(first_line(h.invite_to(gw1b)) == "INVITE sip:4930123456@127.0.0.1:5094 SIP/2.0");
+        CHECK(h.take(gw2).empty());
+    }
+    SECTION("404 from the first address: the gateway's other address would say the same")
+    {
+        harness h(cfg);
+        REQUIRE(h.deliver(caller_invite(), caller_port));
+        REQUIRE(h.deliver(reply(h.invite_to(gw1), 404), gw1));
+        CHECK(h.take(gw1b).empty());
+        const auto inv = h.invite_to(gw2);
+        REQUIRE(h.deliver(reply(inv, 480, {}, {}, gw2), gw2));
+        REQUIRE(h.records.size() == 1);
+        REQUIRE(h.records[0].attempts.size() == 2);
+        CHECK(h.records[0].attempts[0].gateway == "vendor-1");
+        CHECK(h.records[0].attempts[1].gateway == "vendor-2");
+        CHECK(h.records[0].final_code == 404);
+    }
+}

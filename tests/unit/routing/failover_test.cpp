@@ -303,3 +303,80 @@ TEST_CASE("routing::failover: no gateway at all gives 503", "[routing][failover]
     CHECK(engine.start() == acts({{kind::fail_caller, 0, 503}}));
     CHECK(engine.stopped_by() == stop_rule::no_more_gateways);
 }
+
+namespace {
+
+// Gateway A with two addresses (A1, A2), then gateway B.
+std::vector<gateway_target> two_addresses_then_b()
+{
+    gateway_target a2{"A", 10s, {}};
+    a2.further_address = true;
+    return {gateway_target{"A", 10s, {}}, a2, gateway_target{"B", 10s, {}}};
+}
+
+} // namespace
+
+TEST_CASE("routing::failover: a gateway's next address after no response or 503, its other "
+          "addresses skipped after any other failure",
+          "[routing][failover]")
+{
+    struct row {
+        const char* name;
+        int code_of_a1; // 0: no response until the INVITE timeout
+        std::size_t expect_next_target;
+    };
+    const row rows[] = {
+        {"no response", 0, 1}, {"503", 503, 1}, {"500", 500, 2}, {"404", 404, 2}, {"480", 480, 2},
+    };
+    for (const auto& r : rows) {
+        INFO(r.name);
+        manual_clock clock;
+        failover engine({}, two_addresses_then_b(), clock);
+        CHECK(engine.start() == acts({{kind::send_invite, 0, 0}}));
+        const auto next =
+            r.code_of_a1 == 0 ? expire(engine, clock) : engine.on_final(0, r.code_of_a1);
+        CHECK(next == acts({{kind::send_invite, 1, 0}}));
+        REQUIRE(engine.attempts().size() == 2);
+        CHECK(engine.attempts()[1].gateway == r.expect_next_target);
+    }
+}
+
+TEST_CASE("routing::failover: 100 then the trying timeout is the gateway's failure, not the "
+          "address's",
+          "[routing][failover]")
+{
+    manual_clock clock;
+    failover engine({}, two_addresses_then_b(), clock);
+    engine.start();
+    CHECK(engine.on_provisional(0, 100, false).empty());
+    // The CANCEL of the abandoned attempt, then gateway B (A's second address is skipped).
+    CHECK(expire(engine, clock) == acts({{kind::send_cancel, 0, 0}, {kind::send_invite, 1, 0}}));
+    CHECK(engine.attempts()[1].gateway == 2);
+}
+
+TEST_CASE("routing::failover: addresses of one gateway are not gateway switches",
+          "[routing][failover]")
+{
+    manual_clock clock;
+    switching_policy policy;
+    policy.switch_limit = 1;
+    failover engine(policy, two_addresses_then_b(), clock);
+    engine.start();
+    CHECK(engine.on_final(0, 503) == acts({{kind::send_invite, 1, 0}})); // A's second address
+    // B would be a second gateway: the limit of one stops here with the best failure (503
+    // becomes 500, RFC 3261 §16.7 as in the other cases).
+    CHECK(engine.on_final(1, 503) == acts({{kind::fail_caller, 1, 500}}));
+    CHECK(engine.stopped_by() == stop_rule::switch_limit);
+}
+
+TEST_CASE("routing::failover: every address fails, the last one's code decides like any other",
+          "[routing][failover]")
+{
+    manual_clock clock;
+    failover engine({}, two_addresses_then_b(), clock);
+    engine.start();
+    CHECK(engine.on_final(0, 503) == acts({{kind::send_invite, 1, 0}}));
+    CHECK(engine.on_final(1, 503) == acts({{kind::send_invite, 2, 0}}));
+    CHECK(engine.on_final(2, 404) == acts({{kind::fail_caller, 2, 404}}));
+    CHECK(engine.stopped_by() == stop_rule::no_more_gateways);
+}

@@ -46,7 +46,7 @@ struct local_addresses {
 
 // Knobs that are not in ssw.conf or the parameter catalog.
 struct call_options {
-    int blocked_code = 403; // final code of a call stopped by a black/white list
+    int blocked_code = 403; // black/white-list final code, unless ssw.conf sets blocked-code
     std::uint64_t seed = 0; // route weights and transform choices (0: from the clock)
     std::chrono::milliseconds linger{32000}; // keep a finished call to absorb retransmissions
     std::size_t max_calls = 100000;          // calls in memory at once; more get 503
@@ -67,6 +67,7 @@ struct call_counters {
     std::uint64_t late_answers = 0; // 2xx after CANCEL: ACK + BYE
     std::uint64_t auth_answers = 0; // challenges answered
     std::uint64_t cdrs = 0;         // records submitted
+    std::uint64_t peak_active = 0;  // most calls in progress at once
 };
 
 // One call of the status list.
@@ -122,6 +123,11 @@ class call_manager {
     [[nodiscard]] std::vector<call_summary> calls() const;
     // Calls in memory, ended ones that still absorb retransmissions included.
     [[nodiscard]] std::size_t calls_in_memory() const noexcept;
+    // Transactions of calls in memory still waiting for a final response (client side) or
+    // about to send one (server side): none may be left once the traffic has stopped and
+    // every call has ended. Transactions that only absorb retransmissions are not counted.
+    // Scans every call: for shutdown reports and tests, not per message.
+    [[nodiscard]] std::size_t waiting_transactions() const;
 
   private:
     struct state;

@@ -124,6 +124,7 @@ struct config {
     // NAT keep-alive: spread each cycle evenly over the period and rotate its starting point
     // (keepalive-spread; beyond the seed, which sends batches back to back from the start).
     bool keepalive_spread = false;
+    std::optional<int> blocked_code; // final code of calls a black/white list stops (403)
     std::string source;              // where it was read from
 
     [[nodiscard]] const account* find_account(std::string_view user) const;

@@ -33,6 +33,12 @@ struct gateway_target {
     std::string name;
     std::chrono::milliseconds invite_timeout{10000};
     std::vector<int> stop_codes;
+    // True for a further address of the previous target's gateway (a gateway with several
+    // addresses is one target per address, in order). In the spirit of RFC 3263 §4.3 it is
+    // tried only when the previous address gave no response at all within the INVITE timeout
+    // or answered 503; any other failure skips the gateway's remaining addresses. Moving to
+    // another address of the same gateway is not a gateway switch (SS_GATEWAY_SWITCH_LIMIT).
+    bool further_address = false;
 };
 
 // Why an attempt ended; written to the CDR.
@@ -66,7 +72,7 @@ enum class stop_rule {
 
 // What happened to one attempt: the CDR's attempt row.
 struct attempt_record {
-    std::size_t gateway = 0; // index into the targets
+    std::size_t gateway = 0; // index into the targets (not into attempts: addresses may be skipped)
     core::clock::time_point started{};
     std::optional<core::clock::time_point> first_response;
     std::optional<core::clock::time_point> first_ringing;
@@ -102,7 +108,8 @@ class failover {
 public:
     enum class state { idle, trying, answered, failed };
 
-    // `targets` is the route's ordered candidate list (longest prefix, priority, order).
+    // `targets` is the route's ordered candidate list (longest prefix, priority, order), a
+    // gateway's further addresses right after its first.
     failover(switching_policy policy, std::vector<gateway_target> targets, const core::clock& clock);
 
     // Starts the first attempt (or fails 503 if there is no gateway).
@@ -135,6 +142,7 @@ private:
 
     std::vector<action> end_current(attempt_end reason, int code);
     std::vector<action> next_or_fail(std::vector<action> actions);
+    void skip_further_addresses(attempt_end reason, int code);
     std::vector<action> fail(std::vector<action> actions, int code, stop_rule rule);
     void abandon(std::size_t attempt, std::vector<action>& actions);
     [[nodiscard]] bool is_current(std::size_t attempt) const;
@@ -146,6 +154,8 @@ private:
     const core::clock& clock_;
     std::vector<attempt_record> attempts_;
     std::vector<bool> cancel_pending_;
+    std::size_t next_target_ = 0;    // the target the next attempt goes to
+    std::size_t gateways_tried_ = 0; // attempts to a gateway's first address
     state state_ = state::idle;
     phase phase_ = phase::waiting;
     core::clock::time_point phase_started_{};
