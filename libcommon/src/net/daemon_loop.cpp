@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
 #include <ssw/net/daemon_loop.hpp>
+#include <ssw/net/media_sockets.hpp>
 #include <ssw/sip/stream_framer.hpp>
 
 #include <boost/asio.hpp>
@@ -79,6 +80,22 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<daemon::outgoing> out;
     std::vector<std::uint16_t> ports;
     int stop_signal = 0;
+    std::unique_ptr<media_sockets> media; // the relay's RTP/RTCP sockets
+
+    void start_media()
+    {
+        auto bind_to = core::ip_address::v4(0); // every interface: the SDP address may be a NAT's
+        if (const auto a = core::ip_address::parse(engine.media().address()); a && !a->is_v4()) {
+            bind_to = core::ip_address::v6({});
+        }
+        media = std::make_unique<media_sockets>(
+            io, engine.media().core(), bind_to,
+            [this] {
+                engine.on_media(out);
+                dispatch();
+            },
+            [this](std::string_view text) { log(daemon::log_level::warning, std::string(text)); });
+    }
 
     void log(daemon::log_level level, const std::string& text) const
     {
@@ -119,6 +136,9 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             }
         }
         out.clear();
+        if (media) {
+            media->sync(); // open/close the ports the calls just took or gave back
+        }
         arm_timer();
     }
 
@@ -376,8 +396,11 @@ int daemon_loop::run()
         s.accept(*a);
     }
     s.wait_signal();
+    s.start_media();
+    s.media->sync();
     s.arm_timer();
     s.io.run();
+    s.media->close_all();
     return s.stop_signal;
 }
 

@@ -9,6 +9,7 @@
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
+#include <ssw/media/call_media.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
@@ -83,6 +84,11 @@ public:
     // Calls in progress and the B2BUA's counters (for the log and `ssw-run status`).
     [[nodiscard]] const b2bua::call_manager& calls() const noexcept;
     [[nodiscard]] std::size_t open_transactions() const noexcept;
+
+    // The media relay (its sockets live in net/): datagrams go to media().core().
+    [[nodiscard]] media::call_media& media() noexcept;
+    // After datagrams reached the relay: its events (RTP start, media timeout) to the calls.
+    void on_media(std::vector<outgoing>& out);
 
 private:
     struct state;

@@ -60,6 +60,8 @@ struct mapping_gateway {
     std::string callee_table;
     bool encrypt = false;
     bool relay_media = false;
+    int encrypt_mode = -1;   // overrides SS_RTPENCRYPTIONMODE for this leg (-1: not set)
+    std::string encrypt_key; // overrides SS_RTPENCRYPTIONKEY for this leg (empty: not set)
     std::string line;
 };
 
@@ -93,8 +95,20 @@ struct routing_gateway {
     std::string pai_plan;
     bool encrypt = false;
     bool relay_media = false;
+    int encrypt_mode = -1;   // overrides SS_RTPENCRYPTIONMODE for this leg (-1: not set)
+    std::string encrypt_key; // overrides SS_RTPENCRYPTIONKEY for this leg (empty: not set)
     std::optional<registration> register_to;
     std::string line;
+};
+
+// The media relay (top-level media-* keys).
+struct media_settings {
+    std::uint16_t first_port = 20000; // media-ports = FIRST-LAST: RTP even, RTCP odd
+    std::uint16_t last_port = 29999;
+    std::string address;                // media-address: written into relayed SDP (empty: the SIP listener's)
+    std::chrono::seconds timeout{0};    // media-timeout: no RTP either way this long ends the call (0: off)
+    bool hijack_guard = true;           // media-hijack-guard: refuse other sources after latching
+    bool latch_gateways = false;        // media-latch-gateways: latch gateway legs too
 };
 
 struct config {
@@ -109,6 +123,7 @@ struct config {
     std::vector<core::ip_network> trusted_networks; // never suspended as a whole
     bool challenge_unknown_accounts = false; // answer unknown users like known ones (see man page)
     std::string server_header;       // empty: no Server/User-Agent header at all
+    media_settings media;
     std::string source;              // where it was read from
 
     [[nodiscard]] const account* find_account(std::string_view user) const;
