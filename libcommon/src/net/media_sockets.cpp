@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 namespace ssw::net {
@@ -82,6 +83,13 @@ struct media_sockets::state : std::enable_shared_from_this<media_sockets::state>
     state(asio::io_context& i, media::relay& r, core::ip_address a, batch_hook b, log_hook l)
         : io(i), relay(r), address(a), after_batch(std::move(b)), log(std::move(l))
     {
+        // Two sockets per port pair: the default soft limit of 1024 descriptors would cap the
+        // relay at a few hundred calls, so take what the hard limit allows.
+        rlimit lim{};
+        if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+            lim.rlim_cur = lim.rlim_max;
+            (void)::setrlimit(RLIMIT_NOFILE, &lim);
+        }
         first = r.ports().first_port();
         sockets.resize(r.ports().capacity() * 2);
         buffers.resize(batch_size * datagram_bytes);

@@ -69,11 +69,6 @@ std::string header(const std::string& text, sip::header_id id)
     return std::string(m.value(id));
 }
 
-std::string first_line(const std::string& text)
-{
-    return text.substr(0, text.find("\r\n"));
-}
-
 std::string body_of(const std::string& text)
 {
     const auto at = text.find("\r\n\r\n");
