@@ -80,8 +80,8 @@ struct media_sockets::state : std::enable_shared_from_this<media_sockets::state>
         bool open = false;
     };
 
-    state(asio::io_context& i, media::relay& r, core::ip_address a, batch_hook b, log_hook l)
-        : io(i), relay(r), address(a), after_batch(std::move(b)), log(std::move(l))
+    state(asio::io_context& context, media::relay& r, core::ip_address a, batch_hook b, log_hook l)
+        : io(context), relay(r), address(a), after_batch(std::move(b)), log(std::move(l))
     {
         // Two sockets per port pair: the default soft limit of 1024 descriptors would cap the
         // relay at a few hundred calls, so take what the hard limit allows.

@@ -188,13 +188,13 @@ TEST_CASE("relay: loss from sequence gaps, reordering takes it back")
     const auto [pa, pb] = *f.r->ensure_stream(s, 0);
     (void)pb;
     f.r->set_remote(s, 0, media::side::b, ep("10.0.0.2", 5000));
-    for (const std::uint16_t seq : {100, 101, 104, 105, 103, 106}) {
+    for (const std::uint16_t seq : std::vector<std::uint16_t>{100, 101, 104, 105, 103, 106}) {
         auto p = rtp_packet(seq);
         (void)f.r->on_datagram(pa, ep("10.0.0.1", 4000), p);
     }
     CHECK(f.r->report(s)[0].a_to_b.lost == 1); // 102 missing; 103 arrived late
     // Wrap-around is not loss.
-    for (const std::uint16_t seq : {65534, 65535, 0, 1}) {
+    for (const std::uint16_t seq : std::vector<std::uint16_t>{65534, 65535, 0, 1}) {
         auto p = rtp_packet(seq, 160, 0x55);
         (void)f.r->on_datagram(pa, ep("10.0.0.1", 4000), p);
     }
