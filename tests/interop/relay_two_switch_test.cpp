@@ -164,10 +164,11 @@ struct temp_work {
 };
 
 // A media port range of 40 ports for one daemon, picked from the pid so parallel test
-// processes do not collide (a bind failure would be logged and fail the test).
+// processes do not collide, below the ephemeral range (32768+) so that no socket bound to
+// port 0 (ours, sipp's) can sit on it; a bind failure would be logged and fail the test.
 std::uint16_t range_base(int which)
 {
-    return static_cast<std::uint16_t>(42000 + ((::getpid() % 200) * 2 + which) * 40);
+    return static_cast<std::uint16_t>(10000 + ((::getpid() % 120) * 2 + which) * 40);
 }
 
 struct daemon_setup {
@@ -353,6 +354,8 @@ TEST_CASE("interop::relay: two softswitches with an AES128 link carry speech byt
     CHECK(r.to_callee_identical == 200);
     CHECK(r.to_caller == 200);
     CHECK(r.to_caller_identical == 200);
+    CHECK(!has(r.log_a, "cannot bind"));
+    CHECK(!has(r.log_b, "cannot bind"));
     // Both daemons released every port when the call ended (the count at SIGTERM).
     CHECK(has(r.log_a, "0 port pairs held by 0 calls at stop"));
     CHECK(has(r.log_b, "0 port pairs held by 0 calls at stop"));
@@ -402,6 +405,8 @@ TEST_CASE("interop::relay: a caller behind NAT gets media after latching", "[int
     s.nat_caller = true;
     const auto r = run_call(s);
     INFO(r.log_a);
+    INFO(r.log_b);
+    INFO("to callee " << r.to_callee << ", to caller " << r.to_caller);
     CHECK(r.to_callee_identical == 200);
     CHECK(r.to_caller_identical == 200);
 }
