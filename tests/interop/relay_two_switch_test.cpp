@@ -176,6 +176,7 @@ struct daemon_setup {
     std::string mode_b = "3", key_b = aes_key;
     bool b_encrypts = true;                   // B's mapping gateway for A has encrypt = on
     bool nat_caller = false;
+    bool hang_up = true; // false: the daemons get SIGTERM with the call still up
 };
 
 struct call_result {
@@ -187,6 +188,7 @@ struct call_result {
     int diagnose_exit = -1;
     bool captured = false;
     std::string log_a, log_b;
+    std::size_t ports_bindable_after = 0; // of both media ranges, once the daemons exited
 };
 
 std::unique_ptr<ssw::test::background_process> start_daemon(const temp_work& w, const std::string& name,
@@ -306,6 +308,25 @@ call_result run_call(const daemon_setup& setup)
     collect(gw_rtp, 0x1111, r.to_callee, r.to_callee_identical);
     collect(caller_rtp, 0x2222, r.to_caller, r.to_caller_identical);
 
+    if (!setup.hang_up) {
+        dump->stop(SIGINT, 5s);
+        (void)a->stop(SIGTERM, 10s);
+        (void)b->stop(SIGTERM, 10s);
+        r.log_a = a->stderr_text();
+        r.log_b = b->stderr_text();
+        for (const auto base : {ra, rb}) {
+            for (std::uint16_t p = base; p < base + 40; ++p) {
+                const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+                sockaddr_in sa{};
+                sa.sin_family = AF_INET;
+                sa.sin_port = htons(p);
+                sa.sin_addr.s_addr = htonl(INADDR_ANY);
+                r.ports_bindable_after += ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 ? 1U : 0U;
+                ::close(fd);
+            }
+        }
+        return r;
+    }
     // The caller hangs up.
     auto bye = ssw::sip::message_builder::request("BYE", "sip:ssw@127.0.0.1:" + std::to_string(port_a));
     bye.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) + ";branch=z9hG4bKrelaybye;rport");
@@ -409,4 +430,17 @@ TEST_CASE("interop::relay: a caller behind NAT gets media after latching", "[int
     INFO("to callee " << r.to_callee << ", to caller " << r.to_caller);
     CHECK(r.to_callee_identical == 200);
     CHECK(r.to_caller_identical == 200);
+}
+
+TEST_CASE("interop::relay: SIGTERM during a relayed call releases every media port", "[interop][media]")
+{
+    daemon_setup s;
+    s.hang_up = false;
+    const auto r = run_call(s);
+    INFO(r.log_a);
+    INFO(r.log_b);
+    CHECK(r.to_callee_identical == 200);
+    CHECK(has(r.log_a, "2 port pairs held by 1 calls at stop (released now)"));
+    CHECK(has(r.log_b, "2 port pairs held by 1 calls at stop (released now)"));
+    CHECK(r.ports_bindable_after == 80);
 }

@@ -326,6 +326,9 @@ forward relay::on_datagram(std::uint16_t local_port, const endpoint& from, std::
     endpoint to;
     if (s.settings[out].latch && dst_latched) {
         to = *dst_latched;
+    } else if (s.settings[out].latch && sl->rtcp && dst.latched_rtp) {
+        // No RTCP from a NAT endpoint yet: its RTP source + 1 beats its unreachable SDP address.
+        to = endpoint{dst.latched_rtp->address, static_cast<std::uint16_t>(dst.latched_rtp->port + 1)};
     } else if (dst.sdp.valid()) {
         to = dst.sdp;
         if (sl->rtcp) {

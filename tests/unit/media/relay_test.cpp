@@ -227,6 +227,11 @@ TEST_CASE("relay: latching sends to the source, and refuses a hijacker after lat
     REQUIRE(fw.send);
     CHECK(fw.to == ep("203.0.113.5", 31000));
     CHECK(f.r->report(s)[0].a_latched == ep("203.0.113.5", 31000));
+    // RTCP toward it before its own RTCP arrived: its RTP source port + 1, not the SDP address.
+    auto rr = rtcp_packet();
+    fw = f.r->on_datagram(static_cast<std::uint16_t>(pb + 1), ep("10.0.0.2", 5001), rr);
+    REQUIRE(fw.send);
+    CHECK(fw.to == ep("203.0.113.5", 31001));
 
     // Another source on the caller's port: refused.
     auto evil = rtp_packet(3);
