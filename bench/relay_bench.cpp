@@ -87,7 +87,8 @@ result run(std::size_t streams, double seconds, ssw::crypto::mode mode)
         if (mode != ssw::crypto::mode::none) {
             ssw::media::leg_settings enc;
             enc.mode = mode;
-            enc.key = ssw::crypto::key_bytes{'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+            enc.key = ssw::crypto::key_bytes{'0', '1', '2', '3', '4', '5', '6', '7',
+                                             '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
             (void)relay.set_leg(s, ssw::media::side::b, enc);
         }
         auto a = loop;
@@ -137,10 +138,13 @@ result run(std::size_t streams, double seconds, ssw::crypto::mode mode)
             for (int i = 0; i < n; ++i) {
                 const auto* d = buf.data() + static_cast<std::size_t>(i) * 2048;
                 const std::uint16_t seq = static_cast<std::uint16_t>((d[2] << 8) | d[3]);
-                const std::uint32_t ssrc = (static_cast<std::uint32_t>(d[8]) << 24) | (static_cast<std::uint32_t>(d[9]) << 16) |
+                const std::uint32_t ssrc = (static_cast<std::uint32_t>(d[8]) << 24) |
+                                           (static_cast<std::uint32_t>(d[9]) << 16) |
                                            (static_cast<std::uint32_t>(d[10]) << 8) | d[11];
                 if (ssrc < streams) {
-                    latencies.push_back(std::chrono::duration<double, std::micro>(now - sent[ssrc * window + seq % window]).count());
+                    latencies.push_back(std::chrono::duration<double, std::micro>(
+                                            now - sent[ssrc * window + seq % window])
+                                            .count());
                 }
                 ++received;
             }
@@ -189,7 +193,9 @@ result run(std::size_t streams, double seconds, ssw::crypto::mode mode)
             sent[i * window + seq % window] = now;
         }
         for (std::size_t done = 0; done < streams;) {
-            const int n = ::sendmmsg(gen, gmsg.data() + done, static_cast<unsigned>(std::min<std::size_t>(1024, streams - done)), 0);
+            const int n =
+                ::sendmmsg(gen, gmsg.data() + done,
+                           static_cast<unsigned>(std::min<std::size_t>(1024, streams - done)), 0);
             if (n <= 0) {
                 break;
             }
@@ -230,15 +236,20 @@ int main(int argc, char** argv)
     getrlimit(RLIMIT_NOFILE, &lim);
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim); // four sockets per stream
-    std::printf("streams %zu at 50 pps each (%zu pps offered), %.0f s per mode\n", streams, streams * 50, seconds);
-    std::printf("%-8s %12s %8s %10s %10s %16s\n", "mode", "relayed pps", "loss %", "p50 us", "p99 us", "CPU %/1000 str");
+    std::printf("streams %zu at 50 pps each (%zu pps offered), %.0f s per mode\n", streams,
+                streams * 50, seconds);
+    std::printf("%-8s %12s %8s %10s %10s %16s\n", "mode", "relayed pps", "loss %", "p50 us",
+                "p99 us", "CPU %/1000 str");
     double plain_cpu = 0;
-    for (const auto m : {ssw::crypto::mode::none, ssw::crypto::mode::xor_, ssw::crypto::mode::rc4, ssw::crypto::mode::aes128}) {
+    for (const auto m : {ssw::crypto::mode::none, ssw::crypto::mode::xor_, ssw::crypto::mode::rc4,
+                         ssw::crypto::mode::aes128}) {
         const auto r = run(streams, seconds, m);
         if (m == ssw::crypto::mode::none) {
             plain_cpu = r.cpu_per_1000;
         }
-        std::printf("%-8s %12.0f %8.2f %10.0f %10.0f %16.1f", m == ssw::crypto::mode::none ? "plain" : std::string(ssw::crypto::to_string(m)).c_str(),
+        std::printf("%-8s %12.0f %8.2f %10.0f %10.0f %16.1f",
+                    m == ssw::crypto::mode::none ? "plain"
+                                                 : std::string(ssw::crypto::to_string(m)).c_str(),
                     r.pps, 100.0 * r.loss, r.p50_us, r.p99_us, r.cpu_per_1000);
         if (m != ssw::crypto::mode::none && plain_cpu > 0) {
             std::printf("   CPU x%.2f of plain", r.cpu_per_1000 / plain_cpu);

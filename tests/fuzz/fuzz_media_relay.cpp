@@ -32,8 +32,10 @@ struct world {
         (void)relay.set_leg(session, ssw::media::side::a, {true, ssw::crypto::mode::none, {}});
         (void)relay.set_leg(session, ssw::media::side::b,
                             {false, ssw::crypto::mode::aes128, ssw::crypto::key_bytes(16, 0x42)});
-        relay.set_remote(session, 0, ssw::media::side::a, {ssw::core::ip_address::v4(0x0a000001), 4000});
-        relay.set_remote(session, 0, ssw::media::side::b, {ssw::core::ip_address::v4(0x0a000002), 5000});
+        relay.set_remote(session, 0, ssw::media::side::a,
+                         {ssw::core::ip_address::v4(0x0a000001), 4000});
+        relay.set_remote(session, 0, ssw::media::side::b,
+                         {ssw::core::ip_address::v4(0x0a000002), 5000});
         relay.arm_timeout(session);
     }
 };
@@ -51,16 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto original = packet;
     const bool from_b = (selector & 1U) != 0;
     const bool rtcp_port = (selector & 2U) != 0;
-    const std::uint16_t port = static_cast<std::uint16_t>((from_b ? w.b : w.a) + (rtcp_port ? 1 : 0));
-    const ssw::media::endpoint src{ssw::core::ip_address::v4(from_b ? 0x0a000002U : 0x0a000001U + (selector >> 4U)),
-                                   static_cast<std::uint16_t>(from_b ? 5000 + (rtcp_port ? 1 : 0) : 4000)};
+    const std::uint16_t port =
+        static_cast<std::uint16_t>((from_b ? w.b : w.a) + (rtcp_port ? 1 : 0));
+    const ssw::media::endpoint src{
+        ssw::core::ip_address::v4(from_b ? 0x0a000002U : 0x0a000001U + (selector >> 4U)),
+        static_cast<std::uint16_t>(from_b ? 5000 + (rtcp_port ? 1 : 0) : 4000)};
     const auto f = w.relay.on_datagram(port, src, packet);
     if (packet.size() != original.size()) {
         std::abort();
     }
     if (f.send && !from_b && !rtcp_port) {
         // Back through the encrypted leg: the cipher undoes itself.
-        const auto back = w.relay.on_datagram(w.b, {ssw::core::ip_address::v4(0x0a000002U), 5000}, packet);
+        const auto back =
+            w.relay.on_datagram(w.b, {ssw::core::ip_address::v4(0x0a000002U), 5000}, packet);
         if (back.send && packet != original) {
             std::abort();
         }

@@ -66,7 +66,8 @@ class udp {
     void send(std::uint16_t to, const std::string& s) const { send(to, s.data(), s.size()); }
 
     // One datagram, or nullopt after `wait`.
-    std::optional<std::string> receive(std::chrono::milliseconds wait, std::uint16_t* from = nullptr) const
+    std::optional<std::string> receive(std::chrono::milliseconds wait,
+                                       std::uint16_t* from = nullptr) const
     {
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) {
@@ -75,7 +76,8 @@ class udp {
         std::string buf(65536, '\0');
         sockaddr_in a{};
         socklen_t len = sizeof a;
-        const auto n = ::recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&a), &len);
+        const auto n =
+            ::recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&a), &len);
         if (n < 0) {
             return std::nullopt;
         }
@@ -174,7 +176,7 @@ std::uint16_t range_base(int which)
 struct daemon_setup {
     std::string mode_a = "3", key_a = aes_key; // A's SS_RTPENCRYPTIONMODE / KEY
     std::string mode_b = "3", key_b = aes_key;
-    bool b_encrypts = true;                   // B's mapping gateway for A has encrypt = on
+    bool b_encrypts = true; // B's mapping gateway for A has encrypt = on
     bool nat_caller = false;
     bool hang_up = true; // false: the daemons get SIGTERM with the call still up
 };
@@ -191,14 +193,15 @@ struct call_result {
     std::size_t ports_bindable_after = 0; // of both media ranges, once the daemons exited
 };
 
-std::unique_ptr<ssw::test::background_process> start_daemon(const temp_work& w, const std::string& name,
-                                                            const std::string& conf, int sip_port,
-                                                            const std::string& mode, const std::string& key)
+std::unique_ptr<ssw::test::background_process>
+start_daemon(const temp_work& w, const std::string& name, const std::string& conf, int sip_port,
+             const std::string& mode, const std::string& key)
 {
     const auto conf_path = w.path / (name + ".conf");
     std::ofstream(conf_path) << conf;
     const auto params = w.path / (name + "-params.conf");
-    std::ofstream(params) << "SS_RTPENCRYPTIONMODE = " << mode << "\nSS_RTPENCRYPTIONKEY = " << key << "\n";
+    std::ofstream(params) << "SS_RTPENCRYPTIONMODE = " << mode << "\nSS_RTPENCRYPTIONKEY = " << key
+                          << "\n";
     auto p = std::make_unique<ssw::test::background_process>(
         SSW_RUN_BIN,
         std::vector<std::string>{"-c", conf_path.string(), "-p", params.string(), "--listen",
@@ -217,33 +220,40 @@ call_result run_call(const daemon_setup& setup)
     udp caller_sip, caller_rtp, gw_sip, gw_rtp;
     const auto ra = range_base(0);
     const auto rb = range_base(1);
-    const std::string conf_b = "media-ports = " + std::to_string(rb) + "-" + std::to_string(rb + 39) +
-                               "\nbindings = b-bind.db\ncdr = b-cdr.db\n"
-                               "[mapping-gateway from-a]\nnetwork = 127.0.0.1/32\nencrypt = " +
-                               (setup.b_encrypts ? "on" : "off") +
-                               "\nrelay-media = on\n[routing-gateway vendor]\naddress = 127.0.0.1:" + std::to_string(gw_sip.port()) + "\n";
-    const std::string conf_a = "media-ports = " + std::to_string(ra) + "-" + std::to_string(ra + 39) +
+    const std::string conf_b =
+        "media-ports = " + std::to_string(rb) + "-" + std::to_string(rb + 39) +
+        "\nbindings = b-bind.db\ncdr = b-cdr.db\n"
+        "[mapping-gateway from-a]\nnetwork = 127.0.0.1/32\nencrypt = " +
+        (setup.b_encrypts ? "on" : "off") +
+        "\nrelay-media = on\n[routing-gateway vendor]\naddress = 127.0.0.1:" +
+        std::to_string(gw_sip.port()) + "\n";
+    const std::string conf_a = "media-ports = " + std::to_string(ra) + "-" +
+                               std::to_string(ra + 39) +
                                "\nbindings = a-bind.db\ncdr = a-cdr.db\n"
                                "[mapping-gateway customer]\nnetwork = 127.0.0.1/32\n"
-                               "[routing-gateway switch-b]\naddress = 127.0.0.1:" + std::to_string(port_b) +
-                               "\nencrypt = on\n";
+                               "[routing-gateway switch-b]\naddress = 127.0.0.1:" +
+                               std::to_string(port_b) + "\nencrypt = on\n";
     auto b = start_daemon(w, "b", conf_b, port_b, setup.mode_b, setup.key_b);
     auto a = start_daemon(w, "a", conf_a, port_a, setup.mode_a, setup.key_a);
 
     // The A-B link: from A's range to B's and back.
     const auto cap = w.path / "link.pcap";
-    const std::string filter = "udp and ((src portrange " + std::to_string(ra) + "-" + std::to_string(ra + 39) +
-                               " and dst portrange " + std::to_string(rb) + "-" + std::to_string(rb + 39) +
-                               ") or (src portrange " + std::to_string(rb) + "-" + std::to_string(rb + 39) +
-                               " and dst portrange " + std::to_string(ra) + "-" + std::to_string(ra + 39) + "))";
+    const std::string filter =
+        "udp and ((src portrange " + std::to_string(ra) + "-" + std::to_string(ra + 39) +
+        " and dst portrange " + std::to_string(rb) + "-" + std::to_string(rb + 39) +
+        ") or (src portrange " + std::to_string(rb) + "-" + std::to_string(rb + 39) +
+        " and dst portrange " + std::to_string(ra) + "-" + std::to_string(ra + 39) + "))";
     auto dump = std::make_unique<ssw::test::background_process>(
-        "/usr/bin/tcpdump", std::vector<std::string>{"-i", "lo", "-U", "-n", "-w", cap.string(), filter});
+        "/usr/bin/tcpdump",
+        std::vector<std::string>{"-i", "lo", "-U", "-n", "-w", cap.string(), filter});
     r.captured = dump->wait_for_stderr("listening on", 5s);
 
     // The caller's INVITE.
     const std::string host = setup.nat_caller ? "192.168.1.10" : "127.0.0.1";
-    auto inv = ssw::sip::message_builder::request("INVITE", "sip:4930123456@127.0.0.1:" + std::to_string(port_a));
-    inv.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) + ";branch=z9hG4bKrelay1;rport");
+    auto inv = ssw::sip::message_builder::request("INVITE", "sip:4930123456@127.0.0.1:" +
+                                                                std::to_string(port_a));
+    inv.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) +
+                          ";branch=z9hG4bKrelay1;rport");
     inv.header("Max-Forwards", "70");
     inv.header("From", "<sip:1000@127.0.0.1>;tag=caller1");
     inv.header("To", "<sip:4930123456@127.0.0.1>");
@@ -251,7 +261,8 @@ call_result run_call(const daemon_setup& setup)
     inv.header("CSeq", "1 INVITE");
     inv.header("Contact", "<sip:1000@" + host + ":" + std::to_string(caller_sip.port()) + ">");
     // Behind NAT the SDP names an address nobody can reach; the relay must latch.
-    inv.body("application/sdp", sdp_for(setup.nat_caller ? "192.0.2.77" : "127.0.0.1", caller_rtp.port()));
+    inv.body("application/sdp",
+             sdp_for(setup.nat_caller ? "192.0.2.77" : "127.0.0.1", caller_rtp.port()));
     caller_sip.send(static_cast<std::uint16_t>(port_a), inv.build());
 
     // The gateway answers what B sends it.
@@ -259,18 +270,23 @@ call_result run_call(const daemon_setup& setup)
     const auto b_media = sdp_port(gw_inv);
     ssw::sip::message gm;
     REQUIRE(ssw::sip::parse_message(gw_inv, gm));
-    auto ok = ssw::sip::make_response(gm, 200, "OK", "gwtag1",
-                                      {{"Contact", "<sip:gw@127.0.0.1:" + std::to_string(gw_sip.port()) + ">"}});
+    auto ok = ssw::sip::make_response(
+        gm, 200, "OK", "gwtag1",
+        {{"Contact", "<sip:gw@127.0.0.1:" + std::to_string(gw_sip.port()) + ">"}});
     REQUIRE(ok);
     ssw::sip::message okm;
     REQUIRE(ssw::sip::parse_message(*ok, okm));
     gw_sip.send(static_cast<std::uint16_t>(port_b),
-                ssw::sip::message_patch().set_body(sdp_for("127.0.0.1", gw_rtp.port()), std::string("application/sdp")).apply(okm));
+                ssw::sip::message_patch()
+                    .set_body(sdp_for("127.0.0.1", gw_rtp.port()), std::string("application/sdp"))
+                    .apply(okm));
 
     const auto caller_ok = caller_sip.expect("SIP/2.0 200");
     const auto a_media = sdp_port(caller_ok);
-    auto ack = ssw::sip::message_builder::request("ACK", "sip:ssw@127.0.0.1:" + std::to_string(port_a));
-    ack.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) + ";branch=z9hG4bKrelayack;rport");
+    auto ack =
+        ssw::sip::message_builder::request("ACK", "sip:ssw@127.0.0.1:" + std::to_string(port_a));
+    ack.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) +
+                          ";branch=z9hG4bKrelayack;rport");
     ack.header("Max-Forwards", "70");
     ack.header("From", header(caller_ok, ssw::sip::header_id::from));
     ack.header("To", header(caller_ok, ssw::sip::header_id::to));
@@ -295,12 +311,13 @@ call_result run_call(const daemon_setup& setup)
             std::this_thread::sleep_for(2ms);
         }
     }
-    const auto collect = [&](const udp& s, std::uint32_t ssrc, std::size_t& total, std::size_t& identical) {
+    const auto collect = [&](const udp& s, std::uint32_t ssrc, std::size_t& total,
+                             std::size_t& identical) {
         while (const auto d = s.receive(500ms)) {
             ++total;
             if (d->size() == 172) {
-                const auto n = static_cast<std::uint16_t>((static_cast<std::uint8_t>((*d)[2]) << 8) |
-                                                          static_cast<std::uint8_t>((*d)[3]));
+                const auto n = static_cast<std::uint16_t>(
+                    (static_cast<std::uint8_t>((*d)[2]) << 8) | static_cast<std::uint8_t>((*d)[3]));
                 identical += *d == speech_packet(ssrc, n) ? 1U : 0U;
             }
         }
@@ -321,15 +338,18 @@ call_result run_call(const daemon_setup& setup)
                 sa.sin_family = AF_INET;
                 sa.sin_port = htons(p);
                 sa.sin_addr.s_addr = htonl(INADDR_ANY);
-                r.ports_bindable_after += ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 ? 1U : 0U;
+                r.ports_bindable_after +=
+                    ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 ? 1U : 0U;
                 ::close(fd);
             }
         }
         return r;
     }
     // The caller hangs up.
-    auto bye = ssw::sip::message_builder::request("BYE", "sip:ssw@127.0.0.1:" + std::to_string(port_a));
-    bye.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) + ";branch=z9hG4bKrelaybye;rport");
+    auto bye =
+        ssw::sip::message_builder::request("BYE", "sip:ssw@127.0.0.1:" + std::to_string(port_a));
+    bye.header("Via", "SIP/2.0/UDP " + host + ":" + std::to_string(caller_sip.port()) +
+                          ";branch=z9hG4bKrelaybye;rport");
     bye.header("Max-Forwards", "70");
     bye.header("From", header(caller_ok, ssw::sip::header_id::from));
     bye.header("To", header(caller_ok, ssw::sip::header_id::to));
@@ -340,7 +360,8 @@ call_result run_call(const daemon_setup& setup)
     const auto gw_bye = gw_sip.expect("BYE ");
     ssw::sip::message bm;
     REQUIRE(ssw::sip::parse_message(gw_bye, bm));
-    gw_sip.send(static_cast<std::uint16_t>(port_b), *ssw::sip::make_response(bm, 200, "OK", {}, {}));
+    gw_sip.send(static_cast<std::uint16_t>(port_b),
+                *ssw::sip::make_response(bm, 200, "OK", {}, {}));
     std::this_thread::sleep_for(300ms);
 
     dump->stop(SIGINT, 5s);
@@ -349,7 +370,8 @@ call_result run_call(const daemon_setup& setup)
     r.log_a = a->stderr_text();
     r.log_b = b->stderr_text();
     if (r.captured) {
-        const auto d = ssw::test::run_tool(SSW_RTPCRYPT_BIN, {"diagnose", cap.string(), "--key", setup.key_a});
+        const auto d =
+            ssw::test::run_tool(SSW_RTPCRYPT_BIN, {"diagnose", cap.string(), "--key", setup.key_a});
         r.diagnose = d.out + d.err;
         r.diagnose_exit = d.exit_code;
     }
@@ -432,7 +454,8 @@ TEST_CASE("interop::relay: a caller behind NAT gets media after latching", "[int
     CHECK(r.to_caller_identical == 200);
 }
 
-TEST_CASE("interop::relay: SIGTERM during a relayed call releases every media port", "[interop][media]")
+TEST_CASE("interop::relay: SIGTERM during a relayed call releases every media port",
+          "[interop][media]")
 {
     daemon_setup s;
     s.hang_up = false;

@@ -188,7 +188,8 @@ struct attempt_leg {
     std::string ack_bytes; // the ACK of its 2xx once sent
     bool counted = false;  // holds a slot of the gateway's max-calls
     bool answered_2xx = false;
-    std::optional<std::string> offer; // the caller's SDP as the media relay rewrote it for this attempt
+    std::optional<std::string>
+        offer; // the caller's SDP as the media relay rewrote it for this attempt
 };
 
 struct call {
@@ -536,18 +537,20 @@ struct call_manager::state {
                 host = host.substr(1, host.size() - 2);
             }
             const auto address = core::ip_address::parse(host);
-            return !address || *address != from.address;
+            return address && *address != from.address; // a host name tells nothing
         };
         if (const auto v = invite.top_via(); v && differs(v->host)) {
             return true;
         }
-        if (const auto contacts = invite.contacts(); contacts && !contacts->empty() && !contacts->front().star) {
+        if (const auto contacts = invite.contacts();
+            contacts && !contacts->empty() && !contacts->front().star) {
             return differs(contacts->front().address.address.host);
         }
         return false;
     }
 
-    void media_call_started(const call& c, const sip::message& invite, const sip::peer& from, std::string_view account)
+    void media_call_started(const call& c, const sip::message& invite, const sip::peer& from,
+                            std::string_view account)
     {
         if (options.media == nullptr) {
             return;
@@ -591,15 +594,18 @@ struct call_manager::state {
     }
 
     // An SDP body crossing from one leg to the other, as it must be sent.
-    std::string media_body(const call& c, media_side from, std::string_view content_type, std::string_view body)
+    std::string media_body(const call& c, media_side from, std::string_view content_type,
+                           std::string_view body)
     {
         if (options.media == nullptr || body.empty() ||
-            (!content_type.empty() && !core::iequals(content_type.substr(0, 15), "application/sdp"))) {
+            (!content_type.empty() &&
+             !core::iequals(content_type.substr(0, 15), "application/sdp"))) {
             return std::string(body);
         }
         auto r = options.media->sdp(media_key(c), from, body);
         if (!r) {
-            emit(log_level::warning, "call " + media_key(c) + ": SDP passed unchanged: " + r.error().message);
+            emit(log_level::warning,
+                 "call " + media_key(c) + ": SDP passed unchanged: " + r.error().message);
             return std::string(body);
         }
         return std::move(*r);
@@ -899,8 +905,8 @@ struct call_manager::state {
         d.local_cseq = 1;
         by_call_id[d.call_id] = leg_ref{c.id, index};
         if (auto media = media_attempt_started(c, index); !media) {
-            emit(log_level::warning, "call " + c.a_dialog.call_id + ": no media relay for " + g.name +
-                                         ": " + media.error().message);
+            emit(log_level::warning, "call " + c.a_dialog.call_id + ": no media relay for " +
+                                         g.name + ": " + media.error().message);
             return c.fo->on_final(index, 503);
         }
         send_attempt_invite(c, at, o->has_pai ? o->pai : std::string{}, {}, out);
@@ -1367,7 +1373,8 @@ struct call_manager::state {
                     c.caller_acked = true;
                     auto& at = c.attempts[*c.answered_attempt];
                     const auto ct = m.value(sip::header_id::content_type);
-                    at.ack_bytes = ack_for_2xx(at, ct, media_body(c, media_side::caller, ct, m.body()));
+                    at.ack_bytes =
+                        ack_for_2xx(at, ct, media_body(c, media_side::caller, ct, m.body()));
                     send(at.dialog.peer, at.ack_bytes, out);
                 }
                 return true;
@@ -1384,9 +1391,11 @@ struct call_manager::state {
                     if (d != nullptr) {
                         const auto ct = m.value(sip::header_id::content_type);
                         send(d->peer,
-                             dialog_request(*d, "ACK", *s.relayed_cseq, "z9hG4bK" + token(),
-                                            d->peer.transport, {}, ct,
-                                            media_body(c, a_side ? media_side::caller : media_side::callee, ct, m.body())),
+                             dialog_request(
+                                 *d, "ACK", *s.relayed_cseq, "z9hG4bK" + token(), d->peer.transport,
+                                 {}, ct,
+                                 media_body(c, a_side ? media_side::caller : media_side::callee, ct,
+                                            m.body())),
                              out);
                     }
                     break;
@@ -1458,7 +1467,8 @@ struct call_manager::state {
             }
         }
         const auto sid = s.id;
-        const auto body = media_body(c, a_side ? media_side::caller : media_side::callee, ct, m.body());
+        const auto body =
+            media_body(c, a_side ? media_side::caller : media_side::callee, ct, m.body());
         auto& r = send_request(c, *other, m.method(), !a_side, sid, ct, body, out, extra);
         if (method == sip::method_id::invite) {
             s.relayed_cseq = r.cseq;
@@ -1503,7 +1513,8 @@ struct call_manager::state {
                     extra.emplace_back("Contact", contact(s.from.transport));
                 }
                 const auto ct = resp.value(sip::header_id::content_type);
-                const auto body = media_body(c, s.a_side ? media_side::callee : media_side::caller, ct, resp.body());
+                const auto body = media_body(c, s.a_side ? media_side::callee : media_side::caller,
+                                             ct, resp.body());
                 respond_served(c, s, code, resp.reason(), extra, ct, body, out);
             }
             return;
@@ -1777,7 +1788,8 @@ void call_manager::on_media_timeout(std::string_view call_id, std::vector<sip::o
     if (c == nullptr || c->ended || !c->answered_attempt) {
         return;
     }
-    s.emit(log_level::info, "call " + c->a_dialog.call_id + ": no RTP for the media timeout: BYE on both legs");
+    s.emit(log_level::info,
+           "call " + c->a_dialog.call_id + ": no RTP for the media timeout: BYE on both legs");
     s.hang_up_other(*c, true, out);
     s.hang_up_other(*c, false, out);
     s.end_call(*c, c->final_code, "system", "media-timeout", out);

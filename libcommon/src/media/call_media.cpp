@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The relay's side of a call: relay decision, SDP rewriting, leg settings, events.
 #include <ssw/media/call_media.hpp>
-
 #include <ssw/sdp/session.hpp>
 
 namespace ssw::media {
@@ -79,7 +78,8 @@ result<void> call_media::start_relay(call_state& c)
     return {};
 }
 
-result<std::string> call_media::sdp(std::string_view call_id, b2bua::media_side from, std::string_view body)
+result<std::string> call_media::sdp(std::string_view call_id, b2bua::media_side from,
+                                    std::string_view body)
 {
     const auto it = calls_.find(std::string(call_id));
     if (it == calls_.end()) {

@@ -29,8 +29,9 @@ result<std::uint16_t> port_allocator::allocate()
         }
     }
     ++stats_.exhausted;
-    return unexpected(make_error(errc::limit_exceeded, "no free RTP port pair (all " + std::to_string(n) +
-                                                           " pairs of the media port range are in use)"));
+    return unexpected(
+        make_error(errc::limit_exceeded, "no free RTP port pair (all " + std::to_string(n) +
+                                             " pairs of the media port range are in use)"));
 }
 
 bool port_allocator::release(std::uint16_t rtp_port)

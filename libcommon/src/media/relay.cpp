@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The sans-IO RTP relay core (see header).
-#include <ssw/media/relay.hpp>
-
 #include <ssw/crypto/payload_cipher.hpp>
+#include <ssw/media/relay.hpp>
 #include <ssw/rtp/packet.hpp>
 #include <ssw/rtp/payload_crypt.hpp>
 
@@ -135,7 +134,8 @@ session_id relay::open()
     return id;
 }
 
-result<std::pair<std::uint16_t, std::uint16_t>> relay::ensure_stream(session_id id, std::size_t index)
+result<std::pair<std::uint16_t, std::uint16_t>> relay::ensure_stream(session_id id,
+                                                                     std::size_t index)
 {
     auto* s = find(id);
     if (s == nullptr) {
@@ -197,7 +197,8 @@ result<void> relay::set_leg(session_id id, side which, const leg_settings& setti
     const auto i = static_cast<std::size_t>(which);
     s->settings[i] = settings;
     s->ciphers[i] = cipher;
-    s->same_cipher = s->settings[0].mode == s->settings[1].mode && s->settings[0].key == s->settings[1].key;
+    s->same_cipher =
+        s->settings[0].mode == s->settings[1].mode && s->settings[0].key == s->settings[1].key;
     return {};
 }
 
@@ -262,7 +263,8 @@ void relay::close(session_id id)
     ++stats_.sessions_closed;
 }
 
-forward relay::on_datagram(std::uint16_t local_port, const endpoint& from, std::span<std::uint8_t> datagram)
+forward relay::on_datagram(std::uint16_t local_port, const endpoint& from,
+                           std::span<std::uint8_t> datagram)
 {
     forward f;
     const auto* sl = slot_of(local_port);
@@ -328,7 +330,8 @@ forward relay::on_datagram(std::uint16_t local_port, const endpoint& from, std::
         to = *dst_latched;
     } else if (s.settings[out].latch && sl->rtcp && dst.latched_rtp) {
         // No RTCP from a NAT endpoint yet: its RTP source + 1 beats its unreachable SDP address.
-        to = endpoint{dst.latched_rtp->address, static_cast<std::uint16_t>(dst.latched_rtp->port + 1)};
+        to = endpoint{dst.latched_rtp->address,
+                      static_cast<std::uint16_t>(dst.latched_rtp->port + 1)};
     } else if (dst.sdp.valid()) {
         to = dst.sdp;
         if (sl->rtcp) {

@@ -6,11 +6,10 @@
 
 #include <array>
 #include <cstring>
-#include <vector>
-
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <vector>
 
 namespace ssw::net {
 
@@ -191,16 +190,17 @@ struct media_sockets::state : std::enable_shared_from_this<media_sockets::state>
     void wait(const std::shared_ptr<port_socket>& s)
     {
         std::weak_ptr<state> self = shared_from_this();
-        s->socket.async_wait(udp::socket::wait_read, [self, s](const boost::system::error_code& ec) {
-            auto me = self.lock();
-            if (ec || !me || !s->open) {
-                return;
-            }
-            me->drain(*s);
-            if (s->open) {
-                me->wait(s);
-            }
-        });
+        s->socket.async_wait(udp::socket::wait_read,
+                             [self, s](const boost::system::error_code& ec) {
+                                 auto me = self.lock();
+                                 if (ec || !me || !s->open) {
+                                     return;
+                                 }
+                                 me->drain(*s);
+                                 if (s->open) {
+                                     me->wait(s);
+                                 }
+                             });
     }
 
     // Reads what is waiting on one socket in batches, relays it, sends it.
@@ -215,7 +215,8 @@ struct media_sockets::state : std::enable_shared_from_this<media_sockets::state>
                 rx[i].msg_hdr.msg_name = &rx_from[i];
                 rx[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
             }
-            const int n = ::recvmmsg(fd, rx.data(), static_cast<unsigned>(batch_size), MSG_DONTWAIT, nullptr);
+            const int n =
+                ::recvmmsg(fd, rx.data(), static_cast<unsigned>(batch_size), MSG_DONTWAIT, nullptr);
             if (n <= 0) {
                 break;
             }
@@ -268,7 +269,8 @@ struct media_sockets::state : std::enable_shared_from_this<media_sockets::state>
             }
             std::size_t done = start;
             while (done < end) {
-                const int sent = ::sendmmsg(tx_fd[start], tx.data() + done, static_cast<unsigned>(end - done), MSG_DONTWAIT);
+                const int sent = ::sendmmsg(tx_fd[start], tx.data() + done,
+                                            static_cast<unsigned>(end - done), MSG_DONTWAIT);
                 if (sent <= 0) {
                     // A full socket buffer or an unreachable peer: drop the rest of this run.
                     stats.send_errors += end - done;

@@ -22,12 +22,15 @@ constexpr std::uint16_t caller_port = 5062;
 constexpr std::uint16_t gw1 = 5090;
 constexpr std::uint16_t gw2 = 5091;
 
-const std::string offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                          "m=audio 4000 RTP/AVP 0\r\n";
-const std::string nat_offer = "v=0\r\no=- 1 1 IN IP4 192.168.1.10\r\ns=-\r\nc=IN IP4 192.168.1.10\r\nt=0 0\r\n"
-                              "m=audio 4000 RTP/AVP 0\r\n";
-const std::string answer = "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                           "m=audio 5000 RTP/AVP 0\r\n";
+const std::string offer =
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=audio 4000 RTP/AVP 0\r\n";
+const std::string nat_offer =
+    "v=0\r\no=- 1 1 IN IP4 192.168.1.10\r\ns=-\r\nc=IN IP4 192.168.1.10\r\nt=0 0\r\n"
+    "m=audio 4000 RTP/AVP 0\r\n";
+const std::string answer =
+    "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=audio 5000 RTP/AVP 0\r\n";
 const std::string hold = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                          "m=audio 4000 RTP/AVP 0\r\na=sendonly\r\n";
 
@@ -113,7 +116,8 @@ struct harness {
         o.media = cmedia.get();
         o.record_sink = [this](const cdr::call_record& r) { records.push_back(r); };
         cm = std::make_unique<b2bua::call_manager>(
-            std::move(cfg), std::move(s), nullptr, clock, nullptr, [](b2bua::log_level, std::string_view) {},
+            std::move(cfg), std::move(s), nullptr, clock, nullptr,
+            [](b2bua::log_level, std::string_view) {},
             b2bua::local_addresses{"127.0.0.1", 5060, 5060}, o);
     }
 
@@ -132,14 +136,16 @@ struct harness {
         out.clear();
     }
 
-    bool deliver(const std::string& text, std::uint16_t from_port, const char* from_ip = "127.0.0.1")
+    bool deliver(const std::string& text, std::uint16_t from_port,
+                 const char* from_ip = "127.0.0.1")
     {
         sip::message m;
         REQUIRE(sip::parse_message(text, m));
         std::vector<sip::outgoing> out;
         bool taken = cm->on_message(m, at(from_port, from_ip), out);
         if (!taken && m.is_request() && m.method_kind() == sip::method_id::invite) {
-            cm->on_invite(m, at(from_port, from_ip), b2bua::caller_identity{std::nullopt, "1000"}, out);
+            cm->on_invite(m, at(from_port, from_ip), b2bua::caller_identity{std::nullopt, "1000"},
+                          out);
             taken = true;
         }
         collect(out);
@@ -206,7 +212,8 @@ struct harness {
     }
 };
 
-std::string caller_invite(const std::string& sdp_body = offer, const std::string& contact_host = "127.0.0.1",
+std::string caller_invite(const std::string& sdp_body = offer,
+                          const std::string& contact_host = "127.0.0.1",
                           const std::string& call_id = "call-1@caller")
 {
     auto b = sip::message_builder::request("INVITE", "sip:4930123456@127.0.0.1:5060");
@@ -221,7 +228,8 @@ std::string caller_invite(const std::string& sdp_body = offer, const std::string
     return b.build();
 }
 
-std::string reply(const std::string& request, int code, const std::string& body = {}, std::uint16_t port = gw1)
+std::string reply(const std::string& request, int code, const std::string& body = {},
+                  std::uint16_t port = gw1)
 {
     sip::message m;
     REQUIRE(sip::parse_message(request, m));
@@ -229,7 +237,8 @@ std::string reply(const std::string& request, int code, const std::string& body 
     if (code > 100 && code < 300) {
         extra.emplace_back("Contact", "<sip:gw@127.0.0.1:" + std::to_string(port) + ">");
     }
-    auto text = sip::make_response(m, code, sip::default_reason(code), "gwtag" + std::to_string(port), extra);
+    auto text = sip::make_response(m, code, sip::default_reason(code),
+                                   "gwtag" + std::to_string(port), extra);
     REQUIRE(text);
     if (body.empty()) {
         return *text;
@@ -239,8 +248,8 @@ std::string reply(const std::string& request, int code, const std::string& body 
     return sip::message_patch().set_body(body, std::string("application/sdp")).apply(r);
 }
 
-std::string caller_request(const std::string& ok, const std::string& method, int cseq, const std::string& branch,
-                           const std::string& sdp_body = {})
+std::string caller_request(const std::string& ok, const std::string& method, int cseq,
+                           const std::string& branch, const std::string& sdp_body = {})
 {
     auto b = sip::message_builder::request(method, "sip:ssw@127.0.0.1:5060");
     b.header("Via", "SIP/2.0/UDP 127.0.0.1:5062;branch=" + branch);
@@ -295,8 +304,9 @@ TEST_CASE("call media: a plain call without NAT is not relayed and its SDP is un
     CHECK(h.records[0].media.empty());
 }
 
-TEST_CASE("call media: an encrypted gateway leg is relayed; offer, answer and re-INVITE are rewritten",
-          "[media]")
+TEST_CASE(
+    "call media: an encrypted gateway leg is relayed; offer, answer and re-INVITE are rewritten",
+    "[media]")
 {
     harness h(gateways(true));
     const auto [inv, ok] = answered_call(h);
@@ -326,7 +336,8 @@ TEST_CASE("call media: an encrypted gateway leg is relayed; offer, answer and re
     CHECK(body_of(reinv).find("a=sendonly") != std::string::npos);
     REQUIRE(h.deliver(reply(reinv, 200, answer), gw1));
     const auto reok = h.last(caller_port, "SIP/2.0 200");
-    CHECK(media_of(body_of(reok)) == std::pair<std::string, std::uint16_t>{"127.0.0.9", caller_media_port});
+    CHECK(media_of(body_of(reok)) ==
+          std::pair<std::string, std::uint16_t>{"127.0.0.9", caller_media_port});
     CHECK(h.relay.ports().used() == 2);
 
     // BYE from the gateway: ports released, CDR says relayed with counters.
@@ -466,7 +477,8 @@ TEST_CASE("call media: RTP from the gateway before any SDP commits to it only wi
     }
 }
 
-TEST_CASE("call media: the media timeout hangs up both legs with CDR cause media-timeout", "[media]")
+TEST_CASE("call media: the media timeout hangs up both legs with CDR cause media-timeout",
+          "[media]")
 {
     harness h(gateways(true), {}, {30000, 30019, true, 20s});
     const auto [inv, ok] = answered_call(h);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The relay's stream counters in the CDR database: written per call, exported in JSON lines
 // only for relayed calls (other records keep their shape).
-#include <ssw/cdr/writer.hpp>
-
 #include "support/temp_dir.hpp"
+
+#include <ssw/cdr/writer.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,8 @@
 
 using namespace ssw;
 
-TEST_CASE("cdr media streams: relayed calls carry their counters into the JSON export", "[media][cdr]")
+TEST_CASE("cdr media streams: relayed calls carry their counters into the JSON export",
+          "[media][cdr]")
 {
     test::temp_dir dir;
     const auto db = dir / "cdr.db";
@@ -48,8 +49,9 @@ TEST_CASE("cdr media streams: relayed calls carry their counters into the JSON e
     CHECK(first.find("\"media\"") == std::string::npos);
     CHECK(first.find("\"media_relayed\":false") != std::string::npos);
     CHECK(second.find("\"media_relayed\":true") != std::string::npos);
-    CHECK(second.find("\"media\":[{\"direction\":\"caller->callee\",\"packets\":1500,\"bytes\":258000,\"lost\":3,"
-                      "\"late_latching\":2,\"decrypt_failures\":0,\"hijack_refused\":0},{\"direction\":\"callee->caller\"") !=
-          std::string::npos);
+    CHECK(second.find("\"media\":[{\"direction\":\"caller->callee\",\"packets\":1500,\"bytes\":"
+                      "258000,\"lost\":3,"
+                      "\"late_latching\":2,\"decrypt_failures\":0,\"hijack_refused\":0},{"
+                      "\"direction\":\"callee->caller\"") != std::string::npos);
     CHECK(second.find("\"decrypt_failures\":7,\"hijack_refused\":1}]") != std::string::npos);
 }

@@ -23,7 +23,8 @@ media::endpoint ep(const char* ip, std::uint16_t port)
 }
 
 // An RTP packet: PT 0, given seq/ts/ssrc, `n` payload bytes of a fixed pattern.
-std::vector<std::uint8_t> rtp_packet(std::uint16_t seq, std::size_t n = 160, std::uint32_t ssrc = 0x11223344)
+std::vector<std::uint8_t> rtp_packet(std::uint16_t seq, std::size_t n = 160,
+                                     std::uint32_t ssrc = 0x11223344)
 {
     std::vector<std::uint8_t> p(12 + n);
     p[0] = 0x80;
@@ -43,7 +44,8 @@ std::vector<std::uint8_t> rtp_packet(std::uint16_t seq, std::size_t n = 160, std
 
 std::vector<std::uint8_t> rtcp_packet()
 {
-    return {0x80, 200, 0, 6, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    return {0x80, 200, 0, 6, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0,
+            0,    0,   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 }
 
 struct fixture {
@@ -259,7 +261,8 @@ TEST_CASE("relay: latching sends to the source, and refuses a hijacker after lat
 
 TEST_CASE("relay: per-leg encryption encrypts toward the encrypted leg and decrypts from it")
 {
-    const crypto::key_bytes key{'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    const crypto::key_bytes key{'0', '1', '2', '3', '4', '5', '6', '7',
+                                '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     for (const auto m : {crypto::mode::xor_, crypto::mode::rc4, crypto::mode::aes128}) {
         fixture f;
         const auto s = f.r->open();
@@ -339,7 +342,8 @@ TEST_CASE("relay: first RTP from the callee side is an event, once per attempt")
     std::vector<media::relay_event> ev;
     f.r->take_events(ev);
     CHECK(ev.empty());
-    // The gateway sends before any SDP told us its address: still the event, and it reaches the caller.
+    // The gateway sends before any SDP told us its address: still the event, and it reaches the
+    // caller.
     auto b = rtp_packet(1);
     CHECK(f.r->on_datagram(pb, ep("10.0.0.2", 5000), b).send);
     auto b2 = rtp_packet(2);
@@ -375,14 +379,17 @@ TEST_CASE("relay: media timeout after N seconds without RTP either way, off by d
     std::vector<media::relay_event> ev;
     const auto timeouts = [&] {
         f.r->take_events(ev);
-        return std::count_if(ev.begin(), ev.end(),
-                             [](const media::relay_event& e) { return e.what == media::relay_event::kind::media_timeout; });
+        return std::count_if(ev.begin(), ev.end(), [](const media::relay_event& e) {
+            return e.what == media::relay_event::kind::media_timeout;
+        });
     };
     // RTP every 20 s one way or the other keeps it alive.
     for (int i = 0; i < 5; ++i) {
         f.clock.advance(20s);
         auto p = rtp_packet(static_cast<std::uint16_t>(i));
-        (void)f.r->on_datagram(i % 2 == 0 ? pa : pb, ep(i % 2 == 0 ? "10.0.0.1" : "10.0.0.2", i % 2 == 0 ? 4000 : 5000), p);
+        (void)f.r->on_datagram(i % 2 == 0 ? pa : pb,
+                               ep(i % 2 == 0 ? "10.0.0.1" : "10.0.0.2", i % 2 == 0 ? 4000 : 5000),
+                               p);
         while (f.r->deadline() && *f.r->deadline() <= f.clock.now()) {
             f.r->on_timer();
         }

@@ -18,12 +18,12 @@ enum class media_side : std::uint8_t { caller, callee };
 
 // What the call manager knows about one leg's media.
 struct media_leg_info {
-    std::string name;        // account, mapping or routing gateway name (for the log)
-    bool behind_nat = false; // the caller's Contact/Via does not match where its INVITE came from
-    bool encrypt = false;    // ssw.conf `encrypt` of the gateway
+    std::string name;          // account, mapping or routing gateway name (for the log)
+    bool behind_nat = false;   // the caller's Contact/Via does not match where its INVITE came from
+    bool encrypt = false;      // ssw.conf `encrypt` of the gateway
     bool relay_always = false; // ssw.conf `relay-media`
-    int encrypt_mode = -1;   // per-gateway override of SS_RTPENCRYPTIONMODE (-1: none)
-    std::string encrypt_key; // per-gateway override of SS_RTPENCRYPTIONKEY (empty: none)
+    int encrypt_mode = -1;     // per-gateway override of SS_RTPENCRYPTIONMODE (-1: none)
+    std::string encrypt_key;   // per-gateway override of SS_RTPENCRYPTIONKEY (empty: none)
 };
 
 // The relay's contribution to the CDR.

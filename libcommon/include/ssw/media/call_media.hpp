@@ -68,7 +68,8 @@ class call_media final : public b2bua::media_hook {
         session_id session = 0; // 0: not relayed (yet)
     };
     [[nodiscard]] bool needs_relay(const b2bua::media_leg_info& leg) const;
-    [[nodiscard]] result<leg_settings> settings_for(const b2bua::media_leg_info& leg, bool gateway) const;
+    [[nodiscard]] result<leg_settings> settings_for(const b2bua::media_leg_info& leg,
+                                                    bool gateway) const;
     result<void> start_relay(call_state& c);
 
     relay& relay_;

@@ -42,7 +42,10 @@ struct endpoint {
 
 // a: the caller's side; b: the callee's (gateway) side.
 enum class side : std::uint8_t { a = 0, b = 1 };
-[[nodiscard]] constexpr side other(side s) noexcept { return s == side::a ? side::b : side::a; }
+[[nodiscard]] constexpr side other(side s) noexcept
+{
+    return s == side::a ? side::b : side::a;
+}
 
 // How one leg is treated.
 struct leg_settings {
@@ -67,9 +70,9 @@ struct relay_options {
 
 // Counters of one direction of one stream (packets received on one leg, sent out the other).
 struct direction_counters {
-    std::uint64_t packets = 0;          // RTP forwarded or dropped, RTCP not included
-    std::uint64_t bytes = 0;            // UDP payload bytes of those packets
-    std::uint64_t lost = 0;             // from sequence-number gaps (reordered packets undo it)
+    std::uint64_t packets = 0; // RTP forwarded or dropped, RTCP not included
+    std::uint64_t bytes = 0;   // UDP payload bytes of those packets
+    std::uint64_t lost = 0;    // from sequence-number gaps (reordered packets undo it)
     std::uint64_t rtcp_packets = 0;
     std::uint64_t late_latching = 0;    // sent to the SDP address of a latching leg not latched yet
     std::uint64_t decrypt_failures = 0; // from an encrypted leg but not RTP, or the cipher failed
@@ -138,7 +141,8 @@ class relay {
     void close(session_id s);
 
     // One datagram that arrived on `local_port` from `from`. Never allocates.
-    forward on_datagram(std::uint16_t local_port, const endpoint& from, std::span<std::uint8_t> datagram);
+    forward on_datagram(std::uint16_t local_port, const endpoint& from,
+                        std::span<std::uint8_t> datagram);
 
     [[nodiscard]] std::optional<core::clock::time_point> deadline() const;
     void on_timer();
@@ -180,7 +184,8 @@ class relay {
     port_allocator ports_;
     std::vector<slot> slots_; // by port - first port of the allocator
     std::unordered_map<session_id, std::unique_ptr<session>> sessions_;
-    std::map<std::pair<crypto::mode, crypto::key_bytes>, std::unique_ptr<crypto::payload_cipher>> ciphers_;
+    std::map<std::pair<crypto::mode, crypto::key_bytes>, std::unique_ptr<crypto::payload_cipher>>
+        ciphers_;
     std::set<std::pair<core::clock::time_point, session_id>> timeline_;
     std::vector<relay_event> events_;
     std::vector<port_change> changes_;

@@ -20,12 +20,12 @@ class io_context;
 namespace ssw::net {
 
 struct media_socket_stats {
-    std::uint64_t batches = 0;        // recvmmsg calls that returned datagrams
-    std::uint64_t received = 0;       // datagrams read
-    std::uint64_t sent = 0;           // datagrams handed to sendmmsg
+    std::uint64_t batches = 0;  // recvmmsg calls that returned datagrams
+    std::uint64_t received = 0; // datagrams read
+    std::uint64_t sent = 0;     // datagrams handed to sendmmsg
     std::uint64_t send_errors = 0;
-    std::uint64_t truncated = 0;      // larger than the buffer: dropped
-    std::uint64_t bind_failures = 0;  // ports of the range another program holds
+    std::uint64_t truncated = 0;     // larger than the buffer: dropped
+    std::uint64_t bind_failures = 0; // ports of the range another program holds
     std::uint64_t open_sockets = 0;
 };
 
