@@ -414,10 +414,12 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
                 while (sqlite3_step(m) == SQLITE_ROW) {
                     core::json_line s;
                     s.field("direction", col_text(m, 0));
-                    static constexpr const char* names[] = {"packets", "bytes", "lost", "late_latching",
-                                                            "decrypt_failures", "hijack_refused"};
+                    static constexpr const char* names[] = {
+                        "packets",          "bytes",         "lost", "late_latching",
+                        "decrypt_failures", "hijack_refused"};
                     for (int k = 0; k < 6; ++k) {
-                        s.field(names[k], static_cast<std::int64_t>(sqlite3_column_int64(m, k + 1)));
+                        s.field(names[k],
+                                static_cast<std::int64_t>(sqlite3_column_int64(m, k + 1)));
                     }
                     media_json += (media_json.empty() ? "[" : ",") + s.str();
                 }

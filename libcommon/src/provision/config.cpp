@@ -167,7 +167,8 @@ setter encrypt_mode(int& target)
                 return {};
             }
         }
-        return unexpected(at.fail("expected 0-3 or none, xor, rc4, aes128, got '" + std::string(v) + "'"));
+        return unexpected(
+            at.fail("expected 0-3 or none, xor, rc4, aes128, got '" + std::string(v) + "'"));
     };
 }
 
@@ -208,12 +209,16 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
              [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
                  const auto dash = v.find('-');
                  if (dash == std::string_view::npos) {
-                     return unexpected(ctx.fail("expected FIRST-LAST ports, got '" + std::string(v) + "'"));
+                     return unexpected(
+                         ctx.fail("expected FIRST-LAST ports, got '" + std::string(v) + "'"));
                  }
-                 SSW_TRY_ASSIGN(const auto lo, parse_count(trim(v.substr(0, dash)), ctx, 1024, 65535, "a port"));
-                 SSW_TRY_ASSIGN(const auto hi, parse_count(trim(v.substr(dash + 1)), ctx, 1024, 65535, "a port"));
+                 SSW_TRY_ASSIGN(const auto lo,
+                                parse_count(trim(v.substr(0, dash)), ctx, 1024, 65535, "a port"));
+                 SSW_TRY_ASSIGN(const auto hi,
+                                parse_count(trim(v.substr(dash + 1)), ctx, 1024, 65535, "a port"));
                  if (hi < lo + 3) {
-                     return unexpected(ctx.fail("media-ports needs room for at least two port pairs"));
+                     return unexpected(
+                         ctx.fail("media-ports needs room for at least two port pairs"));
                  }
                  cfg.media.first_port = static_cast<std::uint16_t>(lo);
                  cfg.media.last_port = static_cast<std::uint16_t>(hi);
@@ -222,7 +227,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
             {"media-address",
              [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
                  if (!core::ip_address::parse(v)) {
-                     return unexpected(ctx.fail("expected an IP address, got '" + std::string(v) + "'"));
+                     return unexpected(
+                         ctx.fail("expected an IP address, got '" + std::string(v) + "'"));
                  }
                  cfg.media.address = std::string(v);
                  return {};

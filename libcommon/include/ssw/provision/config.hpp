@@ -105,10 +105,12 @@ struct routing_gateway {
 struct media_settings {
     std::uint16_t first_port = 20000; // media-ports = FIRST-LAST: RTP even, RTCP odd
     std::uint16_t last_port = 29999;
-    std::string address;                // media-address: written into relayed SDP (empty: the SIP listener's)
-    std::chrono::seconds timeout{0};    // media-timeout: no RTP either way this long ends the call (0: off)
-    bool hijack_guard = true;           // media-hijack-guard: refuse other sources after latching
-    bool latch_gateways = false;        // media-latch-gateways: latch gateway legs too
+    // media-address: written into relayed SDP (empty: the SIP listener's).
+    std::string address;
+    // media-timeout: no RTP either way this long ends the call (0: off).
+    std::chrono::seconds timeout{0};
+    bool hijack_guard = true;    // media-hijack-guard: refuse other sources after latching
+    bool latch_gateways = false; // media-latch-gateways: latch gateway legs too
 };
 
 struct config {
