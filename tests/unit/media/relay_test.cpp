@@ -61,7 +61,7 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE("port allocator hands out even/odd pairs round-robin and counts")
+TEST_CASE("port allocator hands out even/odd pairs round-robin and counts", "[media][relay]")
 {
     media::port_allocator p(20001, 20010); // pairs 20002, 20004, 20006, 20008 (20010 has no 20011)
     CHECK(p.capacity() == 4);
@@ -89,7 +89,8 @@ TEST_CASE("port allocator hands out even/odd pairs round-robin and counts")
     CHECK(media::port_allocator(20000, 20000).capacity() == 0);
 }
 
-TEST_CASE("relay: exhaustion leaves nothing allocated and close releases every port")
+TEST_CASE("relay: exhaustion leaves nothing allocated and close releases every port",
+          "[media][relay]")
 {
     fixture f; // 4 pairs: two streams
     const auto s1 = f.r->open();
@@ -121,7 +122,7 @@ TEST_CASE("relay: exhaustion leaves nothing allocated and close releases every p
     CHECK(closed == 8);
 }
 
-TEST_CASE("relay: 100,000 sessions opened and closed on mixed paths leak no port")
+TEST_CASE("relay: 100,000 sessions opened and closed on mixed paths leak no port", "[media][relay]")
 {
     fixture f({20000, 20099, true, 30s});
     std::vector<media::session_id> open_now;
@@ -147,7 +148,7 @@ TEST_CASE("relay: 100,000 sessions opened and closed on mixed paths leak no port
     CHECK(!f.r->deadline());
 }
 
-TEST_CASE("relay: forwards both ways to the SDP addresses and counts")
+TEST_CASE("relay: forwards both ways to the SDP addresses and counts", "[media][relay]")
 {
     fixture f;
     const auto s = f.r->open();
@@ -184,7 +185,7 @@ TEST_CASE("relay: forwards both ways to the SDP addresses and counts")
     CHECK(f.r->stats().unknown_port == 1);
 }
 
-TEST_CASE("relay: loss from sequence gaps, reordering takes it back")
+TEST_CASE("relay: loss from sequence gaps, reordering takes it back", "[media][relay]")
 {
     fixture f;
     const auto s = f.r->open();
@@ -204,7 +205,8 @@ TEST_CASE("relay: loss from sequence gaps, reordering takes it back")
     CHECK(f.r->report(s)[0].a_to_b.lost == 1);
 }
 
-TEST_CASE("relay: latching sends to the source, and refuses a hijacker after latching")
+TEST_CASE("relay: latching sends to the source, and refuses a hijacker after latching",
+          "[media][relay]")
 {
     fixture f;
     const auto s = f.r->open();
@@ -259,7 +261,8 @@ TEST_CASE("relay: latching sends to the source, and refuses a hijacker after lat
     }
 }
 
-TEST_CASE("relay: per-leg encryption encrypts toward the encrypted leg and decrypts from it")
+TEST_CASE("relay: per-leg encryption encrypts toward the encrypted leg and decrypts from it",
+          "[media][relay]")
 {
     const crypto::key_bytes key{'0', '1', '2', '3', '4', '5', '6', '7',
                                 '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
@@ -299,7 +302,8 @@ TEST_CASE("relay: per-leg encryption encrypts toward the encrypted leg and decry
     }
 }
 
-TEST_CASE("relay: both legs with one mode and key pass bytes through; different keys re-encrypt")
+TEST_CASE("relay: both legs with one mode and key pass bytes through; different keys re-encrypt",
+          "[media][relay]")
 {
     const crypto::key_bytes k1{'k', 'e', 'y', '1'};
     const crypto::key_bytes k2{'o', 't', 'h', 'e', 'r'};
@@ -330,7 +334,7 @@ TEST_CASE("relay: both legs with one mode and key pass bytes through; different 
     CHECK(bad.error().code == errc::crypto_error);
 }
 
-TEST_CASE("relay: first RTP from the callee side is an event, once per attempt")
+TEST_CASE("relay: first RTP from the callee side is an event, once per attempt", "[media][relay]")
 {
     fixture f;
     const auto s = f.r->open();
@@ -366,7 +370,8 @@ TEST_CASE("relay: first RTP from the callee side is an event, once per attempt")
     CHECK(ev.size() == 1);
 }
 
-TEST_CASE("relay: media timeout after N seconds without RTP either way, off by default")
+TEST_CASE("relay: media timeout after N seconds without RTP either way, off by default",
+          "[media][relay]")
 {
     fixture f({20000, 20007, true, 30s});
     const auto s = f.r->open();
