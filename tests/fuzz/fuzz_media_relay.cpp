@@ -83,5 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     w.relay.on_timer();
     std::vector<ssw::media::relay_event> ev;
     w.relay.take_events(ev);
+    std::vector<ssw::media::port_change> changes; // what net/ would drain after each call
+    w.relay.take_port_changes(changes);
     return 0;
 }
