@@ -467,3 +467,81 @@ TEST_CASE("interop::relay: SIGTERM during a relayed call releases every media po
     CHECK(has(r.log_b, "2 port pairs held by 1 calls at stop (released now)"));
     CHECK(r.ports_bindable_after == 80);
 }
+
+namespace {
+
+// One ssw-run, two gateways played by the test: the first answers 180 without SDP, sends
+// RTP to the relay port of its INVITE, then fails with 480. Returns whether the second
+// gateway got an INVITE (the call was switched) and the daemon's log.
+std::pair<bool, std::string> early_rtp_then_failure(bool stop_after_rtp)
+{
+    temp_work w;
+    const int port = ssw::test::free_port();
+    udp caller_sip, gw1_sip, gw2_sip, gw1_rtp;
+    const auto base = range_base(0);
+    const std::string conf = "media-ports = " + std::to_string(base) + "-" +
+                             std::to_string(base + 39) +
+                             "\nbindings = bind.db\ncdr = cdr.db\n"
+                             "[mapping-gateway customer]\nnetwork = 127.0.0.1/32\n"
+                             "[routing-gateway first]\naddress = 127.0.0.1:" +
+                             std::to_string(gw1_sip.port()) +
+                             "\npriority = 1\nrelay-media = on\n"
+                             "[routing-gateway second]\naddress = 127.0.0.1:" +
+                             std::to_string(gw2_sip.port()) + "\npriority = 2\nrelay-media = on\n";
+    const auto conf_path = w.path / "ssw.conf";
+    std::ofstream(conf_path) << conf;
+    const auto params = w.path / "params.conf";
+    std::ofstream(params) << "SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START = "
+                          << (stop_after_rtp ? "On" : "Off") << "\n";
+    ssw::test::background_process d(SSW_RUN_BIN,
+                                    {"-c", conf_path.string(), "-p", params.string(), "--listen",
+                                     "udp:127.0.0.1:" + std::to_string(port)},
+                                    w.path.string());
+    REQUIRE(d.wait_for_stderr("listening", 10s));
+
+    auto inv = ssw::sip::message_builder::request("INVITE", "sip:4930123456@127.0.0.1:" +
+                                                                std::to_string(port));
+    inv.header("Via", "SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller_sip.port()) +
+                          ";branch=z9hG4bKsw1;rport");
+    inv.header("Max-Forwards", "70");
+    inv.header("From", "<sip:1000@127.0.0.1>;tag=caller1");
+    inv.header("To", "<sip:4930123456@127.0.0.1>");
+    inv.header("Call-ID", "switch-call-1@test");
+    inv.header("CSeq", "1 INVITE");
+    inv.header("Contact", "<sip:1000@127.0.0.1:" + std::to_string(caller_sip.port()) + ">");
+    inv.body("application/sdp", sdp_for("127.0.0.1", 4000));
+    caller_sip.send(static_cast<std::uint16_t>(port), inv.build());
+
+    const auto g1 = gw1_sip.expect("INVITE ");
+    const auto relay_port = sdp_port(g1);
+    ssw::sip::message m;
+    REQUIRE(ssw::sip::parse_message(g1, m));
+    gw1_sip.send(static_cast<std::uint16_t>(port),
+                 *ssw::sip::make_response(m, 180, "Ringing", "gw1tag", {}));
+    // Early media before any SDP told the relay where this gateway is.
+    for (std::uint16_t n = 0; n < 5; ++n) {
+        const auto p = speech_packet(0x3333, n);
+        gw1_rtp.send(relay_port, p);
+    }
+    std::this_thread::sleep_for(300ms);
+    gw1_sip.send(static_cast<std::uint16_t>(port),
+                 *ssw::sip::make_response(m, 480, "Temporarily Unavailable", "gw1tag", {}));
+    const auto at_gw2 = gw2_sip.receive(2s);
+    (void)d.stop(SIGTERM, 10s);
+    return {at_gw2.has_value(),
+            d.stderr_text() + (at_gw2 ? "\nsecond gateway got:\n" + *at_gw2 : "")};
+}
+
+} // namespace
+
+TEST_CASE("interop::relay: RTP from a gateway before any SDP keeps it with "
+          "SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START On, not Off",
+          "[interop][media]")
+{
+    const auto on = early_rtp_then_failure(true);
+    INFO(on.second);
+    CHECK(!on.first);
+    const auto off = early_rtp_then_failure(false);
+    INFO(off.second);
+    CHECK(off.first);
+}

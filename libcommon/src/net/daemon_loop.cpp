@@ -108,6 +108,11 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 
     void dispatch()
     {
+        if (media) {
+            // Open (and close) the ports the calls just took (gave back) before the SDP naming
+            // them leaves: a peer may send RTP the moment it reads the offer.
+            media->sync();
+        }
         for (auto& o : out) {
             if (o.to.transport == provision::transport::tcp) {
                 const auto it = connections.find(o.to.connection);
@@ -136,9 +141,6 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             }
         }
         out.clear();
-        if (media) {
-            media->sync(); // open/close the ports the calls just took or gave back
-        }
         arm_timer();
     }
 
