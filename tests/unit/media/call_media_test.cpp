@@ -497,3 +497,50 @@ TEST_CASE("call media: the media timeout hangs up both legs with CDR cause media
     CHECK(h.records[0].release_side == "system");
     CHECK(h.relay.ports().used() == 0);
 }
+
+TEST_CASE("call media: early media (183 with SDP) and an UPDATE from the gateway are rewritten too",
+          "[media]")
+{
+    harness h(gateways(true));
+    REQUIRE(h.deliver(caller_invite(), caller_port));
+    const auto inv = h.last(gw1, "INVITE ");
+    const auto b_port = media_of(body_of(inv)).second;
+    REQUIRE(h.deliver(reply(inv, 183, answer), gw1));
+    const auto progress = h.last(caller_port, "SIP/2.0 183");
+    const auto [addr, a_port] = media_of(body_of(progress));
+    CHECK(addr == "127.0.0.9");
+    CHECK(a_port != b_port);
+    // The gateway's early media reaches the caller's SDP address through the relay.
+    auto p = rtp_packet(1);
+    const auto f = h.relay.on_datagram(b_port, ep("127.0.0.1", 5000), p);
+    REQUIRE(f.send);
+    CHECK(f.to == ep("127.0.0.1", 4000));
+    REQUIRE(h.deliver(reply(inv, 200, answer), gw1));
+    const auto ok = h.last(caller_port, "SIP/2.0 200");
+    CHECK(media_of(body_of(ok)).second == a_port);
+    REQUIRE(h.deliver(caller_request(ok, "ACK", 1, "z9hG4bKack1"), caller_port));
+    (void)h.take(gw1);
+
+    // UPDATE from the gateway with a new address: the caller sees the relay, the relay
+    // sends to the new address.
+    const std::string moved =
+        "v=0\r\no=- 2 3 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+        "m=audio 6000 RTP/AVP 0\r\n";
+    auto b = sip::message_builder::request("UPDATE", "sip:ssw@127.0.0.1:5060");
+    b.header("Via", "SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bKgwupd");
+    b.header("Max-Forwards", "70");
+    b.header("From", header(inv, sip::header_id::to) + ";tag=gwtag5090");
+    b.header("To", header(inv, sip::header_id::from));
+    b.header("Call-ID", header(inv, sip::header_id::call_id));
+    b.header("CSeq", "2 UPDATE");
+    b.header("Contact", "<sip:gw@127.0.0.1:5090>");
+    b.body("application/sdp", moved);
+    REQUIRE(h.deliver(b.build(), gw1));
+    const auto upd = h.last(caller_port, "UPDATE ");
+    CHECK(media_of(body_of(upd)) == std::pair<std::string, std::uint16_t>{"127.0.0.9", a_port});
+    auto q = rtp_packet(2);
+    const auto g = h.relay.on_datagram(a_port, ep("127.0.0.1", 4000), q);
+    REQUIRE(g.send);
+    CHECK(g.to == ep("127.0.0.2", 6000));
+    CHECK(h.relay.ports().used() == 2);
+}
