@@ -544,3 +544,56 @@ TEST_CASE("call media: early media (183 with SDP) and an UPDATE from the gateway
     CHECK(g.to == ep("127.0.0.2", 6000));
     CHECK(h.relay.ports().used() == 2);
 }
+
+TEST_CASE("call media: 100,000 relayed calls with failures in the mix leak no port (slow)",
+          "[media][slow]")
+{
+    harness h(gateways(true, true));
+    for (int i = 0; i < 100000; ++i) {
+        const auto id = "mix-" + std::to_string(i);
+        REQUIRE(h.deliver(caller_invite(offer, "127.0.0.1", id), caller_port));
+        const auto inv = h.last(gw1, "INVITE ");
+        switch (i % 4) {
+        case 0: // busy: no switching
+            REQUIRE(h.deliver(reply(inv, 486), gw1));
+            break;
+        case 1: { // failover to the second gateway, which answers; the gateway hangs up
+            REQUIRE(h.deliver(reply(inv, 503), gw1));
+            const auto inv2 = h.last(gw2, "INVITE ");
+            REQUIRE(h.deliver(reply(inv2, 200, answer, gw2), gw2));
+            const auto ok = h.last(caller_port, "SIP/2.0 200");
+            REQUIRE(h.deliver(caller_request(ok, "ACK", 1, "z9hG4bKack" + id), caller_port));
+            REQUIRE(h.deliver(gateway_bye(inv2, gw2), gw2));
+            break;
+        }
+        case 2: { // answered, the caller hangs up
+            REQUIRE(h.deliver(reply(inv, 200, answer), gw1));
+            const auto ok = h.last(caller_port, "SIP/2.0 200");
+            REQUIRE(h.deliver(caller_request(ok, "ACK", 1, "z9hG4bKack" + id), caller_port));
+            REQUIRE(h.deliver(caller_request(ok, "BYE", 2, "z9hG4bKbye" + id), caller_port));
+            break;
+        }
+        default: { // ringing, then the caller cancels
+            REQUIRE(h.deliver(reply(inv, 180), gw1));
+            auto b = sip::message_builder::request("CANCEL", "sip:4930123456@127.0.0.1:5060");
+            b.header("Via", "SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bKcaller1;rport");
+            b.header("Max-Forwards", "70");
+            b.header("From", "<sip:1000@127.0.0.1>;tag=callertag");
+            b.header("To", "<sip:4930123456@127.0.0.1>");
+            b.header("Call-ID", id);
+            b.header("CSeq", "1 CANCEL");
+            REQUIRE(h.deliver(b.build(), caller_port));
+            break;
+        }
+        }
+        REQUIRE(h.relay.ports().used() == 0);
+        if (i % 500 == 499) {
+            h.advance(40s); // finished calls leave memory after their linger time
+        }
+        h.inbox.clear();
+    }
+    CHECK(h.relay.ports().stats().allocated == 200000);
+    CHECK(h.relay.ports().stats().released == 200000);
+    CHECK(h.relay.sessions() == 0);
+    CHECK(h.cmedia->calls() == 0);
+}
