@@ -9,8 +9,10 @@
 #include <ssw/core/result.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ssw::b2bua {
 
