@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The daemon's SIP core: transactions, registrar, digest auth, lockout, unknown-source policy.
-#include <ssw/core/text.hpp>
 #include <ssw/daemon/engine.hpp>
+#include <ssw/core/text.hpp>
 #include <ssw/keepalive/nat_keepalive.hpp>
 #include <ssw/media/call_media.hpp>
 #include <ssw/registrar/auth_policy.hpp>
@@ -182,20 +182,19 @@ struct engine::state {
     state(provision::config c, params::settings s, const core::clock& clk,
           registrar::binding_store& b, log_function l, call_routing r)
         : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
-          routing(std::move(r)), policy(limits_from(settings, config), clock), nonces(clock),
-          timers(timers_from(settings)),
+          routing(std::move(r)),
+          policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
           keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings), clock)),
           rng(std::random_device{}()),
           relay(std::make_unique<media::relay>(relay_options_from(config), clock)),
           media(std::make_unique<media::call_media>(
               *relay, media_options_from(config, settings),
               [this](std::string_view text) { emit(log_level::warning, std::string(text)); })),
-          calls(
-              config, settings, routing.rules.get(), clock, routing.cdrs,
-              [this](b2bua::log_level level, std::string_view text) {
-                  emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
-              },
-              local_addresses_of(config), call_options_with(media.get()))
+          calls(config, settings, routing.rules.get(), clock, routing.cdrs,
+                [this](b2bua::log_level level, std::string_view text) {
+                    emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
+                },
+                local_addresses_of(config), call_options_with(media.get()))
     {
         for (const auto& restored : store.all(clock.wall_now())) {
             track_keepalive(restored);
