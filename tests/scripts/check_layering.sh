@@ -33,7 +33,7 @@ layer_of() {
     case $1 in
         core) echo 0 ;;
         sip|sdp|rtp|crypto|params|transform|pcap) echo 1 ;;
-        trace|registrar|uplink|routing|b2bua|keepalive|cdr|provision) echo 2 ;;
+        trace|registrar|uplink|routing|b2bua|keepalive|cdr|provision|media) echo 2 ;;
         net) echo 3 ;;
         daemon) echo 3 ;;
         cmd) echo 4 ;;

@@ -190,6 +190,8 @@ struct attempt_leg {
     std::string ack_bytes; // the ACK of its 2xx once sent
     bool counted = false;  // holds a slot of the gateway's max-calls
     bool answered_2xx = false;
+    std::optional<std::string>
+        offer; // the caller's SDP as the media relay rewrote it for this attempt
 };
 
 struct call {
@@ -557,6 +559,106 @@ struct call_manager::state {
         return o;
     }
 
+    // ---- media relay (media_hook) ---------------------------------------------------
+    // Kept apart from the signalling code: each function is a no-op without a hook.
+
+    static std::string media_key(const call& c) { return std::string(c.invite.msg.call_id()); }
+
+    // The caller looks behind NAT when its Contact or top Via names another address than
+    // the one its INVITE came from.
+    static bool caller_behind_nat(const sip::message& invite, const sip::peer& from)
+    {
+        const auto differs = [&](std::string_view host) {
+            if (!host.empty() && host.front() == '[' && host.back() == ']') {
+                host = host.substr(1, host.size() - 2);
+            }
+            const auto address = core::ip_address::parse(host);
+            return address && *address != from.address; // a host name tells nothing
+        };
+        if (const auto v = invite.top_via(); v && differs(v->host)) {
+            return true;
+        }
+        if (const auto contacts = invite.contacts();
+            contacts && !contacts->empty() && !contacts->front().star) {
+            return differs(contacts->front().address.address.host);
+        }
+        return false;
+    }
+
+    void media_call_started(const call& c, const sip::message& invite, const sip::peer& from,
+                            std::string_view account)
+    {
+        if (options.media == nullptr) {
+            return;
+        }
+        media_leg_info info;
+        info.name = c.source;
+        info.behind_nat = caller_behind_nat(invite, from);
+        if (c.mapping_gw) {
+            info.encrypt = c.mapping_gw->encrypt;
+            info.relay_always = c.mapping_gw->relay_media;
+            info.encrypt_mode = c.mapping_gw->encrypt_mode;
+            info.encrypt_key = c.mapping_gw->encrypt_key;
+        }
+        if (const auto* a = config.find_account(account); a != nullptr && a->relay_media) {
+            info.relay_always = true;
+        }
+        options.media->call_started(media_key(c), info);
+    }
+
+    // Before an attempt's INVITE: tells the relay who the gateway is and rewrites the offer.
+    result<void> media_attempt_started(call& c, std::size_t index)
+    {
+        if (options.media == nullptr) {
+            return {};
+        }
+        auto& at = c.attempts[index];
+        const auto& g = c.gateways[at.gateway];
+        media_leg_info info;
+        info.name = g.name;
+        info.encrypt = g.encrypt;
+        info.relay_always = g.relay_media;
+        info.encrypt_mode = g.encrypt_mode;
+        info.encrypt_key = g.encrypt_key;
+        options.media->attempt_started(media_key(c), index, info);
+        const auto& a = c.invite.msg;
+        if (a.body().empty()) {
+            return {};
+        }
+        SSW_TRY_ASSIGN(at.offer, options.media->sdp(media_key(c), media_side::caller, a.body()));
+        return {};
+    }
+
+    // An SDP body crossing from one leg to the other, as it must be sent.
+    std::string media_body(const call& c, media_side from, std::string_view content_type,
+                           std::string_view body)
+    {
+        if (options.media == nullptr || body.empty() ||
+            (!content_type.empty() &&
+             !core::iequals(content_type.substr(0, 15), "application/sdp"))) {
+            return std::string(body);
+        }
+        auto r = options.media->sdp(media_key(c), from, body);
+        if (!r) {
+            emit(log_level::warning,
+                 "call " + media_key(c) + ": SDP passed unchanged: " + r.error().message);
+            return std::string(body);
+        }
+        return std::move(*r);
+    }
+
+    void media_call_ended(const call& c, cdr::call_record* r)
+    {
+        if (options.media == nullptr) {
+            return;
+        }
+        auto report = options.media->call_ended(media_key(c));
+        if (r != nullptr) {
+            r->media_relayed = report.relayed;
+            r->media = std::move(report.streams);
+        }
+    }
+
     // ---- the caller's INVITE --------------------------------------------------------
 
     void take_invite(const sip::message& invite, const sip::peer& from, const caller_identity& who,
@@ -659,6 +761,7 @@ struct call_manager::state {
         by_call_id[call_id] = leg_ref{c.id, std::nullopt};
         by_invite_key.emplace(key, c.id);
         auto& cc = *calls[c.id];
+        media_call_started(cc, invite, from, who.account);
         answer_caller(cc, 100, "Trying", {}, {}, out);
 
         if (const auto mf = invite.max_forwards(); mf && *mf && **mf == 0) {
@@ -781,7 +884,8 @@ struct call_manager::state {
             case routing::action::kind::forward_provisional:
                 if (context != nullptr && !c.ended) {
                     const auto ct = context->value(sip::header_id::content_type);
-                    answer_caller(c, a.code, context->reason(), ct, context->body(), out);
+                    const auto body = media_body(c, media_side::callee, ct, context->body());
+                    answer_caller(c, a.code, context->reason(), ct, body, out);
                 }
                 break;
             case routing::action::kind::answer_caller:
@@ -791,7 +895,11 @@ struct call_manager::state {
                     c.final_code = a.code;
                     ++counters.answered;
                     const auto ct = context->value(sip::header_id::content_type);
-                    answer_caller(c, a.code, context->reason(), ct, context->body(), out);
+                    const auto body = media_body(c, media_side::callee, ct, context->body());
+                    answer_caller(c, a.code, context->reason(), ct, body, out);
+                    if (options.media != nullptr) {
+                        options.media->call_answered(media_key(c));
+                    }
                     emit(log_level::info, "call " + c.a_dialog.call_id + " answered by " +
                                               c.gateways[c.attempts[a.attempt].gateway].name);
                 }
@@ -859,6 +967,11 @@ struct call_manager::state {
         d.remote_target = "sip:" + at.callee_sent + "@" + host + tparam;
         d.local_cseq = 1;
         by_call_id[d.call_id] = leg_ref{c.id, index};
+        if (auto media = media_attempt_started(c, index); !media) {
+            emit(log_level::warning, "call " + c.a_dialog.call_id + ": no media relay for " +
+                                         g.name + ": " + media.error().message);
+            return c.fo->on_final(index, 503);
+        }
         send_attempt_invite(c, at, o->has_pai ? o->pai : std::string{}, {}, out);
         at.counted = true;
         ++gateway_load[g.name];
@@ -906,7 +1019,8 @@ struct call_manager::state {
         }
         if (!a.body().empty()) {
             const auto ct = a.value(sip::header_id::content_type);
-            b.body(ct.empty() ? std::string_view("application/sdp") : ct, a.body());
+            b.body(ct.empty() ? std::string_view("application/sdp") : ct,
+                   at.offer ? std::string_view(*at.offer) : a.body());
         }
         at.invite.hold(b.build());
         at.tx = std::make_unique<sip::client_transaction>(true, reliability(d.peer.transport),
@@ -1148,9 +1262,11 @@ struct call_manager::state {
             release_slots(c);
         }
         if (cdr == nullptr && !options.record_sink) {
+            media_call_ended(c, nullptr);
             return;
         }
         cdr::call_record r;
+        media_call_ended(c, &r);
         r.call_id =
             c.a_dialog.call_id.empty() ? std::string(c.invite.msg.call_id()) : c.a_dialog.call_id;
         r.source = c.source;
@@ -1319,7 +1435,9 @@ struct call_manager::state {
                 if (!c.caller_acked && c.answered_attempt) {
                     c.caller_acked = true;
                     auto& at = c.attempts[*c.answered_attempt];
-                    at.ack_bytes = ack_for_2xx(at, m.value(sip::header_id::content_type), m.body());
+                    const auto ct = m.value(sip::header_id::content_type);
+                    at.ack_bytes =
+                        ack_for_2xx(at, ct, media_body(c, media_side::caller, ct, m.body()));
                     send(at.dialog.peer, at.ack_bytes, out);
                 }
                 return true;
@@ -1334,10 +1452,13 @@ struct call_manager::state {
                                                      : nullptr)
                                : &c.a_dialog;
                     if (d != nullptr) {
+                        const auto ct = m.value(sip::header_id::content_type);
                         send(d->peer,
-                             dialog_request(*d, "ACK", *s.relayed_cseq, "z9hG4bK" + token(),
-                                            d->peer.transport, {},
-                                            m.value(sip::header_id::content_type), m.body()),
+                             dialog_request(
+                                 *d, "ACK", *s.relayed_cseq, "z9hG4bK" + token(), d->peer.transport,
+                                 {}, ct,
+                                 media_body(c, a_side ? media_side::caller : media_side::callee, ct,
+                                            m.body())),
                              out);
                     }
                     break;
@@ -1409,7 +1530,9 @@ struct call_manager::state {
             }
         }
         const auto sid = s.id;
-        auto& r = send_request(c, *other, m.method(), !a_side, sid, ct, m.body(), out, extra);
+        const auto body =
+            media_body(c, a_side ? media_side::caller : media_side::callee, ct, m.body());
+        auto& r = send_request(c, *other, m.method(), !a_side, sid, ct, body, out, extra);
         if (method == sip::method_id::invite) {
             s.relayed_cseq = r.cseq;
         }
@@ -1452,8 +1575,10 @@ struct call_manager::state {
                 if (code < 300 && (r.method == "INVITE" || r.method == "UPDATE")) {
                     extra.emplace_back("Contact", contact(s.from.transport));
                 }
-                respond_served(c, s, code, resp.reason(), extra,
-                               resp.value(sip::header_id::content_type), resp.body(), out);
+                const auto ct = resp.value(sip::header_id::content_type);
+                const auto body = media_body(c, s.a_side ? media_side::callee : media_side::caller,
+                                             ct, resp.body());
+                respond_served(c, s, code, resp.reason(), extra, ct, body, out);
             }
             return;
         }
@@ -1712,6 +1837,25 @@ void call_manager::on_rtp_started(const attempt_ref& which, std::vector<sip::out
         return;
     }
     s.run(*c, c->fo->on_rtp_started(which.attempt), nullptr, out);
+    s.reschedule(*c);
+}
+
+void call_manager::on_media_timeout(std::string_view call_id, std::vector<sip::outgoing>& out)
+{
+    auto& s = *state_;
+    const auto it = s.by_call_id.find(std::string(call_id));
+    if (it == s.by_call_id.end()) {
+        return;
+    }
+    auto* c = s.find_call(it->second.call);
+    if (c == nullptr || c->ended || !c->answered_attempt) {
+        return;
+    }
+    s.emit(log_level::info,
+           "call " + c->a_dialog.call_id + ": no RTP for the media timeout: BYE on both legs");
+    s.hang_up_other(*c, true, out);
+    s.hang_up_other(*c, false, out);
+    s.end_call(*c, c->final_code, "system", "media-timeout", out);
     s.reschedule(*c);
 }
 

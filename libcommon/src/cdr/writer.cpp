@@ -32,7 +32,13 @@ const char* const schema_sql =
     " call INTEGER NOT NULL REFERENCES calls(id), seq INTEGER NOT NULL, gateway TEXT NOT NULL,"
     " caller_sent TEXT NOT NULL, callee_sent TEXT NOT NULL, started_ms INTEGER NOT NULL,"
     " first_provisional_ms INTEGER, sdp_ms INTEGER, answered_ms INTEGER, ended_ms INTEGER,"
-    " final_code INTEGER NOT NULL, end_reason TEXT NOT NULL, PRIMARY KEY (call, seq));";
+    " final_code INTEGER NOT NULL, end_reason TEXT NOT NULL, PRIMARY KEY (call, seq));"
+    // Added with the media relay; older databases get it on their next open for writing.
+    "CREATE TABLE IF NOT EXISTS media_streams ("
+    " call INTEGER NOT NULL REFERENCES calls(id), seq INTEGER NOT NULL, direction TEXT NOT NULL,"
+    " packets INTEGER NOT NULL, bytes INTEGER NOT NULL, lost INTEGER NOT NULL,"
+    " late_latching INTEGER NOT NULL, decrypt_failures INTEGER NOT NULL,"
+    " hijack_refused INTEGER NOT NULL, PRIMARY KEY (call, seq));";
 
 std::int64_t to_ms(wall_time t)
 {
@@ -134,6 +140,7 @@ struct writer::state {
                            " final_code, stop_rule, release_side, release_cause, media_relayed)"
                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         statement att(db, "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        statement med(db, "INSERT INTO media_streams VALUES (?,?,?,?,?,?,?,?,?)");
         bool ok = true;
         for (const auto& r : batch) {
             call.text(1, r.call_id);
@@ -171,6 +178,19 @@ struct writer::state {
                 att.integer(11, a.final_code);
                 att.text(12, a.end_reason);
                 ok = ok && att.run() == SQLITE_DONE;
+            }
+            for (std::size_t i = 0; i < r.media.size(); ++i) {
+                const auto& m = r.media[i];
+                med.integer(1, id);
+                med.integer(2, static_cast<std::int64_t>(i + 1));
+                med.text(3, m.direction);
+                med.integer(4, static_cast<std::int64_t>(m.packets));
+                med.integer(5, static_cast<std::int64_t>(m.bytes));
+                med.integer(6, static_cast<std::int64_t>(m.lost));
+                med.integer(7, static_cast<std::int64_t>(m.late_latching));
+                med.integer(8, static_cast<std::int64_t>(m.decrypt_failures));
+                med.integer(9, static_cast<std::int64_t>(m.hijack_refused));
+                ok = ok && med.run() == SQLITE_DONE;
             }
         }
         if (!ok || sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -289,6 +309,9 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
     if (calls.get() == nullptr || attempts.get() == nullptr) {
         return unexpected(make_error(errc::parse_error, "not an ssw CDR database", database.string()));
     }
+    // Null on databases written before the media relay existed (no such table).
+    statement media(db, "SELECT direction, packets, bytes, lost, late_latching, decrypt_failures,"
+                        " hijack_refused FROM media_streams WHERE call = ? ORDER BY seq");
     calls.integer(1, since ? to_ms(*since) : std::int64_t{0});
     auto col_text = [](sqlite3_stmt* s, int i) {
         const auto* p = sqlite3_column_text(s, i);
@@ -384,6 +407,27 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
                 .field("release_cause", col_text(c, 17))
                 .field("media_relayed", sqlite3_column_int(c, 18) != 0)
                 .field_raw("attempts", attempt_json);
+            // Relayed calls only: records of calls without media counters stay as they were.
+            if (sqlite3_stmt* m = media.get()) {
+                sqlite3_bind_int64(m, 1, sqlite3_column_int64(c, 0));
+                std::string media_json;
+                while (sqlite3_step(m) == SQLITE_ROW) {
+                    core::json_line s;
+                    s.field("direction", col_text(m, 0));
+                    static constexpr const char* names[] = {
+                        "packets",          "bytes",         "lost", "late_latching",
+                        "decrypt_failures", "hijack_refused"};
+                    for (int k = 0; k < 6; ++k) {
+                        s.field(names[k],
+                                static_cast<std::int64_t>(sqlite3_column_int64(m, k + 1)));
+                    }
+                    media_json += (media_json.empty() ? "[" : ",") + s.str();
+                }
+                sqlite3_reset(m);
+                if (!media_json.empty()) {
+                    j.field_raw("media", media_json + "]");
+                }
+            }
             out << j.str() << '\n';
         }
     }

@@ -257,6 +257,14 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
             std::to_string(engine.open_transactions()) + " server transactions open, peak " +
             std::to_string(calls.peak_active) + " concurrent calls, " + std::to_string(calls.cdrs) +
             " CDRs");
+    {
+        const auto& relay = engine.media().core();
+        log(daemon::log_level::info,
+            "media: " + std::to_string(relay.stats().sessions_opened) + " relayed calls, " +
+                std::to_string(relay.stats().packets_forwarded) + " packets forwarded, " +
+                std::to_string(relay.ports().used()) + " port pairs held by " +
+                std::to_string(relay.sessions()) + " calls at stop (released now)");
+    }
     if (auto flushed = cdrs->flush(); !flushed) {
         log(daemon::log_level::error, "CDRs: " + flushed.error().to_string());
     }

@@ -5,6 +5,7 @@
 #include <ssw/daemon/status.hpp>
 #include <ssw/daemon/uplink_registrations.hpp>
 #include <ssw/keepalive/nat_keepalive.hpp>
+#include <ssw/media/call_media.hpp>
 #include <ssw/registrar/auth_policy.hpp>
 #include <ssw/registrar/digest.hpp>
 #include <ssw/sip/builder.hpp>
@@ -148,6 +149,37 @@ b2bua::local_addresses local_addresses_of(const provision::config& c)
     return local;
 }
 
+// The media relay's settings from ssw.conf and the parameters.
+media::relay_options relay_options_from(const provision::config& c)
+{
+    media::relay_options o;
+    o.first_port = c.media.first_port;
+    o.last_port = c.media.last_port;
+    o.hijack_guard = c.media.hijack_guard;
+    o.media_timeout = c.media.timeout;
+    return o;
+}
+
+media::call_media_options media_options_from(const provision::config& c, const params::settings& s)
+{
+    media::call_media_options o;
+    o.address = c.media.address.empty() ? local_addresses_of(c).host : c.media.address;
+    o.proxy_behind_nat = s.media_proxy_behind_nat();
+    o.mode = static_cast<crypto::mode>(s.rtp_encryption_mode());
+    if (auto k = crypto::parse_key(s.rtp_encryption_key())) {
+        o.key = std::move(*k);
+    }
+    o.latch_gateways = c.media.latch_gateways;
+    return o;
+}
+
+b2bua::call_options call_options_with(b2bua::media_hook* media)
+{
+    b2bua::call_options o;
+    o.media = media;
+    return o;
+}
+
 } // namespace
 
 struct engine::state {
@@ -158,11 +190,15 @@ struct engine::state {
           policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
           keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings, config), clock)),
           rng(std::random_device{}()),
+          relay(std::make_unique<media::relay>(relay_options_from(config), clock)),
+          media(std::make_unique<media::call_media>(
+              *relay, media_options_from(config, settings),
+              [this](std::string_view text) { emit(log_level::warning, std::string(text)); })),
           calls(config, settings, routing.rules.get(), clock, routing.cdrs,
                 [this](b2bua::log_level level, std::string_view text) {
                     emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
                 },
-                local_addresses_of(config)),
+                local_addresses_of(config), call_options_with(media.get())),
           uplinks(config, settings, clock,
                   [this](log_level level, const std::string& text) { emit(level, text); }),
           started_at(clock.now())
@@ -188,6 +224,9 @@ struct engine::state {
     std::unique_ptr<keepalive::nat_keepalive> keepalives;
     std::uint64_t keepalive_cycles_reported = 0;
     std::mt19937_64 rng;
+    std::unique_ptr<media::relay> relay; // before calls: the call manager holds `media`
+    std::unique_ptr<media::call_media> media;
+    std::vector<media::call_event> media_events;
     b2bua::call_manager calls;
     std::unordered_map<std::string, std::unique_ptr<server_entry>> transactions;
     // Merged-request detection (RFC 3261 §8.2.2.2): out-of-dialog requests seen in the last
@@ -971,6 +1010,8 @@ struct engine::state {
         expire_recent_requests(now);
         calls.on_timer(out);
         uplinks.on_timer(out);
+        relay->on_timer();
+        on_media(out);
         send_keepalives(out);
         policy.expire();
         const auto expired = store.expire_collect(clock.wall_now());
@@ -980,6 +1021,20 @@ struct engine::state {
         if (!expired.empty()) {
             if (auto c = store.commit(); !c) {
                 emit(log_level::error, "binding store: " + c.error().to_string());
+            }
+        }
+    }
+
+    // Relay events for the call manager: RTP start (switching) and media timeout.
+    void on_media(std::vector<outgoing>& out)
+    {
+        media_events.clear();
+        media->take_events(media_events);
+        for (const auto& e : media_events) {
+            if (e.what == media::call_event::kind::rtp_started) {
+                calls.on_rtp_started(b2bua::attempt_ref{e.call_id, e.attempt}, out);
+            } else {
+                calls.on_media_timeout(e.call_id, out);
             }
         }
     }
@@ -998,6 +1053,9 @@ struct engine::state {
         }
         if (const auto u = uplinks.next_deadline(); u && (!next || *u < *next)) {
             next = u;
+        }
+        if (const auto m = relay->deadline(); m && (!next || *m < *next)) {
+            next = m;
         }
         // Housekeeping (expired bindings and counters) at least every 10 s.
         const auto housekeeping = clock.now() + 10s;
@@ -1042,6 +1100,8 @@ void engine::reconfigure(provision::config config, params::settings settings,
         s.routing.rules = std::move(rules);
     }
     s.calls.reconfigure(config, settings, s.routing.rules.get());
+    s.media->reconfigure(
+        media_options_from(config, settings)); // the port range stays until restart
     s.config = std::move(config);
     s.index_accounts();
     s.settings = std::move(settings);
@@ -1063,6 +1123,16 @@ void engine::set_debug_trace(std::vector<core::ip_network> networks)
 const b2bua::call_manager& engine::calls() const noexcept
 {
     return state_->calls;
+}
+
+media::call_media& engine::media() noexcept
+{
+    return *state_->media;
+}
+
+void engine::on_media(std::vector<outgoing>& out)
+{
+    state_->on_media(out);
 }
 
 const engine_counters& engine::counters() const noexcept

@@ -2,6 +2,7 @@
 // Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
 #include <ssw/net/daemon_loop.hpp>
 #include <ssw/sip/serializer.hpp>
+#include <ssw/net/media_sockets.hpp>
 #include <ssw/sip/stream_framer.hpp>
 
 #include "net/loop_extras_detail.hpp"
@@ -95,6 +96,22 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<std::uint16_t> ports;
     int stop_signal = 0;
     loop_extras extras{io, engine, hooks, out}; // control socket, DNS worker, graceful stop
+    std::unique_ptr<media_sockets> media; // the relay's RTP/RTCP sockets
+
+    void start_media()
+    {
+        auto bind_to = core::ip_address::v4(0); // every interface: the SDP address may be a NAT's
+        if (const auto a = core::ip_address::parse(engine.media().address()); a && !a->is_v4()) {
+            bind_to = core::ip_address::v6({});
+        }
+        media = std::make_unique<media_sockets>(
+            io, engine.media().core(), bind_to,
+            [this] {
+                engine.on_media(out);
+                dispatch();
+            },
+            [this](std::string_view text) { log(daemon::log_level::warning, std::string(text)); });
+    }
 
     void log(daemon::log_level level, const std::string& text) const
     {
@@ -107,6 +124,11 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 
     void dispatch()
     {
+        if (media) {
+            // Open (and close) the ports the calls just took (gave back) before the SDP naming
+            // them leaves: a peer may send RTP the moment it reads the offer.
+            media->sync();
+        }
         for (auto& o : out) {
             if (o.to.transport == provision::transport::tcp) {
                 const auto it = connections.find(o.to.connection);
@@ -484,9 +506,12 @@ int daemon_loop::run()
     s.wait_signal();
     s.extras.open_control_socket();
     s.engine.set_keepalive_direct(true);
+    s.start_media();
+    s.media->sync();
     s.engine.start(s.out);
     s.dispatch();
     s.io.run();
+    s.media->close_all();
     return s.stop_signal;
 }
 

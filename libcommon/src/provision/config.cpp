@@ -184,6 +184,23 @@ setter digest_algorithms(std::vector<std::string>& target)
     };
 }
 
+// SS_RTPENCRYPTIONMODE spelled per gateway: 0-3 or none/xor/rc4/aes128.
+setter encrypt_mode(int& target)
+{
+    return [&target](std::string_view v, const line_context& at) -> result<void> {
+        const std::string s = core::to_lower(v);
+        static constexpr std::string_view names[] = {"none", "xor", "rc4", "aes128"};
+        for (int i = 0; i < 4; ++i) {
+            if (s == std::to_string(i) || s == names[i] || (i == 3 && s == "aes")) {
+                target = i;
+                return {};
+            }
+        }
+        return unexpected(
+            at.fail("expected 0-3 or none, xor, rc4, aes128, got '" + std::string(v) + "'"));
+    };
+}
+
 setter plans(std::string& caller_or_callee)
 {
     return text(caller_or_callee);
@@ -233,6 +250,42 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                  cfg.blocked_code = static_cast<int>(n);
                  return {};
              }},
+            {"media-ports",
+             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+                 const auto dash = v.find('-');
+                 if (dash == std::string_view::npos) {
+                     return unexpected(
+                         ctx.fail("expected FIRST-LAST ports, got '" + std::string(v) + "'"));
+                 }
+                 SSW_TRY_ASSIGN(const auto lo,
+                                parse_count(trim(v.substr(0, dash)), ctx, 1024, 65535, "a port"));
+                 SSW_TRY_ASSIGN(const auto hi,
+                                parse_count(trim(v.substr(dash + 1)), ctx, 1024, 65535, "a port"));
+                 if (hi < lo + 3) {
+                     return unexpected(
+                         ctx.fail("media-ports needs room for at least two port pairs"));
+                 }
+                 cfg.media.first_port = static_cast<std::uint16_t>(lo);
+                 cfg.media.last_port = static_cast<std::uint16_t>(hi);
+                 return {};
+             }},
+            {"media-address",
+             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+                 if (!core::ip_address::parse(v)) {
+                     return unexpected(
+                         ctx.fail("expected an IP address, got '" + std::string(v) + "'"));
+                 }
+                 cfg.media.address = std::string(v);
+                 return {};
+             }},
+            {"media-timeout",
+             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+                 SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 86400, "seconds (0: off)"));
+                 cfg.media.timeout = std::chrono::seconds(n);
+                 return {};
+             }},
+            {"media-hijack-guard", on_off(cfg.media.hijack_guard)},
+            {"media-latch-gateways", on_off(cfg.media.latch_gateways)},
         };
     };
     keys = top_keys();
@@ -325,6 +378,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                         {"caller-table", plans(m.caller_table)},
                         {"callee-table", plans(m.callee_table)},
                         {"encrypt", on_off(m.encrypt)},
+                        {"encrypt-mode", encrypt_mode(m.encrypt_mode)},
+                        {"encrypt-key", text(m.encrypt_key)},
                         {"relay-media", on_off(m.relay_media)}};
             } else {
                 auto& r = cfg.routing_gateways.emplace_back();
@@ -406,6 +461,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                     {"callee-table", plans(r.callee_table)},
                     {"pai-plan", plans(r.pai_plan)},
                     {"encrypt", on_off(r.encrypt)},
+                    {"encrypt-mode", encrypt_mode(r.encrypt_mode)},
+                    {"encrypt-key", text(r.encrypt_key)},
                     {"relay-media", on_off(r.relay_media)},
                     {"register-proxy",
                      [reg](std::string_view v, const line_context& ctx) -> result<void> {

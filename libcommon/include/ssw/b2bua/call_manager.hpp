@@ -5,6 +5,7 @@
 // relays the dialog between the legs and writes one CDR per call.
 #pragma once
 
+#include <ssw/b2bua/media_hook.hpp>
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
 #include <ssw/params/settings.hpp>
@@ -53,6 +54,8 @@ struct call_options {
     // Called with each finished call's record before it is queued to the writer (tests,
     // live status); may be empty.
     std::function<void(const cdr::call_record&)> record_sink;
+    // The media relay (may be null: SDP always passes untouched). Must outlive the manager.
+    media_hook* media = nullptr;
 };
 
 // What the call manager has done, for the log and `ssw-run status`.
@@ -112,6 +115,9 @@ class call_manager {
     [[nodiscard]] std::optional<core::clock::time_point> next_deadline() const;
     // The media relay saw the first RTP from the callee side of that attempt.
     void on_rtp_started(const attempt_ref& which, std::vector<sip::outgoing>& out);
+    // The media relay saw no RTP for the media timeout: BYE on both legs, CDR cause
+    // "media-timeout". `call_id` is the caller side's.
+    void on_media_timeout(std::string_view call_id, std::vector<sip::outgoing>& out);
 
     // SIGHUP: calls in progress keep the gateways they had; new calls use the new ones.
     void reconfigure(provision::config config, params::settings settings,

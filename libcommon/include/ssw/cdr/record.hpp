@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,18 @@ struct attempt {
     std::string end_reason; // routing::to_string(attempt_end): "invite_timeout", "final_response", ...
 };
 
+// What the media relay counted for one stream (SDP media line) of a relayed call, per
+// direction: "caller->callee" and "callee->caller".
+struct media_stream {
+    std::string direction;
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t lost = 0;
+    std::uint64_t late_latching = 0;
+    std::uint64_t decrypt_failures = 0;
+    std::uint64_t hijack_refused = 0;
+};
+
 // One call, written once when it ends.
 struct call_record {
     std::string call_id;     // the caller side's Call-ID
@@ -43,6 +56,7 @@ struct call_record {
     std::string release_side; // "caller", "callee", "system"
     std::string release_cause; // "bye", "cancel", "timeout", "media-timeout", "failed", ...
     bool media_relayed = false;
+    std::vector<media_stream> media; // per stream and direction when relayed
     std::vector<attempt> attempts;
 
     // Post-dial delay (first provisional or final minus start), answer-to-end duration.

@@ -10,6 +10,7 @@
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
 #include <ssw/keepalive/nat_keepalive.hpp>
+#include <ssw/media/call_media.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/registrar/binding_store.hpp>
@@ -112,6 +113,10 @@ public:
         std::string_view payload;
     };
     [[nodiscard]] keepalive_batch take_keepalives() noexcept;
+    // The media relay (its sockets live in net/): datagrams go to media().core().
+    [[nodiscard]] media::call_media& media() noexcept;
+    // After datagrams reached the relay: its events (RTP start, media timeout) to the calls.
+    void on_media(std::vector<outgoing>& out);
 
 private:
     struct state;

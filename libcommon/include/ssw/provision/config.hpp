@@ -62,6 +62,8 @@ struct mapping_gateway {
     std::string callee_table;
     bool encrypt = false;
     bool relay_media = false;
+    int encrypt_mode = -1;   // overrides SS_RTPENCRYPTIONMODE for this leg (-1: not set)
+    std::string encrypt_key; // overrides SS_RTPENCRYPTIONKEY for this leg (empty: not set)
     std::string line;
 };
 
@@ -95,8 +97,22 @@ struct routing_gateway {
     std::string pai_plan;
     bool encrypt = false;
     bool relay_media = false;
+    int encrypt_mode = -1;   // overrides SS_RTPENCRYPTIONMODE for this leg (-1: not set)
+    std::string encrypt_key; // overrides SS_RTPENCRYPTIONKEY for this leg (empty: not set)
     std::optional<registration> register_to;
     std::string line;
+};
+
+// The media relay (top-level media-* keys).
+struct media_settings {
+    std::uint16_t first_port = 20000; // media-ports = FIRST-LAST: RTP even, RTCP odd
+    std::uint16_t last_port = 29999;
+    // media-address: written into relayed SDP (empty: the SIP listener's).
+    std::string address;
+    // media-timeout: no RTP either way this long ends the call (0: off).
+    std::chrono::seconds timeout{0};
+    bool hijack_guard = true;    // media-hijack-guard: refuse other sources after latching
+    bool latch_gateways = false; // media-latch-gateways: latch gateway legs too
 };
 
 struct config {
@@ -125,6 +141,7 @@ struct config {
     // (keepalive-spread; beyond the seed, which sends batches back to back from the start).
     bool keepalive_spread = false;
     std::optional<int> blocked_code; // final code of calls a black/white list stops (403)
+    media_settings media;
     std::string source;              // where it was read from
 
     [[nodiscard]] const account* find_account(std::string_view user) const;
