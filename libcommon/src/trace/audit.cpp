@@ -144,6 +144,14 @@ fingerprint identify_tool(const sip::message& m)
         fp.evidence = "32-hex Call-ID, 8-hex tag and sippts' fixed Allow list";
         return fp;
     }
+    // sipsak: From user "sipsak", Call-ID "<decimal>@<address>".
+    if (from && from->address.user == "sipsak" && call_id.find('@') != std::string_view::npos &&
+        all_of(call_id.substr(0, call_id.find('@')), digits)) {
+        fp.tool = "sipsak";
+        fp.confidence = 0.85;
+        fp.evidence = "From user sipsak with a decimal Call-ID at an address (sipsak's defaults)";
+        return fp;
+    }
     // SIPVicious without a usable tag (compact form, edited copies): "z9hG4bK-<digits>"
     // branch, a decimal Call-ID and From = To.
     if (branch.size() > 8 && branch.starts_with("z9hG4bK-") && all_of(branch.substr(8), digits) &&
@@ -198,6 +206,7 @@ struct pending_request {
     std::string account; // credentials' username (authenticated requests)
     std::string method;
     std::string number; // INVITE: the dialled number when it is a toll-fraud candidate
+    std::string digest; // the credentials' response value (tells a new guess from a resend)
     bool authenticated = false;
     bool toll = false;
     std::int64_t ts = 0;
@@ -214,7 +223,8 @@ struct account_entry {
     std::int64_t first_ns = 0;
     std::int64_t last_ns = 0;
     std::vector<std::uint64_t> frames;
-    std::string password; // last guess leaked by the scanner
+    std::string password;    // last guess leaked by the scanner
+    std::string last_digest; // the credentials of the last failure counted
 };
 
 struct source_state {
@@ -227,6 +237,7 @@ struct source_state {
     std::map<int, std::uint64_t> codes;
     bool authenticated_ok = false;
     bool sent_credentials = false;
+    std::set<std::uint16_t> credential_ports; // IP+port: the sockets that sent credentials
     std::vector<std::uint16_t> ports;
     std::deque<std::int64_t> recent;  // request times in the flood window
     std::deque<std::int64_t> options; // OPTIONS times in the flood window
@@ -469,11 +480,16 @@ struct auditor::impl {
             }
         }
         std::string account;
+        std::string digest;
         if (authed) {
             s.sent_credentials = true;
+            if (s.credential_ports.size() < rules.max_items_per_source) {
+                s.credential_ports.insert(r.src.port);
+            }
             for (auto id : {sip::header_id::authorization, sip::header_id::proxy_authorization}) {
                 if (auto c = m.credentials(id)) {
                     account.assign(c->username);
+                    digest.assign(c->response);
                     break;
                 }
             }
@@ -511,7 +527,12 @@ struct auditor::impl {
                                    many_targets ? 0.9 : 0.7);
                 ++f.count;
                 f.distinct = std::max<std::uint64_t>(f.distinct, s.targets.size());
-                add_unique(f.targets, dst);
+                for (const auto& [t, when] : s.targets) {
+                    if (f.targets.size() >= 8) {
+                        break;
+                    }
+                    add_unique(f.targets, t);
+                }
                 f.detail = std::to_string(f.distinct) + " destinations probed with OPTIONS" +
                            (dense ? ", " + std::to_string(s.options.size()) + " within " +
                                         std::to_string(rules.flood_window_ns / 1'000'000'000) + " s"
@@ -595,7 +616,10 @@ struct auditor::impl {
             }
         }
 
-        if (!r.resent) {
+        // svcrack sends every guess with the same Call-ID and CSeq, which the resend rule
+        // calls a retransmission: an authenticated request is a new attempt whenever its
+        // digest differs, so it always replaces the pending entry.
+        if (!r.resent || authed) {
             if (pending.size() >= rules.max_pending) {
                 sweep(r.timestamp_ns);
                 if (pending.size() >= rules.max_pending) {
@@ -610,6 +634,7 @@ struct auditor::impl {
             p.authenticated = authed;
             p.toll = toll;
             p.number = number;
+            p.digest = digest;
             p.ts = r.timestamp_ns;
             p.frame = frame;
             pending[txn_key(r)] = std::move(p);
@@ -700,14 +725,17 @@ struct auditor::impl {
             }
             if (ait != s.accounts.end()) {
                 account_entry& a = ait->second;
-                bool stale = false;
+                // A re-challenge for an expired nonce is not a wrong password: stale=true, or
+                // servers that only say so in the reason phrase ("nonce has changed").
+                bool stale = core::to_lower(r.reason).find("nonce") != std::string::npos;
                 for (auto id :
                      {sip::header_id::www_authenticate, sip::header_id::proxy_authenticate}) {
                     if (auto c = m.challenges(id); c && !c->empty() && c->front().stale) {
                         stale = true;
                     }
                 }
-                if (rejected && !stale) {
+                if (rejected && !stale && (p.digest.empty() || p.digest != a.last_digest)) {
+                    a.last_digest = p.digest;
                     if (a.failures == 0) {
                         a.first_ns = r.timestamp_ns;
                     }
@@ -752,6 +780,7 @@ struct auditor::impl {
                     }
                     a.failures = 0;
                     a.frames.clear();
+                    a.last_digest.clear();
                     s.authenticated_ok = true;
                 }
             }

@@ -40,8 +40,10 @@ struct audit_rules {
     // the window. fail2ban's default `maxretry = 5`.
     unsigned brute_force_failures = 5;
     // A 2xx to an authenticated request after at least this many failures for the same
-    // account from the same source makes the account "compromised".
-    unsigned compromised_after_failures = 3;
+    // account from the same source makes the account "compromised". As many as a brute
+    // force needs: a person mistyping a password three times and then getting it right
+    // (zeek's wireshark.pcap sample does exactly that) is not an attack.
+    unsigned compromised_after_failures = 5;
 
     // Extension enumeration: distinct To/Request-URI users that one source probed without
     // ever authenticating, in the window. Modelled on Elastic's threshold rules (group by
