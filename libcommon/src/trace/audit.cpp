@@ -579,8 +579,7 @@ struct auditor::impl {
         // Toll-fraud INVITE probes.
         bool toll = false;
         std::string number;
-        if (r.method == "INVITE" && !authed && !s.sent_credentials && !s.authenticated_ok &&
-            !r.resent) {
+        if (r.method == "INVITE" && !authed && s.credential_ports.count(r.src.port) == 0 && !r.resent) {
             const std::string prefix = toll_prefix(user);
             if (!prefix.empty()) {
                 toll = true;
@@ -885,11 +884,16 @@ exposure_report auditor::exposure(const params::param_file* configured) const
 {
     exposure_report rep;
     const impl& d = *impl_;
+    // A source that authenticated is a customer, unless it was flagged (a scanner that
+    // cracked a password authenticates too).
+    std::set<pcap::ip_address> flagged;
+    for (const auto& f : findings()) {
+        if (f.severity >= severity::medium) {
+            flagged.insert(f.source);
+        }
+    }
     for (const auto& [k, s] : d.sources) {
-        const bool flagged = std::any_of(s.open.begin(), s.open.end(), [](const auto& kv) {
-            return kv.second.severity >= severity::medium;
-        });
-        if (s.authenticated_ok && !flagged) {
+        if (s.authenticated_ok && !flagged.count(s.address)) {
             continue;
         }
         exposure_source e{s.address, s.requests, s.answered, s.codes};
