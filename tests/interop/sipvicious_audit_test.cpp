@@ -18,10 +18,14 @@ namespace {
 
 bool have(const char* tool)
 {
-    return run_tool("/bin/sh", {"-c", std::string("command -v ") + tool + " >/dev/null"}).exit_code == 0;
+    return run_tool("/bin/sh", {"-c", std::string("command -v ") + tool + " >/dev/null"})
+               .exit_code == 0;
 }
 
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+bool has(const std::string& text, const std::string& what)
+{
+    return text.find(what) != std::string::npos;
+}
 
 // Runs the scanners against the responder in `mode` and returns the capture path ("" when
 // the capture cannot be made here: tcpdump without privileges).
@@ -42,26 +46,45 @@ std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
         "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
         "s.bind(('127.0.0.1',0))\n"
         "p=s.getsockname()[1]\n"
-        "for i,n in enumerate(['0046812345678','00046812345678','011046812345678','9011046812345678']):\n"
-        "  m=('INVITE sip:%s@127.0.0.1 SIP/2.0\\r\\nVia: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKtoll%d\\r\\n'\n"
-        "     'Max-Forwards: 70\\r\\nFrom: <sip:1000@127.0.0.1>;tag=t%d\\r\\nTo: <sip:%s@127.0.0.1>\\r\\n'\n"
-        "     'Call-ID: toll-%d@probe\\r\\nCSeq: 1 INVITE\\r\\nContact: <sip:1000@127.0.0.1:%d>\\r\\n'\n"
+        "for i,n in "
+        "enumerate(['0046812345678','00046812345678','011046812345678','9011046812345678']):\n"
+        "  m=('INVITE sip:%s@127.0.0.1 SIP/2.0\\r\\nVia: SIP/2.0/UDP "
+        "127.0.0.1:%d;branch=z9hG4bKtoll%d\\r\\n'\n"
+        "     'Max-Forwards: 70\\r\\nFrom: <sip:1000@127.0.0.1>;tag=t%d\\r\\nTo: "
+        "<sip:%s@127.0.0.1>\\r\\n'\n"
+        "     'Call-ID: toll-%d@probe\\r\\nCSeq: 1 INVITE\\r\\nContact: "
+        "<sip:1000@127.0.0.1:%d>\\r\\n'\n"
         "     'Content-Length: 0\\r\\n\\r\\n')%(n,p,i,i,n,i,p)\n"
-        "  s.sendto(m.encode(),('127.0.0.1'," + port + "))\n";
+        "  s.sendto(m.encode(),('127.0.0.1'," +
+        port + "))\n";
     {
         std::ofstream py(d + "/invites.py");
         py << invites;
     }
     const std::string script =
-        "cd '" + d + "' || exit 90\n"
-        "python3 '" + responder + "' --port " + port + " --mode " + mode + " --lifetime 90 2>responder.err & R=$!\n"
-        "tcpdump -i lo -U -n -w cap.pcap 'udp port " + port + "' 2>tcpdump.err & TD=$!\n"
-        "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening tcpdump.err 2>/dev/null && break; sleep 0.3; done\n"
+        "cd '" + d +
+        "' || exit 90\n"
+        "python3 '" +
+        responder + "' --port " + port + " --mode " + mode +
+        " --lifetime 90 2>responder.err & R=$!\n"
+        "tcpdump -i lo -U -n -w cap.pcap 'udp port " +
+        port +
+        "' 2>tcpdump.err & TD=$!\n"
+        "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening tcpdump.err 2>/dev/null && break; "
+        "sleep 0.3; done\n"
         "grep -q listening tcpdump.err || { kill $TD $R 2>/dev/null; exit 77; }\n"
-        "timeout 20 svmap 127.0.0.1 -p " + port + " -P " + local + " >svmap.out 2>&1\n"
-        "timeout 25 svwar --force -e100-130 -m REGISTER 127.0.0.1 -p " + port + " -P " + local + " >svwar.out 2>&1\n"
-        "timeout 25 svcrack -u 100 -d dict.txt 127.0.0.1 -p " + port + " -P " + local + " >svcrack.out 2>&1\n"
-        "timeout 15 sipsak -s sip:100@127.0.0.1:" + port + " >sipsak.out 2>&1\n"
+        "timeout 20 svmap 127.0.0.1 -p " +
+        port + " -P " + local +
+        " >svmap.out 2>&1\n"
+        "timeout 25 svwar --force -e100-130 -m REGISTER 127.0.0.1 -p " +
+        port + " -P " + local +
+        " >svwar.out 2>&1\n"
+        "timeout 25 svcrack -u 100 -d dict.txt 127.0.0.1 -p " +
+        port + " -P " + local +
+        " >svcrack.out 2>&1\n"
+        "timeout 15 sipsak -s sip:100@127.0.0.1:" +
+        port +
+        " >sipsak.out 2>&1\n"
         "python3 invites.py\n"
         "sleep 1; kill $TD; wait $TD; kill $R 2>/dev/null; wait $R\n"
         "exit 0\n";
@@ -78,9 +101,10 @@ std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
 
 bool ready()
 {
-    if (!have("svmap") || !have("svwar") || !have("svcrack") || !have("sipsak") || !have("tcpdump") ||
-        !have("python3")) {
-        WARN("sipvicious, sipsak, tcpdump or python3 missing (scripts/install-deps.sh installs them): skipping");
+    if (!have("svmap") || !have("svwar") || !have("svcrack") || !have("sipsak") ||
+        !have("tcpdump") || !have("python3")) {
+        WARN("sipvicious, sipsak, tcpdump or python3 missing (scripts/install-deps.sh installs "
+             "them): skipping");
         return false;
     }
     return true;
@@ -98,7 +122,8 @@ void check_tools(const std::string& json)
 
 } // namespace
 
-TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server", "[interop][audit]")
+TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server",
+          "[interop][audit]")
 {
     if (!ready()) {
         return;
@@ -133,7 +158,8 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server
     const auto human = run_tool(SSW_TRACE_BIN, {"audit", cap});
     REQUIRE(has(human.out, "ssw-param set SS_REPLY_UNAUTHORIZED Off"));
     const std::string params = (dir.path() / "params.conf").string();
-    const auto set = run_tool(SSW_PARAM_BIN, {"--file", params, "set", "SS_REPLY_UNAUTHORIZED=Off"});
+    const auto set =
+        run_tool(SSW_PARAM_BIN, {"--file", params, "set", "SS_REPLY_UNAUTHORIZED=Off"});
     REQUIRE(set.exit_code == 0);
     const auto cmp = run_tool(SSW_TRACE_BIN, {"audit", cap, "--params", params});
     CHECK(cmp.exit_code == 0);
@@ -165,7 +191,8 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a uniform server", "[in
     CHECK(has(human.out, "ssw-param preset internet-facing"));
 }
 
-TEST_CASE("interop::audit: SIPVicious and sipsak against a silent server (slow)", "[interop][audit]")
+TEST_CASE("interop::audit: SIPVicious and sipsak against a silent server (slow)",
+          "[interop][audit]")
 {
     if (!ready()) {
         return;

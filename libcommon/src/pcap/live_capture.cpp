@@ -4,6 +4,9 @@
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
+#include <poll.h>
+
 namespace ssw::pcap {
 
 namespace {
@@ -94,6 +97,10 @@ result<live_capture> live_capture::open(const std::string& interface, const std:
                 std::string("cannot install the filter: ") + ::pcap_geterr(p->handle), filter));
         }
     }
+    if (::pcap_setnonblock(p->handle, 1, err) != 0) {
+        return unexpected(
+            make_error(errc::unavailable, std::string("cannot capture: ") + err, interface));
+    }
     p->link = link_of(::pcap_datalink(p->handle));
     return live_capture(std::move(p));
 }
@@ -105,16 +112,33 @@ result<std::uint64_t> live_capture::poll(const std::function<void(const packet&)
     s.sink = &on_packet;
     s.delivered = 0;
     const auto deadline = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < deadline) {
-        // Each call returns after the 100 ms read timeout at the latest (immediate mode).
+    // Non-blocking reads with our own poll(): in immediate mode libpcap's read timeout is not
+    // honoured on every platform, and a blocked read would stop the periodic reports.
+    const int fd = ::pcap_get_selectable_fd(s.handle);
+    for (;;) {
         const int n =
             ::pcap_dispatch(s.handle, -1, &impl::on_packet, reinterpret_cast<u_char*>(&s));
         if (n < 0) {
             if (n == PCAP_ERROR_BREAK) {
                 break;
             }
+            s.sink = nullptr;
             return unexpected(make_error(errc::io_error, std::string("capture failed: ") +
                                                              ::pcap_geterr(s.handle)));
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            break;
+        }
+        if (n == 0) {
+            if (fd < 0) {
+                break; // no selectable descriptor: one dispatch per call
+            }
+            struct pollfd pfd {
+                fd, POLLIN, 0
+            };
+            (void)::poll(&pfd, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 100)));
         }
     }
     s.sink = nullptr;

@@ -579,7 +579,8 @@ struct auditor::impl {
         // Toll-fraud INVITE probes.
         bool toll = false;
         std::string number;
-        if (r.method == "INVITE" && !authed && s.credential_ports.count(r.src.port) == 0 && !r.resent) {
+        if (r.method == "INVITE" && !authed && s.credential_ports.count(r.src.port) == 0 &&
+            !r.resent) {
             const std::string prefix = toll_prefix(user);
             if (!prefix.empty()) {
                 toll = true;

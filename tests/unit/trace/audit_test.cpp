@@ -44,7 +44,7 @@ std::string hex(const std::string& s)
 // One SIP request with the fields the detectors look at.
 struct req {
     std::string method = "REGISTER";
-    std::string ruri_user;  // "" = no user part
+    std::string ruri_user; // "" = no user part
     std::string from_user = "100";
     std::string to_user = "100";
     std::string from_tag = "a1b2c3";
@@ -62,10 +62,11 @@ std::string text(const req& r, const endpoint& src)
 {
     const std::string ruri = "sip:" + (r.ruri_user.empty() ? "" : r.ruri_user + "@") + server.ip;
     std::string m = r.method + " " + ruri + " SIP/2.0\r\n";
-    m += "Via: SIP/2.0/UDP " + src.ip + ":" + std::to_string(src.port) + ";branch=" + r.branch + "\r\n";
+    m += "Via: SIP/2.0/UDP " + src.ip + ":" + std::to_string(src.port) + ";branch=" + r.branch +
+         "\r\n";
     m += "Max-Forwards: 70\r\n";
-    m += "From: " + (r.from_display.empty() ? "" : "\"" + r.from_display + "\" ") + "<sip:" + r.from_user + "@" +
-         server.ip + ">;tag=" + r.from_tag + "\r\n";
+    m += "From: " + (r.from_display.empty() ? "" : "\"" + r.from_display + "\" ") +
+         "<sip:" + r.from_user + "@" + server.ip + ">;tag=" + r.from_tag + "\r\n";
     m += "To: <sip:" + r.to_user + "@" + server.ip + ">\r\n";
     m += "Call-ID: " + r.call_id + "\r\n";
     m += "CSeq: " + std::to_string(r.cseq) + " " + r.method + "\r\n";
@@ -73,8 +74,9 @@ std::string text(const req& r, const endpoint& src)
         m += "User-Agent: " + r.user_agent + "\r\n";
     }
     if (!r.auth_user.empty()) {
-        m += "Authorization: Digest username=\"" + r.auth_user + "\", realm=\"t\", nonce=\"n\", uri=\"" + ruri +
-             "\", response=\"" + r.auth_response + "\"\r\n";
+        m += "Authorization: Digest username=\"" + r.auth_user +
+             "\", realm=\"t\", nonce=\"n\", uri=\"" + ruri + "\", response=\"" + r.auth_response +
+             "\"\r\n";
     }
     m += r.extra;
     m += "Content-Length: 0\r\n\r\n";
@@ -101,11 +103,17 @@ struct scenario {
 
     void send(const endpoint& src, const std::string& payload, const endpoint& dst = server)
     {
-        cap.add(pb::ethernet(pb::ipv4(src.ip, dst.ip, pb::proto_udp, pb::udp(src.port, dst.port, payload))), now);
+        cap.add(pb::ethernet(
+                    pb::ipv4(src.ip, dst.ip, pb::proto_udp, pb::udp(src.port, dst.port, payload))),
+                now);
         now += ms;
     }
-    void request(const endpoint& src, const req& r, const endpoint& dst = server) { send(src, text(r, src), dst); }
-    void reply(const endpoint& to, const req& r, int code, const std::string& reason, const std::string& extra = {})
+    void request(const endpoint& src, const req& r, const endpoint& dst = server)
+    {
+        send(src, text(r, src), dst);
+    }
+    void reply(const endpoint& to, const req& r, int code, const std::string& reason,
+               const std::string& extra = {})
     {
         send(server, answer(r, code, reason, extra), to);
     }
@@ -133,7 +141,8 @@ struct scenario {
     }
 };
 
-const tr::finding* find(const std::vector<tr::finding>& fs, tr::finding_kind k, const std::string& tool = {})
+const tr::finding* find(const std::vector<tr::finding>& fs, tr::finding_kind k,
+                        const std::string& tool = {})
 {
     for (const auto& f : fs) {
         if (f.kind == k && (tool.empty() || f.tool == tool)) {
@@ -161,19 +170,22 @@ ssw::sip::message parse(const std::string& bytes)
 
 } // namespace
 
-TEST_CASE("trace::audit rules: defaults, overrides, lists and errors with line numbers", "[trace][audit]")
+TEST_CASE("trace::audit rules: defaults, overrides, lists and errors with line numbers",
+          "[trace][audit]")
 {
     const tr::audit_rules d;
-    CHECK(d.window_ns == 600 * sec);        // fail2ban findtime
-    CHECK(d.brute_force_failures == 5);     // fail2ban maxretry
-    CHECK(d.flood_window_ns == 2 * sec);    // pike sampling_time_unit
-    CHECK(d.flood_requests == 30);          // pike reqs_density_per_unit
-    CHECK(std::count(d.scanner_user_agents.begin(), d.scanner_user_agents.end(), "friendly-scanner") == 1);
+    CHECK(d.window_ns == 600 * sec);     // fail2ban findtime
+    CHECK(d.brute_force_failures == 5);  // fail2ban maxretry
+    CHECK(d.flood_window_ns == 2 * sec); // pike sampling_time_unit
+    CHECK(d.flood_requests == 30);       // pike reqs_density_per_unit
+    CHECK(std::count(d.scanner_user_agents.begin(), d.scanner_user_agents.end(),
+                     "friendly-scanner") == 1);
 
-    auto r = tr::parse_audit_rules("# comment\nwindow = 60\nbrute_force_failures = 3\n"
-                                   "scanner_user_agent = MyScanner\nclear = premium_prefix\npremium_prefix = 0809\n"
-                                   "peer = 203.0.113.5\n",
-                                   "r.conf");
+    auto r = tr::parse_audit_rules(
+        "# comment\nwindow = 60\nbrute_force_failures = 3\n"
+        "scanner_user_agent = MyScanner\nclear = premium_prefix\npremium_prefix = 0809\n"
+        "peer = 203.0.113.5\n",
+        "r.conf");
     REQUIRE(r);
     CHECK(r->window_ns == 60 * sec);
     CHECK(r->brute_force_failures == 3);
@@ -195,7 +207,8 @@ TEST_CASE("trace::audit rules: defaults, overrides, lists and errors with line n
     CHECK_FALSE(tr::parse_severity("urgent"));
 }
 
-TEST_CASE("trace::identify_tool: SIPVicious, sippts, Nmap and sipsak request shapes", "[trace][audit]")
+TEST_CASE("trace::identify_tool: SIPVicious, sippts, Nmap and sipsak request shapes",
+          "[trace][audit]")
 {
     const endpoint src{"203.0.113.7", 5061};
     req svmap;
@@ -237,7 +250,8 @@ TEST_CASE("trace::identify_tool: SIPVicious, sippts, Nmap and sipsak request sha
     req sippts2;
     sippts2.call_id = "0123456789abcdef0123456789abcdef";
     sippts2.from_tag = "deadbeef";
-    sippts2.extra = "Allow: INVITE, REGISTER, ACK, CANCEL, BYE, NOTIFY, REFER, OPTIONS, INFO, SUBSCRIBE, UPDATE, "
+    sippts2.extra = "Allow: INVITE, REGISTER, ACK, CANCEL, BYE, NOTIFY, REFER, OPTIONS, INFO, "
+                    "SUBSCRIBE, UPDATE, "
                     "PRACK, MESSAGE\r\n";
     CHECK(tr::identify_tool(parse(text(sippts2, src))).tool == "sippts");
 
@@ -254,7 +268,8 @@ TEST_CASE("trace::identify_tool: SIPVicious, sippts, Nmap and sipsak request sha
     CHECK(tr::identify_tool(parse(text(phone, src))).tool.empty());
 }
 
-TEST_CASE("trace::auditor: known scanner User-Agents, case-insensitive and extendable", "[trace][audit]")
+TEST_CASE("trace::auditor: known scanner User-Agents, case-insensitive and extendable",
+          "[trace][audit]")
 {
     scenario s;
     const endpoint a{"203.0.113.7", 5070};
@@ -300,7 +315,8 @@ TEST_CASE("trace::auditor: OPTIONS sweep over many addresses", "[trace][audit]")
     CHECK(f->targets.size() == 8);
 }
 
-TEST_CASE("trace::auditor: sequential extension enumeration and a user-dependent server", "[trace][audit]")
+TEST_CASE("trace::auditor: sequential extension enumeration and a user-dependent server",
+          "[trace][audit]")
 {
     scenario s;
     const endpoint a{"203.0.113.20", 5090};
@@ -315,7 +331,8 @@ TEST_CASE("trace::auditor: sequential extension enumeration and a user-dependent
         r.call_id = "e-" + std::to_string(u);
         s.request(a, r);
         if (u == 101 || u == 105) {
-            s.reply(a, r, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"t\", nonce=\"x\"\r\n");
+            s.reply(a, r, 401, "Unauthorized",
+                    "WWW-Authenticate: Digest realm=\"t\", nonce=\"x\"\r\n");
         } else {
             s.reply(a, r, 404, "Not Found", "Server: Asterisk PBX 18.20.0\r\n");
         }
@@ -340,11 +357,13 @@ TEST_CASE("trace::auditor: sequential extension enumeration and a user-dependent
     CHECK(out.exposure.recommendations[0].find("SS_REPLY_UNAUTHORIZED Off") != std::string::npos);
 }
 
-TEST_CASE("trace::auditor: digest brute force, compromised account and svcrack's leaked guess", "[trace][audit]")
+TEST_CASE("trace::auditor: digest brute force, compromised account and svcrack's leaked guess",
+          "[trace][audit]")
 {
     scenario s;
     const endpoint a{"203.0.113.30", 5100};
-    const std::vector<std::string> guesses{"a", "b", "123456", "qwerty", "letmein", "password", "s3cret"};
+    const std::vector<std::string> guesses{"a",       "b",        "123456", "qwerty",
+                                           "letmein", "password", "s3cret"};
     for (std::size_t i = 0; i < guesses.size(); ++i) {
         req r;
         r.call_id = "crack"; // svcrack keeps the Call-ID and CSeq of the challenge
@@ -354,7 +373,9 @@ TEST_CASE("trace::auditor: digest brute force, compromised account and svcrack's
         r.auth_response = std::string(31, 'a') + static_cast<char>('0' + i);
         s.request(a, r);
         if (i + 1 < guesses.size()) {
-            s.reply(a, r, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"t\", nonce=\"n" + std::to_string(i) + "\"\r\n");
+            s.reply(a, r, 401, "Unauthorized",
+                    "WWW-Authenticate: Digest realm=\"t\", nonce=\"n" + std::to_string(i) +
+                        "\"\r\n");
         } else {
             s.reply(a, r, 200, "OK");
         }
@@ -371,7 +392,8 @@ TEST_CASE("trace::auditor: digest brute force, compromised account and svcrack's
     CHECK(c->leaked_password == "s3cret");
     CHECK(out.findings.front().kind == tr::finding_kind::compromised); // worst first
     CHECK(find(out.findings, tr::finding_kind::scanner_fingerprint, "svcrack") != nullptr);
-    CHECK(out.exposure.recommendations.front().find("Account 100 is compromised") != std::string::npos);
+    CHECK(out.exposure.recommendations.front().find("Account 100 is compromised") !=
+          std::string::npos);
 
     // The same digest resent (a real retransmission) is one failure, not several.
     scenario r2;
@@ -385,11 +407,13 @@ TEST_CASE("trace::auditor: digest brute force, compromised account and svcrack's
     CHECK(find(r2.run().findings, tr::finding_kind::brute_force) == nullptr);
 }
 
-TEST_CASE("trace::auditor: toll-fraud INVITE probes, prefix walking and a routed probe", "[trace][audit]")
+TEST_CASE("trace::auditor: toll-fraud INVITE probes, prefix walking and a routed probe",
+          "[trace][audit]")
 {
     scenario s;
     const endpoint a{"203.0.113.40", 5060};
-    const std::vector<std::string> numbers{"0046812345678", "00046812345678", "011046812345678", "+46812345678"};
+    const std::vector<std::string> numbers{"0046812345678", "00046812345678", "011046812345678",
+                                           "+46812345678"};
     for (std::size_t i = 0; i < numbers.size(); ++i) {
         req r;
         r.method = "INVITE";
@@ -451,7 +475,9 @@ TEST_CASE("trace::auditor: windows expire and the source table stays bounded", "
     for (int i = 0; i < 200; ++i) {
         req r;
         r.call_id = "m-" + std::to_string(i);
-        many.request(endpoint{"10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1), 5060}, r);
+        many.request(
+            endpoint{"10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1), 5060},
+            r);
     }
     tr::audit_rules rules;
     rules.max_sources = 16;
@@ -476,8 +502,8 @@ TEST_CASE("trace::auditor: uniform and silent servers, and --params comparison",
     const auto out = s.run({}, &*params);
     CHECK(out.exposure.behaviour == tr::server_behaviour::uniform);
     REQUIRE(out.exposure.configuration.size() == 1);
-    CHECK(out.exposure.configuration[0].find("configured Off, but 4 probes were answered (4 x 401)") !=
-          std::string::npos);
+    CHECK(out.exposure.configuration[0].find(
+              "configured Off, but 4 probes were answered (4 x 401)") != std::string::npos);
 
     scenario quiet;
     for (int u = 0; u < 4; ++u) {
@@ -490,7 +516,8 @@ TEST_CASE("trace::auditor: uniform and silent servers, and --params comparison",
     const auto q = quiet.run({}, &*on);
     CHECK(q.exposure.behaviour == tr::server_behaviour::silent);
     REQUIRE(q.exposure.configuration.size() == 1);
-    CHECK(q.exposure.configuration[0].find("configured On, but 4 probes got no answer") != std::string::npos);
+    CHECK(q.exposure.configuration[0].find("configured On, but 4 probes got no answer") !=
+          std::string::npos);
 }
 
 TEST_CASE("trace::auditor: a busy legitimate capture raises nothing above low", "[trace][audit]")
@@ -509,10 +536,12 @@ TEST_CASE("trace::auditor: a busy legitimate capture raises nothing above low", 
             if (round > 0) { // cached nonce, found stale
                 r.auth_user = r.from_user;
                 s.request(phone, r);
-                s.reply(phone, r, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"t\", nonce=\"z\", stale=true\r\n");
+                s.reply(phone, r, 401, "Unauthorized",
+                        "WWW-Authenticate: Digest realm=\"t\", nonce=\"z\", stale=true\r\n");
             } else {
                 s.request(phone, r);
-                s.reply(phone, r, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"t\", nonce=\"y\"\r\n");
+                s.reply(phone, r, 401, "Unauthorized",
+                        "WWW-Authenticate: Digest realm=\"t\", nonce=\"y\"\r\n");
             }
             req again = r;
             again.cseq = 2;
@@ -551,7 +580,8 @@ TEST_CASE("trace::auditor: a busy legitimate capture raises nothing above low", 
         s.now += 300 * sec;
     }
     const auto out = s.run();
-    INFO((out.findings.empty() ? std::string("none") : std::string(tr::to_string(out.findings[0].kind))));
+    INFO((out.findings.empty() ? std::string("none")
+                               : std::string(tr::to_string(out.findings[0].kind))));
     CHECK(worst(out.findings) <= tr::severity::low);
     CHECK(out.exposure.sources.empty());
 }
@@ -585,8 +615,9 @@ TEST_CASE("trace::block_rules: ipset, nft, iptables and plain", "[trace][audit]"
     CHECK(tr::block_rules("plain", v).value() == "203.0.113.5\n2001:db8::7\n");
     CHECK(tr::block_rules("iptables", v).value() ==
           "iptables -A INPUT -s 203.0.113.5 -j DROP\nip6tables -A INPUT -s 2001:db8::7 -j DROP\n");
-    CHECK(tr::block_rules("nft", v).value().find("nft add rule inet filter input ip6 saddr 2001:db8::7 drop") !=
+    CHECK(tr::block_rules("nft", v).value().find(
+              "nft add rule inet filter input ip6 saddr 2001:db8::7 drop") != std::string::npos);
+    CHECK(tr::block_rules("ipset", v).value().find("ipset add ssw-audit 203.0.113.5 -exist") !=
           std::string::npos);
-    CHECK(tr::block_rules("ipset", v).value().find("ipset add ssw-audit 203.0.113.5 -exist") != std::string::npos);
     CHECK_FALSE(tr::block_rules("pf", v));
 }
