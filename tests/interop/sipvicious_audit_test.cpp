@@ -156,7 +156,7 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server
 
     // As a new user: read the recommendation, apply it with ssw-param, compare again.
     const auto human = run_tool(SSW_TRACE_BIN, {"audit", cap});
-    REQUIRE(has(human.out, "ssw-param set SS_REPLY_UNAUTHORIZED Off"));
+    REQUIRE(has(human.out, "ssw-param set SS_REPLY_UNAUTHORIZED=Off"));
     const std::string params = (dir.path() / "params.conf").string();
     const auto set =
         run_tool(SSW_PARAM_BIN, {"--file", params, "set", "SS_REPLY_UNAUTHORIZED=Off"});

@@ -974,7 +974,7 @@ exposure_report auditor::exposure(const params::param_file* configured) const
         rep.recommendations.push_back(
             "The server answers unknown users differently from known ones, so scanners can list "
             "the accounts: set "
-            "SS_REPLY_UNAUTHORIZED Off (ssw-param set SS_REPLY_UNAUTHORIZED Off) so unknown "
+            "SS_REPLY_UNAUTHORIZED Off (ssw-param set SS_REPLY_UNAUTHORIZED=Off) so unknown "
             "sources get no answer.");
         break;
     case server_behaviour::uniform:
