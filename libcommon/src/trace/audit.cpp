@@ -9,7 +9,8 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
+#include <iterator>
+#include <list>
 #include <set>
 #include <unordered_map>
 
@@ -227,20 +228,55 @@ struct account_entry {
     std::string last_digest; // the credentials of the last failure counted
 };
 
+// Event times inside a sliding window, oldest first (a deque would allocate 512 bytes per
+// source up front; most sources send one or two requests).
+struct time_window {
+    std::vector<std::int64_t> times;
+    std::size_t head = 0;
+
+    void add(std::int64_t t) { times.push_back(t); }
+    void expire(std::int64_t now, std::int64_t width)
+    {
+        while (head < times.size() && now - times[head] > width) {
+            ++head;
+        }
+        compact();
+    }
+    // Keeps the newest `n`.
+    void keep(std::size_t n)
+    {
+        if (size() > n) {
+            head = times.size() - n;
+        }
+        compact();
+    }
+    [[nodiscard]] std::size_t size() const { return times.size() - head; }
+    void compact()
+    {
+        if (head > 64 || head == times.size()) {
+            times.erase(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(head));
+            head = 0;
+        }
+    }
+};
+
 struct source_state {
     pcap::ip_address address;
     std::int64_t first_ns = 0;
     std::int64_t last_ns = 0;
     std::uint64_t requests = 0;
-    std::uint64_t unauth_requests = 0;
+    std::uint64_t unauth_requests = 0; // requests without credentials (not resent)
+    std::uint64_t unauth_answered = 0; // of those, answered with a final response
+    std::map<int, std::uint64_t> unauth_codes;
     std::uint64_t answered = 0;
     std::map<int, std::uint64_t> codes;
     bool authenticated_ok = false;
     bool sent_credentials = false;
     std::set<std::uint16_t> credential_ports; // IP+port: the sockets that sent credentials
     std::vector<std::uint16_t> ports;
-    std::deque<std::int64_t> recent;  // request times in the flood window
-    std::deque<std::int64_t> options; // OPTIONS times in the flood window
+    time_window recent;                   // request times in the flood window
+    time_window options;                  // OPTIONS times in the flood window
+    std::list<std::string>::iterator lru; // position in auditor::impl::lru
     std::unordered_map<std::string, std::int64_t> targets;
     std::unordered_map<std::string, user_entry> users;
     std::size_t unresolved = 0;
@@ -258,10 +294,21 @@ bool has_credentials(const sip::message& m)
 
 } // namespace
 
+// Closed findings kept for the report; past this only high and critical ones are added (a
+// long live capture of a busy honeypot must not grow without bound).
+constexpr std::size_t max_closed_findings = 100000;
+
 struct auditor::impl {
     audit_rules rules;
     std::unordered_map<std::string, source_state> sources;
+    // Transactions waiting for their final response, in two generations: the current one
+    // and the one before (rotated every 32 s of capture time or when half the bound is
+    // reached), so expiry costs nothing per message.
     std::unordered_map<std::string, pending_request> pending;
+    std::unordered_map<std::string, pending_request> pending_old;
+    std::int64_t pending_since_ns = 0;
+    // Sources from least to most recently active: expiry and eviction take from the front.
+    std::list<std::string> lru;
     std::vector<finding> closed;
     audit_stats counters;
     std::int64_t last_sweep_ns = 0;
@@ -320,7 +367,11 @@ struct auditor::impl {
     void close_source(source_state& s)
     {
         for (auto& [k, f] : s.open) {
-            closed.push_back(std::move(f));
+            if (closed.size() < max_closed_findings || f.severity >= severity::high) {
+                closed.push_back(std::move(f));
+            } else {
+                ++counters.findings_dropped;
+            }
         }
         s.open.clear();
     }
@@ -328,17 +379,32 @@ struct auditor::impl {
     // Forgets sources idle for a window (closing their findings first).
     void sweep(std::int64_t now)
     {
-        for (auto it = sources.begin(); it != sources.end();) {
-            if (now - it->second.last_ns > rules.window_ns) {
-                close_source(it->second);
-                ++counters.sources_expired;
-                it = sources.erase(it);
-            } else {
-                ++it;
+        while (!lru.empty()) {
+            auto it = sources.find(lru.front());
+            if (it == sources.end()) {
+                lru.pop_front();
+                continue;
             }
+            if (now - it->second.last_ns <= rules.window_ns) {
+                break;
+            }
+            close_source(it->second);
+            ++counters.sources_expired;
+            lru.pop_front();
+            sources.erase(it);
         }
-        std::erase_if(pending,
-                      [&](const auto& kv) { return now - kv.second.ts > 64'000'000'000LL; });
+    }
+
+    void touch_lru(source_state& s) { lru.splice(lru.end(), lru, s.lru); }
+
+    void rotate_pending(std::int64_t now)
+    {
+        if (now - pending_since_ns > 32'000'000'000LL || now < pending_since_ns ||
+            pending.size() >= std::max<std::size_t>(rules.max_pending / 2, 1)) {
+            pending_old = std::move(pending);
+            pending.clear();
+            pending_since_ns = now;
+        }
     }
 
     source_state* source_for(const pcap::ip_address& a, std::int64_t now)
@@ -348,20 +414,19 @@ struct auditor::impl {
         if (it != sources.end()) {
             return &it->second;
         }
-        if (sources.size() >= rules.max_sources) {
-            sweep(now);
-        }
-        if (sources.size() >= rules.max_sources) {
-            // Still full: the least recently active source goes (its findings are kept).
-            auto oldest =
-                std::min_element(sources.begin(), sources.end(), [](const auto& x, const auto& y) {
-                    return x.second.last_ns < y.second.last_ns;
-                });
-            close_source(oldest->second);
-            sources.erase(oldest);
-            ++counters.sources_evicted;
+        while (sources.size() >= rules.max_sources && !lru.empty()) {
+            // Full: the least recently active source goes (its findings are kept).
+            auto oldest = sources.find(lru.front());
+            lru.pop_front();
+            if (oldest != sources.end()) {
+                close_source(oldest->second);
+                sources.erase(oldest);
+                ++counters.sources_evicted;
+            }
         }
         source_state& s = sources[k];
+        lru.push_back(k);
+        s.lru = std::prev(lru.end());
         s.address = a;
         s.first_ns = now;
         s.last_ns = now;
@@ -411,11 +476,14 @@ struct auditor::impl {
             // A new episode: the old window is over.
             close_source(s);
             const pcap::ip_address a = s.address;
+            const auto pos = s.lru;
             s = source_state{};
             s.address = a;
+            s.lru = pos;
             s.first_ns = r.timestamp_ns;
         }
         s.last_ns = std::max(s.last_ns, r.timestamp_ns);
+        touch_lru(s);
         ++s.requests;
         add_unique(s.ports, r.src.port);
         const std::uint64_t frame = r.frames.empty() ? 0 : r.frames.back();
@@ -425,10 +493,8 @@ struct auditor::impl {
         }
 
         // Flood: a sliding window of request times (retransmissions count: pike counts packets).
-        s.recent.push_back(r.timestamp_ns);
-        while (!s.recent.empty() && r.timestamp_ns - s.recent.front() > rules.flood_window_ns) {
-            s.recent.pop_front();
-        }
+        s.recent.add(r.timestamp_ns);
+        s.recent.expire(r.timestamp_ns, rules.flood_window_ns);
         if (s.recent.size() > rules.flood_requests) {
             const bool served = s.authenticated_ok;
             finding& f = touch(s, finding_kind::flood, "", r,
@@ -438,9 +504,7 @@ struct auditor::impl {
                        std::to_string(rules.flood_window_ns / 1'000'000'000) + " s (peak " +
                        std::to_string(f.count) + ")" +
                        (served ? " from a source that also authenticated successfully" : "");
-            while (s.recent.size() > rules.flood_requests + 1) {
-                s.recent.pop_front();
-            }
+            s.recent.keep(rules.flood_requests + 1);
         }
 
         // Known scanner User-Agent.
@@ -515,11 +579,8 @@ struct auditor::impl {
             std::erase_if(s.targets, [&](const auto& kv) {
                 return r.timestamp_ns - kv.second > rules.window_ns;
             });
-            s.options.push_back(r.timestamp_ns);
-            while (!s.options.empty() &&
-                   r.timestamp_ns - s.options.front() > rules.flood_window_ns) {
-                s.options.pop_front();
-            }
+            s.options.add(r.timestamp_ns);
+            s.options.expire(r.timestamp_ns, rules.flood_window_ns);
             const bool many_targets = s.targets.size() >= rules.sweep_targets;
             const bool dense = s.options.size() >= rules.sweep_options;
             if (many_targets || dense) {
@@ -538,9 +599,7 @@ struct auditor::impl {
                                         std::to_string(rules.flood_window_ns / 1'000'000'000) + " s"
                                   : std::string());
             }
-            while (s.options.size() > rules.sweep_options) {
-                s.options.pop_front();
-            }
+            s.options.keep(rules.sweep_options);
         }
 
         // Enumeration: users probed without authenticating.
@@ -620,12 +679,7 @@ struct auditor::impl {
         // calls a retransmission: an authenticated request is a new attempt whenever its
         // digest differs, so it always replaces the pending entry.
         if (!r.resent || authed) {
-            if (pending.size() >= rules.max_pending) {
-                sweep(r.timestamp_ns);
-                if (pending.size() >= rules.max_pending) {
-                    pending.clear();
-                }
-            }
+            rotate_pending(r.timestamp_ns);
             pending_request p;
             p.source = addr_key(r.src.address);
             p.user = user;
@@ -686,15 +740,20 @@ struct auditor::impl {
     {
         const sip_record& r = e.record;
         const sip::message& m = e.msg;
+        auto* table = &pending;
         auto it = pending.find(txn_key(r));
         if (it == pending.end()) {
-            return;
+            table = &pending_old;
+            it = pending_old.find(key);
+            if (it == pending_old.end()) {
+                return;
+            }
         }
         pending_request& p = it->second;
         auto sit = sources.find(p.source);
         if (sit == sources.end()) {
             if (r.status >= 200) {
-                pending.erase(it);
+                table->erase(it);
             }
             return;
         }
@@ -702,7 +761,7 @@ struct auditor::impl {
         const std::uint64_t frame = r.frames.empty() ? 0 : r.frames.back();
 
         // Provisional answers to a toll probe already mean the call was routed.
-        if (p.toll && (r.status >= 180 && r.status < 300)) {
+        if (p.toll && r.status >= 180 && r.status < 400) {
             finding& f = touch(s, finding_kind::toll_fraud, "", r, severity::critical, 0.95);
             f.detail = "unauthenticated INVITE to " + p.number + " was answered " +
                        std::to_string(r.status) + " " + r.reason +
@@ -714,6 +773,12 @@ struct auditor::impl {
             return;
         }
         ++s.answered;
+        if (!p.authenticated) {
+            ++s.unauth_answered;
+            if (s.unauth_codes.size() < 64 || s.unauth_codes.count(r.status)) {
+                ++s.unauth_codes[r.status];
+            }
+        }
         if (s.codes.size() < 64 || s.codes.count(r.status)) {
             ++s.codes[r.status];
         }
@@ -784,9 +849,15 @@ struct auditor::impl {
                     s.authenticated_ok = true;
                 }
             }
-        } else if (!p.authenticated && r.status >= 200 && r.status < 300 &&
-                   p.method == "REGISTER") {
-            s.authenticated_ok = true; // a registrar without authentication
+        } else if (!p.authenticated && r.status >= 200 && r.status < 300 && p.method != "OPTIONS") {
+            // Accepted without credentials: a registrar without authentication, or a peer
+            // the server trusts by address (a carrier trunk sending calls). Its users are
+            // not probes.
+            s.authenticated_ok = true;
+            if (auto u = s.users.find(p.user); u != s.users.end() && !u->second.resolved) {
+                u->second.resolved = true;
+                --s.unresolved;
+            }
         }
 
         // Exposure: answers to requests without credentials from sources not authenticated.
@@ -797,7 +868,7 @@ struct auditor::impl {
             }
             leak(m, r, frame);
         }
-        pending.erase(it);
+        table->erase(it);
     }
 
     void leak(const sip::message& m, const sip_record&, std::uint64_t frame)
@@ -898,9 +969,9 @@ exposure_report auditor::exposure(const params::param_file* configured) const
             continue;
         }
         exposure_source e{s.address, s.requests, s.answered, s.codes};
-        rep.probes += s.requests;
-        rep.answered += s.answered;
-        for (const auto& [c, n] : s.codes) {
+        rep.probes += s.unauth_requests;
+        rep.answered += s.unauth_answered;
+        for (const auto& [c, n] : s.unauth_codes) {
             rep.codes[c] += n;
         }
         rep.sources.push_back(std::move(e));

@@ -579,6 +579,20 @@ TEST_CASE("trace::auditor: a busy legitimate capture raises nothing above low", 
         }
         s.now += 300 * sec;
     }
+    // A carrier trunk the server trusts by address: calls to many local numbers, no credentials.
+    const endpoint carrier{"192.0.2.200", 5060};
+    for (int c = 0; c < 25; ++c) {
+        req inv;
+        inv.method = "INVITE";
+        inv.from_user = "4930555" + std::to_string(1000 + c);
+        inv.ruri_user = inv.to_user = "2" + std::to_string(100 + c);
+        inv.call_id = "trunk-" + std::to_string(c);
+        inv.branch = "z9hG4bK" + inv.call_id;
+        s.request(carrier, inv);
+        s.reply(carrier, inv, 180, "Ringing");
+        s.reply(carrier, inv, 200, "OK");
+        s.now += 2 * sec;
+    }
     const auto out = s.run();
     INFO((out.findings.empty() ? std::string("none")
                                : std::string(tr::to_string(out.findings[0].kind))));

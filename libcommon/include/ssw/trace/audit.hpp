@@ -81,9 +81,9 @@ struct exposure_leak {
 
 struct exposure_report {
     server_behaviour behaviour = server_behaviour::none;
-    std::uint64_t probes = 0;   // unauthenticated requests from those sources
-    std::uint64_t answered = 0; // of which answered with a final response
-    std::map<int, std::uint64_t> codes;
+    std::uint64_t probes = 0;             // requests without credentials from those sources
+    std::uint64_t answered = 0;           // of which answered with a final response
+    std::map<int, std::uint64_t> codes;   // the final responses to those
     std::vector<exposure_source> sources; // most requests first
     std::vector<exposure_leak> leaks;
     std::vector<std::string> recommendations;
@@ -94,9 +94,10 @@ struct exposure_report {
 struct audit_stats {
     std::uint64_t messages = 0;
     std::uint64_t requests = 0;
-    std::uint64_t sources_tracked = 0; // at the end
-    std::uint64_t sources_evicted = 0; // dropped because the table was full
-    std::uint64_t sources_expired = 0; // forgotten after a window of silence
+    std::uint64_t sources_tracked = 0;  // at the end
+    std::uint64_t sources_evicted = 0;  // dropped because the table was full
+    std::uint64_t sources_expired = 0;  // forgotten after a window of silence
+    std::uint64_t findings_dropped = 0; // low/medium findings past the 100000 kept
 };
 
 // Feed every SIP message of a capture (sip_extractor's on_sip), then finish(). Memory is
