@@ -73,6 +73,8 @@ std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
         "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening tcpdump.err 2>/dev/null && break; "
         "sleep 0.3; done\n"
         "grep -q listening tcpdump.err || { kill $TD $R 2>/dev/null; exit 77; }\n"
+        "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening responder.err 2>/dev/null && break; "
+        "sleep 0.3; done\n"
         "timeout 20 svmap 127.0.0.1 -p " +
         port + " -P " + local +
         " >svmap.out 2>&1\n"

@@ -179,3 +179,38 @@ TEST_CASE("ssw-trace audit: -i lo live capture with a BPF filter", "[trace][tool
     CHECK(has(live.stdout_text(), R"("kind":"scanner-user-agent","severity":"medium")"));
     CHECK(has(live.stdout_text(), R"("source":"127.0.0.1")"));
 }
+
+TEST_CASE("ssw-trace audit: a recorded SIPVicious/sipsak session (tests/data/audit)",
+          "[trace][tools][audit]")
+{
+    const std::string cap =
+        (std::filesystem::path(SSW_TEST_DATA_DIR) / "audit" / "sipvicious-user-dependent.pcap")
+            .string();
+    const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
+    INFO(json.out << json.err);
+    REQUIRE(json.exit_code == 0);
+    for (const char* tool : {"svmap", "svwar", "svcrack", "sipsak", "friendly-scanner"}) {
+        CHECK(has(json.out, std::string(R"("tool":")") + tool + "\""));
+    }
+    CHECK(has(
+        json.out,
+        R"({"type":"summary","findings":11,"critical":1,"high":3,"medium":7,"low":0,"sources":1,)"));
+    CHECK(has(json.out, R"("kind":"compromised","severity":"critical")"));
+    CHECK(has(json.out, R"("account":"100","leaked_password":"secret")"));
+    CHECK(has(json.out, R"("kind":"enumeration","severity":"high")"));
+    CHECK(has(json.out, R"("kind":"toll-fraud","severity":"high")"));
+    CHECK(has(json.out,
+              R"({"type":"exposure","behaviour":"user-dependent","probes":39,"answered":39,)"));
+
+    ssw::test::temp_dir dir;
+    const std::string params = (dir.path() / "params.conf").string();
+    {
+        std::ofstream p(params);
+        p << "SS_REPLY_UNAUTHORIZED = Off\nSS_AUTHENTICATION_MAX_RETRY = 3\n";
+    }
+    const auto cmp =
+        run_tool(SSW_TRACE_BIN, {"audit", cap, "--params", params, "--fail-on", "high"});
+    CHECK(cmp.exit_code == 1);
+    CHECK(has(cmp.out, "SS_REPLY_UNAUTHORIZED is configured Off, but 39 probes were answered"));
+    CHECK(has(cmp.out, "SS_AUTHENTICATION_MAX_RETRY is 3, but one account failed 6 times"));
+}
