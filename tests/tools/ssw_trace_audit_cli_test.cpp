@@ -194,7 +194,7 @@ TEST_CASE("ssw-trace audit: a recorded SIPVicious/sipsak session (tests/data/aud
     }
     CHECK(has(
         json.out,
-        R"({"type":"summary","findings":11,"critical":1,"high":3,"medium":7,"low":0,"sources":1,)"));
+        R"({"type":"summary","findings":11,"critical":1,"high":3,"medium":6,"low":1,"sources":1,)"));
     CHECK(has(json.out, R"("kind":"compromised","severity":"critical")"));
     CHECK(has(json.out, R"("account":"100","leaked_password":"secret")"));
     CHECK(has(json.out, R"("kind":"enumeration","severity":"high")"));

@@ -496,14 +496,19 @@ struct auditor::impl {
         s.recent.add(r.timestamp_ns);
         s.recent.expire(r.timestamp_ns, rules.flood_window_ns);
         if (s.recent.size() > rules.flood_requests) {
+            // A flood is density without matching responses: a source whose requests mostly
+            // get answered (a busy client, or a scan the server keeps up with) is low.
+            const std::uint64_t unanswered = s.requests > s.answered ? s.requests - s.answered : 0;
+            const bool starved = unanswered * 2 > s.requests;
             const bool served = s.authenticated_ok;
             finding& f = touch(s, finding_kind::flood, "", r,
-                               served ? severity::low : severity::medium, 0.8);
+                               starved && !served ? severity::medium : severity::low, 0.8);
             f.count = std::max<std::uint64_t>(f.count, s.recent.size());
             f.detail = "more than " + std::to_string(rules.flood_requests) + " requests within " +
                        std::to_string(rules.flood_window_ns / 1'000'000'000) + " s (peak " +
-                       std::to_string(f.count) + ")" +
-                       (served ? " from a source that also authenticated successfully" : "");
+                       std::to_string(f.count) + "), " + std::to_string(unanswered) + " of " +
+                       std::to_string(s.requests) + " requests unanswered" +
+                       (served ? ", from a source that also authenticated successfully" : "");
             s.recent.keep(rules.flood_requests + 1);
         }
 
