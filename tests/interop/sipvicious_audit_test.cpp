@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 
 using ssw::test::run_tool;
@@ -27,13 +28,34 @@ bool has(const std::string& text, const std::string& what)
     return text.find(what) != std::string::npos;
 }
 
+// What the scanners printed, for the failure message.
+std::string scanner_log(const std::string& cap)
+{
+    const std::string d = cap.substr(0, cap.rfind('/'));
+    std::string log;
+    for (const char* f : {"svmap.out", "svwar.out", "svcrack.out", "sipsak.out", "responder.err"}) {
+        std::ifstream in(d + "/" + f);
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string t = text.str();
+        if (t.size() > 1500) {
+            t = "..." + t.substr(t.size() - 1500);
+        }
+        log += std::string("== ") + f + "\n" + t;
+    }
+    return log;
+}
+
 // Runs the scanners against the responder in `mode` and returns the capture path ("" when
 // the capture cannot be made here: tcpdump without privileges).
 std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
 {
     const std::string d = dir.path().string();
     const std::string port = std::to_string(ssw::test::free_port());
-    const std::string local = std::to_string(ssw::test::free_port());
+    std::string local = std::to_string(ssw::test::free_port());
+    while (local == port) {
+        local = std::to_string(ssw::test::free_port());
+    }
     const std::string responder = std::string(SSW_SOURCE_DIR) + "/tests/support/audit_responder.py";
     {
         std::ofstream dict(d + "/dict.txt");
@@ -136,6 +158,7 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server
         WARN("tcpdump cannot capture on lo here (no privileges?): skipping");
         return;
     }
+    INFO(scanner_log(cap));
     const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
     INFO(json.out << json.err);
     REQUIRE(json.exit_code == 0);
@@ -179,6 +202,7 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a uniform server", "[in
         WARN("tcpdump cannot capture on lo here (no privileges?): skipping");
         return;
     }
+    INFO(scanner_log(cap));
     const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
     INFO(json.out << json.err);
     REQUIRE(json.exit_code == 0);
@@ -205,6 +229,7 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a silent server (slow)"
         WARN("tcpdump cannot capture on lo here (no privileges?): skipping");
         return;
     }
+    INFO(scanner_log(cap));
     const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
     INFO(json.out << json.err);
     REQUIRE(json.exit_code == 0);
