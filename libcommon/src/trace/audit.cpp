@@ -13,6 +13,7 @@
 #include <list>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace ssw::trace {
 
@@ -318,6 +319,9 @@ struct auditor::impl {
     std::vector<exposure_leak> leaks;
     std::set<std::pair<std::string, std::string>> leak_seen;
     std::set<std::string> peer_keys;
+    // Addresses that answered requests: SIP servers. A server pinging its registered
+    // contacts with OPTIONS (Kamailio nathelper, Asterisk qualify) looks like a sweep.
+    std::unordered_set<std::string> responders;
 
     explicit impl(audit_rules r) : rules(std::move(r))
     {
@@ -500,7 +504,7 @@ struct auditor::impl {
             // get answered (a busy client, or a scan the server keeps up with) is low.
             const std::uint64_t unanswered = s.requests > s.answered ? s.requests - s.answered : 0;
             const bool starved = unanswered * 2 > s.requests;
-            const bool served = s.authenticated_ok;
+            const bool served = s.authenticated_ok || responders.count(addr_key(s.address)) != 0;
             finding& f = touch(s, finding_kind::flood, "", r,
                                starved && !served ? severity::medium : severity::low, 0.8);
             f.count = std::max<std::uint64_t>(f.count, s.recent.size());
@@ -589,8 +593,10 @@ struct auditor::impl {
             const bool many_targets = s.targets.size() >= rules.sweep_targets;
             const bool dense = s.options.size() >= rules.sweep_options;
             if (many_targets || dense) {
-                finding& f = touch(s, finding_kind::options_sweep, "", r, severity::medium,
-                                   many_targets ? 0.9 : 0.7);
+                const bool server = responders.count(addr_key(s.address)) != 0;
+                finding& f = touch(s, finding_kind::options_sweep, "", r,
+                                   server ? severity::low : severity::medium,
+                                   server ? 0.3 : (many_targets ? 0.9 : 0.7));
                 ++f.count;
                 f.distinct = std::max<std::uint64_t>(f.distinct, s.targets.size());
                 for (const auto& [t, when] : s.targets) {
@@ -745,6 +751,9 @@ struct auditor::impl {
     {
         const sip_record& r = e.record;
         const sip::message& m = e.msg;
+        if (r.status >= 200 && responders.size() < rules.max_sources) {
+            responders.insert(addr_key(r.src.address));
+        }
         auto* table = &pending;
         auto it = pending.find(txn_key(r));
         if (it == pending.end()) {
@@ -961,8 +970,8 @@ exposure_report auditor::exposure(const params::param_file* configured) const
 {
     exposure_report rep;
     const impl& d = *impl_;
-    // A source that authenticated is a customer, unless it was flagged (a scanner that
-    // cracked a password authenticates too).
+    // A source that authenticated is a customer, and one that answers requests is a SIP
+    // server, unless it was flagged (a scanner that cracked a password authenticates too).
     std::set<pcap::ip_address> flagged;
     for (const auto& f : findings()) {
         if (f.severity >= severity::medium) {
@@ -970,7 +979,7 @@ exposure_report auditor::exposure(const params::param_file* configured) const
         }
     }
     for (const auto& [k, s] : d.sources) {
-        if (s.authenticated_ok && !flagged.count(s.address)) {
+        if ((s.authenticated_ok || d.responders.count(k) != 0) && !flagged.count(s.address)) {
             continue;
         }
         exposure_source e{s.address, s.requests, s.answered, s.codes};

@@ -315,6 +315,31 @@ TEST_CASE("trace::auditor: OPTIONS sweep over many addresses", "[trace][audit]")
     CHECK(f->targets.size() == 8);
 }
 
+TEST_CASE("trace::auditor: a server qualifying its contacts with OPTIONS is not a sweep",
+          "[trace][audit]")
+{
+    scenario s;
+    // The server answers a registration first: it is a SIP server.
+    const endpoint phone0{"198.51.100.1", 5060};
+    req reg;
+    s.request(phone0, reg);
+    s.reply(phone0, reg, 200, "OK");
+    for (int i = 1; i <= 15; ++i) {
+        req ping;
+        ping.method = "OPTIONS";
+        ping.call_id = "qualify-" + std::to_string(i);
+        const endpoint phone{"198.51.100." + std::to_string(i), 5060};
+        s.send(server, text(ping, server), phone);
+        s.send(phone, answer(ping, 200, "OK"), server);
+    }
+    const auto out = s.run();
+    const auto* f = find(out.findings, tr::finding_kind::options_sweep);
+    REQUIRE(f != nullptr);
+    CHECK(f->severity == tr::severity::low);
+    CHECK(worst(out.findings) <= tr::severity::low);
+    CHECK(out.exposure.sources.empty());
+}
+
 TEST_CASE("trace::auditor: sequential extension enumeration and a user-dependent server",
           "[trace][audit]")
 {
