@@ -65,5 +65,23 @@ int main(int argc, char** argv)
     add_common(filter);
     filter->callback([&] { opt.cmd = command::filter; });
 
+    auto* audit = app.add_subcommand("audit", "Flag scanners, enumeration, brute force, toll fraud; report exposure");
+    audit->add_option("files", opt.files, "Captures (pcap/pcapng), '-' for stdin");
+    audit->add_option("--rules", opt.rules, "Thresholds and lists (key = value lines, see AUDIT RULES)")->option_text("FILE");
+    audit->add_option("--params", opt.params, "Parameter file to compare the observed behaviour with")->option_text("FILE");
+    audit->add_option("--fail-on", opt.fail_on, "Exit 1 when a finding reaches SEVERITY (low, medium, high, critical)")
+        ->option_text("SEVERITY");
+    audit->add_option("--emit", opt.emit, "Print block rules for the offending sources: ipset, nft, iptables, plain")
+        ->option_text("FORMAT");
+    audit->add_option("--peer", opt.peers, "A configured peer (trunk, gateway): never flagged (repeatable)")
+        ->option_text("IP")->allow_extra_args(false);
+    audit->add_option("-i,--interface", opt.interface, "Capture live on this interface instead of reading files")
+        ->option_text("IFACE");
+    audit->add_option("--filter", opt.bpf, "BPF filter for the live capture (as tcpdump)")->option_text("BPF");
+    audit->add_option("--interval", opt.interval, "Live capture: report every N seconds (default 60)")->option_text("N");
+    audit->add_option("--duration", opt.duration, "Live capture: stop after N seconds (default: at SIGINT/SIGTERM)")
+        ->option_text("N");
+    audit->callback([&] { opt.cmd = command::audit; });
+
     return ssw::cli::run(app, argc, argv, [&](ssw::cli::io& io) { return ssw::cmd::trace::run(opt, io); });
 }

@@ -5,8 +5,11 @@
 #include <ssw/cli/run.hpp>
 #include <ssw/core/json_writer.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/pcap/live_capture.hpp>
 #include <ssw/pcap/reader.hpp>
 #include <ssw/pcap/writer.hpp>
+#include <ssw/params/store.hpp>
+#include <ssw/trace/audit.hpp>
 #include <ssw/trace/filter.hpp>
 #include <ssw/trace/flow.hpp>
 #include <ssw/trace/report.hpp>
@@ -15,6 +18,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -29,7 +34,10 @@ const char* const examples = R"(EXAMPLES:
   ssw-trace list --host 192.0.2.10 capture.pcap
   ssw-trace calls --json capture.pcapng | jq 'select(.final_status >= 400)'
   ssw-trace flow 3c26700a2f4c@192.0.2.10 capture.pcap --html call.html
-  tcpdump -i eth0 -w - port 5060 | ssw-trace filter --user alice -w alice.pcap -)";
+  tcpdump -i eth0 -w - port 5060 | ssw-trace filter --user alice -w alice.pcap -
+  ssw-trace audit capture.pcap --fail-on high || mail -s 'SIP probes' root < /dev/null
+  ssw-trace audit capture.pcap --emit nft | sh
+  ssw-trace audit -i eth0 --filter 'port 5060' --interval 300 --params /etc/ssw/params.conf)";
 
 namespace {
 
@@ -528,6 +536,344 @@ result<cli::exit_code> run_filter(const options& opt, cli::io& io, const tr::mes
     return cli::exit_code::ok;
 }
 
+
+// ---- audit ------------------------------------------------------------------------------
+
+std::string upper(std::string_view s) { return core::to_upper(s); }
+
+std::string join_frames(const std::vector<std::uint64_t>& frames)
+{
+    std::string out;
+    for (const auto f : frames) {
+        out += (out.empty() ? "" : ",") + std::to_string(f);
+    }
+    return out;
+}
+
+void print_finding(cli::io& io, const tr::finding& f)
+{
+    std::string ports;
+    for (const auto p : f.ports) {
+        ports += (ports.empty() ? "" : ",") + std::to_string(p);
+    }
+    if (io.json) {
+        core::json_line j;
+        j.field("type", "finding")
+            .field("kind", tr::to_string(f.kind))
+            .field("severity", tr::to_string(f.severity))
+            .field("confidence", f.confidence)
+            .field("source", f.source.to_string())
+            .field_raw("ports", "[" + ports + "]")
+            .field("targets", f.targets)
+            .field("tool", f.tool)
+            .field("account", f.account);
+        if (f.leaked_password.empty()) {
+            j.field_null("leaked_password");
+        } else {
+            j.field("leaked_password", f.leaked_password);
+        }
+        j.field("first", iso_time(f.first_ns))
+            .field("last", iso_time(f.last_ns))
+            .field("count", f.count)
+            .field("distinct", f.distinct)
+            .field_raw("frames", frames_json(f.frames))
+            .field("detail", f.detail);
+        io.out << j.str() << '\n';
+        return;
+    }
+    io.out << upper(tr::to_string(f.severity)) << ' ' << tr::to_string(f.kind) << " from " << f.source.to_string();
+    if (!f.tool.empty()) {
+        io.out << " tool=" << f.tool;
+    }
+    if (!f.account.empty()) {
+        io.out << " account=" << f.account;
+    }
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "%.2f", f.confidence);
+    io.out << " confidence=" << conf << "\n  " << f.detail << "\n  " << tr::format_time(f.first_ns) << " .. "
+           << tr::format_time(f.last_ns).substr(11) << " count=" << f.count;
+    if (f.distinct) {
+        io.out << " distinct=" << f.distinct;
+    }
+    io.out << " ports=" << (ports.empty() ? "-" : ports) << " frames=" << join_frames(f.frames) << '\n';
+    if (!f.targets.empty()) {
+        io.out << "  targets:";
+        for (const auto& t : f.targets) {
+            io.out << ' ' << t;
+        }
+        io.out << '\n';
+    }
+    if (!f.leaked_password.empty()) {
+        io.out << "  leaked password guess: " << f.leaked_password << '\n';
+    }
+}
+
+void print_exposure(cli::io& io, const tr::exposure_report& e)
+{
+    const auto codes_text = [](const std::map<int, std::uint64_t>& codes) {
+        std::string t;
+        for (const auto& [c, n] : codes) {
+            t += (t.empty() ? "" : " ") + std::to_string(c) + "x" + std::to_string(n);
+        }
+        return t.empty() ? std::string("-") : t;
+    };
+    if (io.json) {
+        std::string codes = "{";
+        for (const auto& [c, n] : e.codes) {
+            codes += (codes.size() > 1 ? "," : "") + std::string("\"") + std::to_string(c) + "\":" + std::to_string(n);
+        }
+        io.out << core::json_line{}
+                      .field("type", "exposure")
+                      .field("behaviour", tr::to_string(e.behaviour))
+                      .field("probes", e.probes)
+                      .field("answered", e.answered)
+                      .field_raw("codes", codes + "}")
+                      .field("sources", static_cast<std::uint64_t>(e.sources.size()))
+                      .str()
+               << '\n';
+        for (const auto& s : e.sources) {
+            std::string sc = "{";
+            for (const auto& [c, n] : s.codes) {
+                sc += (sc.size() > 1 ? "," : "") + std::string("\"") + std::to_string(c) + "\":" + std::to_string(n);
+            }
+            io.out << core::json_line{}
+                          .field("type", "exposure_source")
+                          .field("source", s.address.to_string())
+                          .field("requests", s.requests)
+                          .field("answered", s.answered)
+                          .field_raw("codes", sc + "}")
+                          .str()
+                   << '\n';
+        }
+        for (const auto& l : e.leaks) {
+            io.out << core::json_line{}
+                          .field("type", "leak")
+                          .field("what", l.what)
+                          .field("value", l.value)
+                          .field("frame", l.frame)
+                          .str()
+                   << '\n';
+        }
+        for (const auto& r : e.recommendations) {
+            io.out << core::json_line{}.field("type", "recommendation").field("text", r).str() << '\n';
+        }
+        for (const auto& c : e.configuration) {
+            io.out << core::json_line{}.field("type", "configuration").field("text", c).str() << '\n';
+        }
+        return;
+    }
+    io.out << "\nExposure (sources that never authenticated, peers excluded):\n";
+    io.out << "  server behaviour: " << tr::to_string(e.behaviour);
+    switch (e.behaviour) {
+    case tr::server_behaviour::user_dependent: io.out << " (answers reveal which users exist)"; break;
+    case tr::server_behaviour::uniform: io.out << " (same answer for every user: SS_REPLY_UNAUTHORIZED On)"; break;
+    case tr::server_behaviour::silent: io.out << " (probes get no answer: SS_REPLY_UNAUTHORIZED Off)"; break;
+    case tr::server_behaviour::none: io.out << " (no unauthenticated requests)"; break;
+    }
+    io.out << "\n  probes=" << e.probes << " answered=" << e.answered << " codes=" << codes_text(e.codes) << '\n';
+    for (const auto& s : e.sources) {
+        char line[160];
+        std::snprintf(line, sizeof line, "  %-40s requests=%-8llu answered=%-8llu ", s.address.to_string().c_str(),
+                      static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.answered));
+        io.out << line << "codes=" << codes_text(s.codes) << '\n';
+    }
+    if (!e.leaks.empty()) {
+        io.out << "  leaked:\n";
+        for (const auto& l : e.leaks) {
+            io.out << "    " << l.what << ": " << l.value;
+            if (l.frame) {
+                io.out << " (frame " << l.frame << ')';
+            }
+            io.out << '\n';
+        }
+    }
+    if (!e.recommendations.empty()) {
+        io.out << "\nRecommendations:\n";
+        for (const auto& r : e.recommendations) {
+            io.out << "  - " << r << '\n';
+        }
+    }
+    if (!e.configuration.empty()) {
+        io.out << "\nConfigured versus observed:\n";
+        for (const auto& c : e.configuration) {
+            io.out << "  - " << c << '\n';
+        }
+    }
+}
+
+volatile std::sig_atomic_t audit_stop = 0;
+
+extern "C" void audit_on_signal(int) { audit_stop = 1; }
+
+result<cli::exit_code> run_audit(const options& opt, cli::io& io)
+{
+    tr::audit_rules rules;
+    if (!opt.rules.empty()) {
+        auto r = tr::load_audit_rules(opt.rules);
+        if (!r) {
+            error e = std::move(r).error();
+            if (e.code != errc::not_found && e.code != errc::io_error) {
+                e.code = errc::config_error;
+            }
+            return unexpected(std::move(e));
+        }
+        rules = std::move(*r);
+    }
+    for (const auto& p : opt.peers) {
+        auto a = pcap::parse_ip_address(p);
+        if (!a) {
+            io.err << tool << ": invalid --peer '" << p << "': expected an IP address\n";
+            return cli::exit_code::usage;
+        }
+        rules.peers.push_back(*a);
+    }
+    std::optional<tr::severity> fail_on;
+    if (!opt.fail_on.empty()) {
+        auto s = tr::parse_severity(opt.fail_on);
+        if (!s) {
+            io.err << tool << ": --fail-on: " << s.error().message << '\n';
+            return cli::exit_code::usage;
+        }
+        fail_on = *s;
+    }
+    if (!opt.emit.empty() && !tr::block_rules(opt.emit, {})) {
+        io.err << tool << ": invalid --emit '" << opt.emit << "': expected ipset, nft, iptables or plain\n";
+        return cli::exit_code::usage;
+    }
+    if (opt.interval < 1 || opt.duration < 0) {
+        io.err << tool << ": --interval must be at least 1 and --duration at least 0\n";
+        return cli::exit_code::usage;
+    }
+    std::optional<params::param_file> configured;
+    if (!opt.params.empty()) {
+        auto f = params::param_file::load(opt.params);
+        if (!f) {
+            error e = std::move(f).error();
+            if (e.code != errc::not_found && e.code != errc::io_error) {
+                e.code = errc::config_error;
+            }
+            return unexpected(std::move(e));
+        }
+        if (!f->exists()) {
+            return unexpected(make_error(errc::not_found, "parameter file not found", opt.params));
+        }
+        configured = std::move(*f);
+    }
+
+    tr::auditor audit(rules);
+    tr::extractor_handlers h;
+    h.on_sip = [&](const tr::sip_event& e) { audit.on_sip(e); };
+
+    const auto report = [&](bool final_report) -> result<cli::exit_code> {
+        if (final_report) {
+            audit.finish();
+        }
+        const auto findings = audit.findings();
+        const tr::severity threshold = fail_on.value_or(tr::severity::medium);
+        if (!opt.emit.empty()) {
+            std::vector<pcap::ip_address> block;
+            for (const auto& f : findings) {
+                if (f.severity >= threshold && std::find(block.begin(), block.end(), f.source) == block.end()) {
+                    block.push_back(f.source);
+                }
+            }
+            SSW_TRY_ASSIGN(const auto text, tr::block_rules(opt.emit, block));
+            io.out << text;
+        } else {
+            std::map<tr::severity, std::size_t> by;
+            std::set<pcap::ip_address> srcs;
+            for (const auto& f : findings) {
+                ++by[f.severity];
+                srcs.insert(f.source);
+            }
+            const auto st = audit.stats();
+            if (io.json) {
+                io.out << core::json_line{}
+                              .field("type", "summary")
+                              .field("findings", static_cast<std::uint64_t>(findings.size()))
+                              .field("critical", static_cast<std::uint64_t>(by[tr::severity::critical]))
+                              .field("high", static_cast<std::uint64_t>(by[tr::severity::high]))
+                              .field("medium", static_cast<std::uint64_t>(by[tr::severity::medium]))
+                              .field("low", static_cast<std::uint64_t>(by[tr::severity::low]))
+                              .field("sources", static_cast<std::uint64_t>(srcs.size()))
+                              .field("messages", st.messages)
+                              .field("final", final_report)
+                              .str()
+                       << '\n';
+            } else {
+                io.out << "ssw-trace audit: " << findings.size() << " findings (" << by[tr::severity::critical]
+                       << " critical, " << by[tr::severity::high] << " high, " << by[tr::severity::medium]
+                       << " medium, " << by[tr::severity::low] << " low) from " << srcs.size() << " sources in "
+                       << st.messages << " SIP messages\n";
+                if (!findings.empty()) {
+                    io.out << '\n';
+                }
+            }
+            for (const auto& f : findings) {
+                print_finding(io, f);
+            }
+            print_exposure(io, audit.exposure(configured ? &*configured : nullptr));
+        }
+        io.out << std::flush;
+        if (fail_on && std::any_of(findings.begin(), findings.end(),
+                                   [&](const tr::finding& f) { return f.severity >= *fail_on; })) {
+            return cli::exit_code::findings;
+        }
+        return cli::exit_code::ok;
+    };
+
+    if (!opt.interface.empty()) {
+        SSW_TRY_ASSIGN(auto cap, pcap::live_capture::open(opt.interface, opt.bpf));
+        tr::sip_extractor ex(h);
+        audit_stop = 0;
+        auto old_int = std::signal(SIGINT, audit_on_signal);
+        auto old_term = std::signal(SIGTERM, audit_on_signal);
+        const auto start = std::chrono::steady_clock::now();
+        auto next_report = start + std::chrono::seconds(opt.interval);
+        result<void> failed;
+        while (!audit_stop) {
+            const auto now = std::chrono::steady_clock::now();
+            if (opt.duration > 0 && now - start >= std::chrono::seconds(opt.duration)) {
+                break;
+            }
+            auto polled = cap.poll([&](const pcap::packet& p) { ex.on_packet(p); }, std::chrono::milliseconds(200));
+            if (!polled) {
+                failed = unexpected(std::move(polled).error());
+                break;
+            }
+            if (std::chrono::steady_clock::now() >= next_report) {
+                next_report += std::chrono::seconds(opt.interval);
+                auto r = report(false);
+                if (!r) {
+                    failed = unexpected(std::move(r).error());
+                    break;
+                }
+                if (!io.json && opt.emit.empty()) {
+                    io.out << "\n";
+                }
+            }
+        }
+        std::signal(SIGINT, old_int);
+        std::signal(SIGTERM, old_term);
+        ex.finish();
+        if (!failed) {
+            return unexpected(std::move(failed).error());
+        }
+        if (io.verbosity > 0) {
+            io.err << tool << ": " << opt.interface << ": " << cap.frames() << " frames, " << cap.dropped()
+                   << " dropped by the kernel\n";
+        }
+        return report(true);
+    }
+
+    auto scanned = for_each_input(opt, io, h);
+    auto code = report(true);
+    if (!scanned) {
+        return unexpected(std::move(scanned).error());
+    }
+    return code;
+}
+
 } // namespace
 
 result<cli::exit_code> run(const options& opt, cli::io& io)
@@ -653,6 +999,7 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     }
     case command::flow: return run_flow(opt, io);
     case command::filter: return run_filter(opt, io, filter);
+    case command::audit: return run_audit(opt, io);
     case command::none: break;
     }
     io.err << tool << ": a subcommand is required (see --help)\n";
