@@ -3,12 +3,11 @@
 // aes-128-ctr loop shaped like `openssl speed -evp` (built and run by rtp_crypto_bench.sh).
 #include <ssw/crypto/payload_cipher.hpp>
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <functional>
 #include <string>
 #include <vector>
@@ -30,7 +29,8 @@ double rate(double seconds, std::size_t size, const std::function<bool()>& step)
         calls += 256;
         now = std::chrono::steady_clock::now();
     }
-    return static_cast<double>(calls * size) / std::chrono::duration<double>(now - start).count() / 1e6;
+    return static_cast<double>(calls * size) / std::chrono::duration<double>(now - start).count() /
+           1e6;
 }
 
 struct ratio_result {
@@ -65,12 +65,12 @@ struct evp_api {
     void* (*ctx_new)() = nullptr;
     void (*ctx_free)(void*) = nullptr;
     const void* (*aes_128_ctr)() = nullptr;
-    int (*init)(void*, const void*, const unsigned char*, const unsigned char*, const void*) = nullptr;
+    int (*init)(void*, const void*, const unsigned char*, const unsigned char*,
+                const void*) = nullptr;
     int (*update)(void*, unsigned char*, int*, const unsigned char*, int) = nullptr;
 };
 
-template <class F>
-void bind(void* lib, const char* name, F& fn)
+template <class F> void bind(void* lib, const char* name, F& fn)
 {
     fn = reinterpret_cast<F>(::dlsym(lib, name));
     if (fn == nullptr) {
@@ -114,9 +114,11 @@ int main(int argc, char** argv)
         }
         const auto ref_step = [&] {
             int out = 0;
-            return evp.update(ref, ref_payload.data(), &out, ref_payload.data(), static_cast<int>(size)) == 1;
+            return evp.update(ref, ref_payload.data(), &out, ref_payload.data(),
+                              static_cast<int>(size)) == 1;
         };
-        for (const auto m : {ssw::crypto::mode::xor_, ssw::crypto::mode::rc4, ssw::crypto::mode::aes128}) {
+        for (const auto m :
+             {ssw::crypto::mode::xor_, ssw::crypto::mode::rc4, ssw::crypto::mode::aes128}) {
             auto cipher = ssw::crypto::payload_cipher::make(m, key16);
             if (!cipher) {
                 std::fprintf(stderr, "%s\n", cipher.error().message.c_str());
@@ -128,10 +130,12 @@ int main(int argc, char** argv)
                 f.timestamp += static_cast<std::uint32_t>(size);
                 return static_cast<bool>(cipher->apply(payload, f));
             });
-            std::printf("mode %d %-6s %5zu bytes: %9.1f MB/s %10.0f packets/s; reference evp aes-128-ctr %9.1f MB/s;"
+            std::printf("mode %d %-6s %5zu bytes: %9.1f MB/s %10.0f packets/s; reference evp "
+                        "aes-128-ctr %9.1f MB/s;"
                         " median ratio %6.1f%%\n",
-                        static_cast<int>(m), std::string(ssw::crypto::to_string(m)).c_str(), size, r.ours_mbs,
-                        r.ours_mbs * 1e6 / static_cast<double>(size), r.ref_mbs, 100 * r.median_ratio);
+                        static_cast<int>(m), std::string(ssw::crypto::to_string(m)).c_str(), size,
+                        r.ours_mbs, r.ours_mbs * 1e6 / static_cast<double>(size), r.ref_mbs,
+                        100 * r.median_ratio);
         }
         evp.ctx_free(ref);
     }

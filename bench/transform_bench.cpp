@@ -55,7 +55,8 @@ workload prefix_workload(std::size_t rules, std::mt19937_64& rng)
         }
         prefixes.push_back(p);
         w.rules_text += "    " + p + (i % 7 == 0 ? "G9" : "") + ":" + digits(rng, 2) + "\n";
-        w.naive_patterns.push_back(re + (i % 7 == 0 ? ".{" + std::to_string(10 - p.size()) + ",}" : ""));
+        w.naive_patterns.push_back(re +
+                                   (i % 7 == 0 ? ".{" + std::to_string(10 - p.size()) + ",}" : ""));
     }
     w.rules_text += "end\n";
     for (std::size_t i = 0; i < 20000; ++i) {
@@ -130,7 +131,9 @@ double per_second(const std::vector<std::string>& numbers, double budget_s, Fn&&
 void run(const char* kind, std::size_t rules, workload w, double budget_s)
 {
     const auto t0 = bench_clock::now();
-    tr::file_reader none = [](const std::string&) -> ssw::result<std::string> { return std::string(); };
+    tr::file_reader none = [](const std::string&) -> ssw::result<std::string> {
+        return std::string();
+    };
     auto set = tr::parse_rules(w.rules_text, "bench.rules", none);
     if (!set) {
         std::fprintf(stderr, "parse: %s\n", set.error().to_string().c_str());
@@ -162,8 +165,8 @@ void run(const char* kind, std::size_t rules, workload w, double budget_s)
         }
         return hit;
     });
-    std::printf("%-7s %8zu %16.0f %16.0f %9.1fx %10.2f\n", kind, rules, compiled, naive, compiled / naive,
-                compile_s);
+    std::printf("%-7s %8zu %16.0f %16.0f %9.1fx %10.2f\n", kind, rules, compiled, naive,
+                compiled / naive, compile_s);
     std::fflush(stdout);
 }
 
@@ -173,8 +176,8 @@ int main(int argc, char** argv)
 {
     const double budget_s = argc > 1 ? std::atof(argv[1]) : 1.0;
     std::mt19937_64 rng(2026);
-    std::printf("%-7s %8s %16s %16s %10s %10s\n", "kind", "rules", "compiled num/s", "naive num/s", "speedup",
-                "compile s");
+    std::printf("%-7s %8s %16s %16s %10s %10s\n", "kind", "rules", "compiled num/s", "naive num/s",
+                "speedup", "compile s");
     for (const std::size_t n : {100, 10'000, 100'000}) {
         run("prefix", n, prefix_workload(n, rng), budget_s);
     }

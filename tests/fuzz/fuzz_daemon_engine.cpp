@@ -11,9 +11,10 @@
 namespace {
 struct fixture {
     ssw::core::manual_clock clock;
-    ssw::registrar::binding_store store = *ssw::registrar::binding_store::open(":memory:", clock.wall_now());
-    ssw::daemon::engine engine{ssw::provision::demo_config("/tmp"), ssw::params::settings{}, clock, store,
-                               [](ssw::daemon::log_level, std::string_view) {}};
+    ssw::registrar::binding_store store =
+        *ssw::registrar::binding_store::open(":memory:", clock.wall_now());
+    ssw::daemon::engine engine{ssw::provision::demo_config("/tmp"), ssw::params::settings{}, clock,
+                               store, [](ssw::daemon::log_level, std::string_view) {}};
 };
 } // namespace
 
@@ -26,10 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::uint8_t control = data[0];
     const std::string_view datagram(reinterpret_cast<const char*>(data + 1), size - 1);
-    const ssw::sip::peer from{ssw::core::ip_address::v4(0x7f000001u + (control & 0x0fu)),
-                              static_cast<std::uint16_t>(5060 + (control >> 4)),
-                              (control & 0x80) != 0 ? ssw::sip::transport_kind::tcp : ssw::sip::transport_kind::udp,
-                              1};
+    const ssw::sip::peer from{
+        ssw::core::ip_address::v4(0x7f000001u + (control & 0x0fu)),
+        static_cast<std::uint16_t>(5060 + (control >> 4)),
+        (control & 0x80) != 0 ? ssw::sip::transport_kind::tcp : ssw::sip::transport_kind::udp, 1};
     std::vector<ssw::sip::outgoing> out;
     f.engine.on_message(datagram, from, out);
     f.engine.flush(out);

@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& info : catalog()) {
         const value* before = parsed.file.find(info);
         const value* after = again.file.find(info);
-        if ((before == nullptr) != (after == nullptr) || (before != nullptr && !(*before == *after))) {
+        if ((before == nullptr) != (after == nullptr) ||
+            (before != nullptr && !(*before == *after))) {
             std::abort();
         }
     }

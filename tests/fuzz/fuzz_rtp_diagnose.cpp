@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     (void)ssw::rtp::recover_static_pad(ssw::rtp::codec::unknown, views);
     (void)ssw::rtp::score_audio(ssw::rtp::codec::g729, views);
-    (void)ssw::rtp::parse_encryption_params(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+    (void)ssw::rtp::parse_encryption_params(
+        std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
     return 0;
 }

@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::abort();
     }
     static auto cipher = ssw::crypto::payload_cipher::make(ssw::crypto::mode::aes128,
-                                                            std::vector<std::uint8_t>(16, 0x5a));
+                                                           std::vector<std::uint8_t>(16, 0x5a));
     std::vector<std::uint8_t> copy(data, data + size);
     std::span<std::uint8_t> payload(copy.data() + v->payload_offset, v->payload_size);
     if (cipher && cipher->apply(payload, v->fields) && cipher->apply(payload, v->fields)) {

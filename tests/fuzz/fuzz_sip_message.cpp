@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer target: SIP message parsing, every typed accessor, validation, re-encoding and patching.
+// libFuzzer target: SIP message parsing, every typed accessor, validation, re-encoding and
+// patching.
 #include <ssw/sip/builder.hpp>
 #include <ssw/sip/message.hpp>
 #include <ssw/sip/serializer.hpp>

@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // One-shot framing of the whole buffer must agree with itself and stay in bounds.
     const auto whole = ssw::sip::next_frame(buffer, limits);
-    if (whole.status == ssw::sip::frame_status::complete && whole.skip + whole.length > buffer.size()) {
+    if (whole.status == ssw::sip::frame_status::complete &&
+        whole.skip + whole.length > buffer.size()) {
         std::abort();
     }
     (void)framed;

@@ -26,18 +26,24 @@ const std::string scenarios = std::string(SSW_TEST_DATA_DIR) + "/sipp/";
 
 bool have(const char* program)
 {
-    return ssw::test::run_tool("/usr/bin/env", {"sh", "-c", std::string("command -v ") + program}).exit_code == 0;
+    return ssw::test::run_tool("/usr/bin/env", {"sh", "-c", std::string("command -v ") + program})
+               .exit_code == 0;
 }
 
 // ssw-run --demo on a free port (UDP and TCP), in its own directory.
 struct daemon_under_test {
-    explicit daemon_under_test(std::vector<std::string> extra = {}, const std::string& host = "127.0.0.1")
+    explicit daemon_under_test(std::vector<std::string> extra = {},
+                               const std::string& host = "127.0.0.1")
         : port(ssw::test::free_port())
     {
         const std::string bracketed = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-        std::vector<std::string> args{"--demo", "--listen", "udp:" + bracketed + ":" + std::to_string(port),
-                                      "--listen", "tcp:" + bracketed + ":" + std::to_string(port),
-                                      "--log-level", "debug"};
+        std::vector<std::string> args{"--demo",
+                                      "--listen",
+                                      "udp:" + bracketed + ":" + std::to_string(port),
+                                      "--listen",
+                                      "tcp:" + bracketed + ":" + std::to_string(port),
+                                      "--log-level",
+                                      "debug"};
         args.insert(args.end(), extra.begin(), extra.end());
         process = std::make_unique<background_process>(SSW_RUN_BIN, args, dir.path().string());
         REQUIRE(process->wait_for_stderr("listening on", 10s));
@@ -53,16 +59,35 @@ struct daemon_under_test {
     std::unique_ptr<background_process> process;
 };
 
-ssw::test::tool_result sipp(const std::string& scenario, const std::string& user, const std::string& password,
-                            int remote_port, const std::vector<std::string>& extra = {},
+ssw::test::tool_result sipp(const std::string& scenario, const std::string& user,
+                            const std::string& password, int remote_port,
+                            const std::vector<std::string>& extra = {},
                             const std::string& host = "127.0.0.1", int local_port = 0)
 {
-    const std::string remote = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-                               std::to_string(remote_port);
-    std::vector<std::string> args{"-sf", scenarios + scenario, "-s", user, "-au", user, "-ap", password,
-                                  "-i", host, "-p", std::to_string(local_port != 0 ? local_port : ssw::test::free_port()),
-                                  "-m", "1", "-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err",
-                                  "-error_file", "/dev/stderr"};
+    const std::string remote = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                               ":" + std::to_string(remote_port);
+    std::vector<std::string> args{
+        "-sf",
+        scenarios + scenario,
+        "-s",
+        user,
+        "-au",
+        user,
+        "-ap",
+        password,
+        "-i",
+        host,
+        "-p",
+        std::to_string(local_port != 0 ? local_port : ssw::test::free_port()),
+        "-m",
+        "1",
+        "-timeout",
+        "15s",
+        "-timeout_error",
+        "-nostdin",
+        "-trace_err",
+        "-error_file",
+        "/dev/stderr"};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(remote);
     ssw::test::tool_call call;
@@ -88,27 +113,36 @@ bool any_answer(int port, const std::string& datagram, std::chrono::milliseconds
 
 std::string unknown_register(int port)
 {
-    return "REGISTER sip:127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKscan" + std::to_string(port) + ";rport\r\n"
+    return "REGISTER sip:127.0.0.1:" + std::to_string(port) +
+           " SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKscan" +
+           std::to_string(port) +
+           ";rport\r\n"
            "From: <sip:9999@127.0.0.1>;tag=1\r\nTo: <sip:9999@127.0.0.1>\r\n"
-           "Call-ID: scan-" + std::to_string(port) + "@x\r\nCSeq: 1 REGISTER\r\n"
-           "Contact: <sip:9999@127.0.0.1:5999>\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n";
+           "Call-ID: scan-" +
+           std::to_string(port) +
+           "@x\r\nCSeq: 1 REGISTER\r\n"
+           "Contact: <sip:9999@127.0.0.1:5999>\r\nUser-Agent: friendly-scanner\r\nContent-Length: "
+           "0\r\n\r\n";
 }
 
 } // namespace
 
-TEST_CASE("ssw-run: sipp registers with digest auth over UDP and TCP, then unregisters", "[interop][sipp]")
+TEST_CASE("ssw-run: sipp registers with digest auth over UDP and TCP, then unregisters",
+          "[interop][sipp]")
 {
     REQUIRE(have("sipp"));
     daemon_under_test ssw;
     const int phone_port = ssw::test::free_port();
-    const auto udp = sipp("register_auth.xml", "1000", "demo", ssw.port, {}, "127.0.0.1", phone_port);
+    const auto udp =
+        sipp("register_auth.xml", "1000", "demo", ssw.port, {}, "127.0.0.1", phone_port);
     INFO(udp.err << udp.out);
     CHECK(udp.exit_code == 0);
     const auto tcp = sipp("register_auth.xml", "1001", "demo", ssw.port, {"-t", "t1"});
     INFO(tcp.err);
     CHECK(tcp.exit_code == 0);
-    const auto unreg = sipp("unregister_auth.xml", "1000", "demo", ssw.port, {}, "127.0.0.1", phone_port);
+    const auto unreg =
+        sipp("unregister_auth.xml", "1000", "demo", ssw.port, {}, "127.0.0.1", phone_port);
     INFO(unreg.err);
     CHECK(unreg.exit_code == 0);
     REQUIRE(ssw.process->wait_for_stderr("unregistered sip:1000@", 5s));
@@ -146,7 +180,8 @@ TEST_CASE("ssw-run: wrong passwords lead to 403 and suspension; the right one is
     CHECK(sipp("register_auth.xml", "1005", "demo", ssw.port).exit_code == 0);
 }
 
-TEST_CASE("ssw-run: suspension ends after SS_AUTHENTICATION_FAILED_SUSPEND (slow)", "[interop][sipp][slow]")
+TEST_CASE("ssw-run: suspension ends after SS_AUTHENTICATION_FAILED_SUSPEND (slow)",
+          "[interop][sipp][slow]")
 {
     daemon_under_test ssw({"--param", "SS_AUTHENTICATION_FAILED_SUSPEND=60", "--param",
                            "SS_ENDPOINT_REGISTER_SUSPEND=60"});
@@ -158,8 +193,9 @@ TEST_CASE("ssw-run: suspension ends after SS_AUTHENTICATION_FAILED_SUSPEND (slow
     CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, not one byte when Off",
-          "[interop][sipp]")
+TEST_CASE(
+    "ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, not one byte when Off",
+    "[interop][sipp]")
 {
     SECTION("On")
     {
@@ -175,8 +211,8 @@ TEST_CASE("ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, no
         std::unique_ptr<background_process> tcpdump;
         if (with_tcpdump) {
             tcpdump = std::make_unique<background_process>(
-                "tcpdump", std::vector<std::string>{"-i", "lo", "-n", "-U", "-w", capture, "udp", "port",
-                                                    std::to_string(ssw.port)});
+                "tcpdump", std::vector<std::string>{"-i", "lo", "-n", "-U", "-w", capture, "udp",
+                                                    "port", std::to_string(ssw.port)});
             REQUIRE(tcpdump->wait_for_stderr("listening on", 10s));
         }
         CHECK_FALSE(any_answer(ssw.port, unknown_register(ssw.port), 1500ms));
@@ -186,12 +222,14 @@ TEST_CASE("ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, no
             std::this_thread::sleep_for(300ms);
             tcpdump->stop(SIGINT, 5s);
             const auto from_ssw = ssw::test::run_tool(
-                "/usr/bin/env", {"sh", "-c", "tcpdump -n -r " + capture + " udp src port " + std::to_string(ssw.port) +
-                                                 " 2>/dev/null | wc -l"});
+                "/usr/bin/env", {"sh", "-c",
+                                 "tcpdump -n -r " + capture + " udp src port " +
+                                     std::to_string(ssw.port) + " 2>/dev/null | wc -l"});
             const auto to_ssw = ssw::test::run_tool(
-                "/usr/bin/env", {"sh", "-c", "tcpdump -n -r " + capture + " udp dst port " + std::to_string(ssw.port) +
-                                                 " 2>/dev/null | wc -l"});
-            CHECK(std::stoi(to_ssw.out) == 2);  // both probes reached it
+                "/usr/bin/env", {"sh", "-c",
+                                 "tcpdump -n -r " + capture + " udp dst port " +
+                                     std::to_string(ssw.port) + " 2>/dev/null | wc -l"});
+            CHECK(std::stoi(to_ssw.out) == 2);   // both probes reached it
             CHECK(std::stoi(from_ssw.out) == 0); // and it said nothing
         } else {
             WARN("tcpdump unavailable or not root: silence checked at the socket only");
@@ -201,7 +239,8 @@ TEST_CASE("ssw-run: unknown sources get 401 when SS_REPLY_UNAUTHORIZED is On, no
     }
 }
 
-TEST_CASE("ssw-run: SIGHUP reloads the configuration; a bad reload keeps the running one", "[interop][sipp]")
+TEST_CASE("ssw-run: SIGHUP reloads the configuration; a bad reload keeps the running one",
+          "[interop][sipp]")
 {
     ssw::test::temp_dir dir;
     const int port = ssw::test::free_port();
@@ -210,7 +249,8 @@ TEST_CASE("ssw-run: SIGHUP reloads the configuration; a bad reload keeps the run
         std::ofstream(conf) << "[listen]\nudp = 127.0.0.1:" << port << "\n" << accounts;
     };
     write("[account 2000]\npassword = first\n");
-    background_process ssw(SSW_RUN_BIN, {"--config", conf.string(), "--log-level", "debug"}, dir.path().string());
+    background_process ssw(SSW_RUN_BIN, {"--config", conf.string(), "--log-level", "debug"},
+                           dir.path().string());
     REQUIRE(ssw.wait_for_stderr("listening on", 10s));
     CHECK(sipp("register_auth.xml", "2000", "first", port).exit_code == 0);
 

@@ -15,7 +15,8 @@ namespace {
 
 bool have(const char* tool)
 {
-    return run_tool("/bin/sh", {"-c", std::string("command -v ") + tool + " >/dev/null"}).exit_code == 0;
+    return run_tool("/bin/sh", {"-c", std::string("command -v ") + tool + " >/dev/null"})
+               .exit_code == 0;
 }
 
 std::string which(const char* tool)
@@ -38,7 +39,8 @@ std::size_t count(const std::string& text, const std::string& what)
 
 } // namespace
 
-TEST_CASE("interop::sipp: list, calls, flow and filter -w on a captured sipp call", "[interop][sipp]")
+TEST_CASE("interop::sipp: list, calls, flow and filter -w on a captured sipp call",
+          "[interop][sipp]")
 {
     if (!have("sipp") || !have("tcpdump") || !have("tshark")) {
         WARN("sipp, tcpdump or tshark missing: skipping the captured-call test");
@@ -50,14 +52,20 @@ TEST_CASE("interop::sipp: list, calls, flow and filter -w on a captured sipp cal
     const std::string uas_port = "15962";
     const std::string uac_port = "15961";
     const std::string script =
-        "cd '" + d + "' || exit 90\n"
-        "tcpdump -i lo -U -n -w cap.pcap 'udp and (port " + uas_port + " or port " + uac_port +
+        "cd '" + d +
+        "' || exit 90\n"
+        "tcpdump -i lo -U -n -w cap.pcap 'udp and (port " +
+        uas_port + " or port " + uac_port +
         ")' 2>tcpdump.err & TD=$!\n"
-        "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening tcpdump.err 2>/dev/null && break; sleep 0.3; done\n"
+        "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening tcpdump.err 2>/dev/null && break; "
+        "sleep 0.3; done\n"
         "grep -q listening tcpdump.err || { kill $TD 2>/dev/null; exit 77; }\n"
-        "timeout 20 sipp -sn uas -i 127.0.0.1 -p " + uas_port + " -m 1 -nostdin >uas.out 2>&1 & UAS=$!\n"
+        "timeout 20 sipp -sn uas -i 127.0.0.1 -p " +
+        uas_port +
+        " -m 1 -nostdin >uas.out 2>&1 & UAS=$!\n"
         "sleep 0.5\n"
-        "timeout 20 sipp -sn uac 127.0.0.1:" + uas_port + " -i 127.0.0.1 -p " + uac_port +
+        "timeout 20 sipp -sn uac 127.0.0.1:" +
+        uas_port + " -i 127.0.0.1 -p " + uac_port +
         " -m 1 -d 500 -nostdin >uac.out 2>&1; rc=$?\n"
         "wait $UAS\n"
         "sleep 1; kill $TD; wait $TD\n"
@@ -99,9 +107,11 @@ TEST_CASE("interop::sipp: list, calls, flow and filter -w on a captured sipp cal
     CHECK(flow.out.find("|<------- 200 OK ---------|") != std::string::npos);
     CHECK(std::filesystem::file_size(d + "/flow.html") > 500);
 
-    const auto cut = run_tool(SSW_TRACE_BIN, {"filter", "--call-id", cid, "-w", d + "/cut.pcap", cap});
+    const auto cut =
+        run_tool(SSW_TRACE_BIN, {"filter", "--call-id", cid, "-w", d + "/cut.pcap", cap});
     REQUIRE(cut.exit_code == 0);
-    const auto ts = run_tool(which("tshark"), {"-n", "-r", d + "/cut.pcap", "-Y", "sip", "-T", "fields", "-e", "sip.Call-ID"});
+    const auto ts = run_tool(which("tshark"), {"-n", "-r", d + "/cut.pcap", "-Y", "sip", "-T",
+                                               "fields", "-e", "sip.Call-ID"});
     REQUIRE(ts.exit_code == 0);
     CHECK(count(ts.out, cid) == 6); // sipp's uac/uas: INVITE 180 200 ACK BYE 200
 }

@@ -63,12 +63,17 @@ counts parse_ours(const std::string& ndjson)
     std::string line;
     std::smatch m;
     while (std::getline(in, line)) {
-        if (std::regex_search(line, m, std::regex(R"re("type":"stats","messages":(\d+),"resent":(\d+))re"))) {
+        if (std::regex_search(
+                line, m, std::regex(R"re("type":"stats","messages":(\d+),"resent":(\d+))re"))) {
             c.messages = std::stol(m[1]);
             c.resent = std::stol(m[2]);
-        } else if (std::regex_search(line, m, std::regex(R"re("type":"method","method":"([^"]+)","count":(\d+))re"))) {
+        } else if (std::regex_search(
+                       line, m,
+                       std::regex(R"re("type":"method","method":"([^"]+)","count":(\d+))re"))) {
             c.methods[m[1]] = std::stol(m[2]);
-        } else if (std::regex_search(line, m, std::regex(R"re("type":"status","status":(\d+),.*"count":(\d+))re"))) {
+        } else if (std::regex_search(
+                       line, m,
+                       std::regex(R"re("type":"status","status":(\d+),.*"count":(\d+))re"))) {
             c.statuses[std::stoi(m[1])] = std::stol(m[2]);
         }
     }

@@ -17,7 +17,8 @@ extern char** environ;
 
 namespace ssw::test {
 
-background_process::background_process(const std::string& binary, const std::vector<std::string>& args,
+background_process::background_process(const std::string& binary,
+                                       const std::vector<std::string>& args,
                                        const std::string& working_directory)
 {
     int out_pipe[2];
@@ -85,7 +86,8 @@ void background_process::drain(int timeout_ms)
     }
 }
 
-bool background_process::wait_for_stderr(const std::string& needle, std::chrono::milliseconds timeout)
+bool background_process::wait_for_stderr(const std::string& needle,
+                                         std::chrono::milliseconds timeout)
 {
     const auto end = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < end) {

@@ -10,7 +10,7 @@
 namespace ssw::test {
 
 class background_process {
-public:
+  public:
     // Starts `binary` with `args` in `working_directory` (empty: the current one).
     background_process(const std::string& binary, const std::vector<std::string>& args,
                        const std::string& working_directory = {});
@@ -28,7 +28,7 @@ public:
     [[nodiscard]] const std::string& stdout_text() const { return out_; }
     [[nodiscard]] int pid() const { return pid_; }
 
-private:
+  private:
     void drain(int timeout_ms);
     int pid_ = -1;
     int out_fd_ = -1;

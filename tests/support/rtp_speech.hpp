@@ -3,10 +3,10 @@
 // written into pcap files of UDP/IPv4/Ethernet frames. Header-only.
 #pragma once
 
+#include "support/pcap_builder.hpp"
+
 #include <ssw/crypto/scheme.hpp>
 #include <ssw/rtp/diagnosis.hpp>
-
-#include "support/pcap_builder.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -47,8 +47,8 @@ inline std::uint8_t linear_to_ulaw(int sample)
 // A stream of `packets` 20 ms packets cut from the fixture starting at `offset_packets`
 // (wrapping around), PT 0 or 8.
 inline ssw::rtp::stream make_stream(std::uint32_t ssrc, std::string source, std::string destination,
-                                    std::size_t packets, std::size_t offset_packets = 0, bool alaw = false,
-                                    std::size_t payload_bytes = 160)
+                                    std::size_t packets, std::size_t offset_packets = 0,
+                                    bool alaw = false, std::size_t payload_bytes = 160)
 {
     const auto& audio = speech(alaw);
     ssw::rtp::stream s;
@@ -70,8 +70,8 @@ inline ssw::rtp::stream make_stream(std::uint32_t ssrc, std::string source, std:
 }
 
 // Encrypts every payload of `s` in place with a scheme ("native" needs `m`).
-inline void encrypt(ssw::rtp::stream& s, std::string_view scheme_name, std::optional<ssw::crypto::mode> m,
-                    const std::vector<std::uint8_t>& key,
+inline void encrypt(ssw::rtp::stream& s, std::string_view scheme_name,
+                    std::optional<ssw::crypto::mode> m, const std::vector<std::uint8_t>& key,
                     ssw::crypto::key_derivation d = ssw::crypto::key_derivation::raw)
 {
     const auto sc = ssw::crypto::find_scheme(scheme_name, m);
@@ -122,7 +122,8 @@ inline pcap_builder::frame_bytes frame(const ssw::rtp::stream& s, const ssw::rtp
     const std::string_view payload(reinterpret_cast<const char*>(dg.data()), dg.size());
     return pcap_builder::finish_checksums(
         ssw::pcap::link_type::ethernet,
-        pcap_builder::ethernet(pcap_builder::ipv4(sa, da, pcap_builder::proto_udp, pcap_builder::udp(sp, dp, payload))));
+        pcap_builder::ethernet(pcap_builder::ipv4(sa, da, pcap_builder::proto_udp,
+                                                  pcap_builder::udp(sp, dp, payload))));
 }
 
 // A capture with the streams' packets interleaved every 20 ms, plus optional extra frames

@@ -56,7 +56,8 @@ inline std::optional<std::vector<std::uint8_t>> openssl_enc(const std::string& c
     const auto out_path = dir / "out.bin";
     {
         std::ofstream f(in_path, std::ios::binary);
-        f.write(reinterpret_cast<const char*>(input.data()), static_cast<std::streamsize>(input.size()));
+        f.write(reinterpret_cast<const char*>(input.data()),
+                static_cast<std::streamsize>(input.size()));
     }
     std::string cmd = "openssl enc " + cipher_args + " -nosalt -K " + key_hex;
     if (!iv_hex.empty()) {

@@ -10,7 +10,7 @@
 namespace ssw::test {
 
 class temp_dir {
-public:
+  public:
     temp_dir()
     {
         std::string tmpl = (std::filesystem::temp_directory_path() / "ssw-test-XXXXXX").string();
@@ -27,9 +27,12 @@ public:
         std::filesystem::remove_all(path_, ec);
     }
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const
+    {
+        return path_ / name;
+    }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

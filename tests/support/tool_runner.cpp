@@ -71,7 +71,8 @@ tool_result run_tool(const std::string& binary, const tool_call& call)
         ::close(stdin_fd);
         stdin_fd = -1;
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(call.timeout_seconds);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(call.timeout_seconds);
     int open_outputs = 2;
     int out_fd = out_pipe[0];
     int err_fd = err_pipe[0];
@@ -120,7 +121,8 @@ tool_result run_tool(const std::string& binary, const tool_call& call)
                 --open_outputs;
                 continue;
             }
-            (fds[i].fd == out_fd ? result.out : result.err).append(buf, static_cast<std::size_t>(r));
+            (fds[i].fd == out_fd ? result.out : result.err)
+                .append(buf, static_cast<std::size_t>(r));
         }
     }
     for (int fd : {stdin_fd, out_fd, err_fd}) {

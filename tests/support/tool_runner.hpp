@@ -16,12 +16,12 @@ struct tool_result {
 };
 
 struct tool_call {
-    std::vector<std::string> args;               // argv[1..]
-    std::string stdin_text;                      // fed to the child, then closed
-    std::map<std::string, std::string> env;      // added to (or replacing) the environment
-    std::vector<std::string> unset_env;          // removed from the environment
+    std::vector<std::string> args;          // argv[1..]
+    std::string stdin_text;                 // fed to the child, then closed
+    std::map<std::string, std::string> env; // added to (or replacing) the environment
+    std::vector<std::string> unset_env;     // removed from the environment
     std::optional<std::string> working_directory;
-    int timeout_seconds = 60;                    // the child is killed after this
+    int timeout_seconds = 60; // the child is killed after this
 };
 
 // Spawns `binary` with the call; never throws on a failing child, only on fork/pipe failure.

@@ -67,8 +67,8 @@ std::set<std::string> long_options(const std::string& help)
 {
     std::set<std::string> options;
     static const std::regex option(R"((^|[^A-Za-z0-9-])(--[A-Za-z][A-Za-z0-9-]*))");
-    for (auto it = std::sregex_iterator(help.begin(), help.end(), option); it != std::sregex_iterator();
-         ++it) {
+    for (auto it = std::sregex_iterator(help.begin(), help.end(), option);
+         it != std::sregex_iterator(); ++it) {
         options.insert((*it)[2].str());
     }
     return options;
@@ -133,9 +133,9 @@ TEST_CASE("man: every page in man/ passes groff -man -ww without a warning", "[m
 
 TEST_CASE("man: sections follow the house order (NAME first ... SEE ALSO last)", "[man][tools]")
 {
-    const std::vector<std::string> order{"NAME",        "SYNOPSIS", "DESCRIPTION",
-                                         "OPTIONS",     "EXIT STATUS", "ENVIRONMENT",
-                                         "FILES",       "EXAMPLES", "SEE ALSO"};
+    const std::vector<std::string> order{"NAME",    "SYNOPSIS",    "DESCRIPTION",
+                                         "OPTIONS", "EXIT STATUS", "ENVIRONMENT",
+                                         "FILES",   "EXAMPLES",    "SEE ALSO"};
     for (const auto& page : man_pages()) {
         INFO(page.filename().string());
         std::istringstream in(plain_text(page));
@@ -166,8 +166,8 @@ TEST_CASE("man: sections follow the house order (NAME first ... SEE ALSO last)",
 
 TEST_CASE("man: every long option of a tool's --help is in its page", "[man][tools]")
 {
-    for (const std::string bin : {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN,
-                                  SSW_RUN_BIN}) {
+    for (const std::string bin :
+         {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN, SSW_RUN_BIN}) {
         const std::string tool = std::filesystem::path(bin).filename().string();
         INFO(tool);
         const auto page = page_of(tool);

@@ -8,7 +8,8 @@ using ssw::test::run_tool;
 
 TEST_CASE("cli: every tool answers --version and --help with status 0", "[cli][tools]")
 {
-    for (const char* bin : {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN, SSW_RUN_BIN}) {
+    for (const char* bin :
+         {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN, SSW_RUN_BIN}) {
         const auto v = run_tool(bin, {"--version"});
         CHECK(v.exit_code == 0);
         CHECK(v.out.find("(ssw)") != std::string::npos);
@@ -20,7 +21,8 @@ TEST_CASE("cli: every tool answers --version and --help with status 0", "[cli][t
 
 TEST_CASE("cli: an unknown option is a usage error with status 2", "[cli][tools]")
 {
-    for (const char* bin : {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN, SSW_RUN_BIN}) {
+    for (const char* bin :
+         {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN, SSW_RUN_BIN}) {
         const auto r = run_tool(bin, {"--no-such-option"});
         CHECK(r.exit_code == 2);
         CHECK_FALSE(r.err.empty());

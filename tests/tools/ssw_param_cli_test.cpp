@@ -62,7 +62,8 @@ std::vector<std::string> dir_entries(const std::filesystem::path& dir)
 
 } // namespace
 
-TEST_CASE("ssw-param list: all defaults when the file is missing, in every format", "[tools][ssw-param]")
+TEST_CASE("ssw-param list: all defaults when the file is missing, in every format",
+          "[tools][ssw-param]")
 {
     ssw::test::temp_dir dir;
     const auto file = dir / "params.conf";
@@ -70,16 +71,21 @@ TEST_CASE("ssw-param list: all defaults when the file is missing, in every forma
     CHECK(plain.exit_code == 0);
     CHECK(plain.err.empty());
     CHECK(count_lines(plain.out) == ssw::params::catalog().size());
-    CHECK(plain.out.find("SS_SIP_TIMEOUT_INVITE                               10\n") != std::string::npos);
-    CHECK(plain.out.find("SS_SIP_RESEND_INTERVAL                              0.5,1,2,4,4,4,4,4,4,4\n") !=
+    CHECK(plain.out.find("SS_SIP_TIMEOUT_INVITE                               10\n") !=
+          std::string::npos);
+    CHECK(plain.out.find(
+              "SS_SIP_RESEND_INTERVAL                              0.5,1,2,4,4,4,4,4,4,4\n") !=
           std::string::npos);
 
     const auto json = param(file, {"list", "--json"});
     CHECK(json.exit_code == 0);
     CHECK(count_lines(json.out) == ssw::params::catalog().size());
-    CHECK(json.out.rfind("{\"type\":\"param\",\"name\":\"SS_SIP_USER_AGENT_SEND_UNREGISTER\",\"section\":\"sip\","
-                         "\"value\":\"On\",\"default\":\"On\",\"unit\":\"\",\"changed\":false,\"line\":null}\n",
-                         0) == 0);
+    CHECK(
+        json.out.rfind(
+            "{\"type\":\"param\",\"name\":\"SS_SIP_USER_AGENT_SEND_UNREGISTER\",\"section\":"
+            "\"sip\","
+            "\"value\":\"On\",\"default\":\"On\",\"unit\":\"\",\"changed\":false,\"line\":null}\n",
+            0) == 0);
 
     const auto table = param(file, {"list", "--format", "table", "system"});
     CHECK(table.exit_code == 0);
@@ -108,10 +114,14 @@ TEST_CASE("ssw-param get: values, env format a shell can source, and hidden secr
 {
     ssw::test::temp_dir dir;
     const auto file = dir / "params.conf";
-    write(file, "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = it's $HOME `x`\nSS_RTPENCRYPTIONKEY = 0123456789abcdef\n");
-    CHECK(param(file, {"get", "SS_SIP_TIMEOUT_INVITE", "ss_gateway_switch_limit"}).out == "10\nNone\n");
+    write(
+        file,
+        "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = it's $HOME `x`\nSS_RTPENCRYPTIONKEY = 0123456789abcdef\n");
+    CHECK(param(file, {"get", "SS_SIP_TIMEOUT_INVITE", "ss_gateway_switch_limit"}).out ==
+          "10\nNone\n");
     CHECK(param(file, {"get", "SS_RTPENCRYPTIONKEY"}).out == "<hidden: 16 bytes>\n");
-    CHECK(param(file, {"get", "SS_RTPENCRYPTIONKEY", "--show-secrets"}).out == "0123456789abcdef\n");
+    CHECK(param(file, {"get", "SS_RTPENCRYPTIONKEY", "--show-secrets"}).out ==
+          "0123456789abcdef\n");
 
     const auto env = param(file, {"get", "--format", "env", "SS_SIP_NAT_KEEP_ALIVE_MESSAGE",
                                   "SS_RTPENCRYPTIONKEY", "SS_REPLY_UNAUTHORIZED"});
@@ -120,9 +130,10 @@ TEST_CASE("ssw-param get: values, env format a shell can source, and hidden secr
                      "# SS_RTPENCRYPTIONKEY is hidden (add --show-secrets to print it)\n"
                      "SS_REPLY_UNAUTHORIZED='On'\n");
     write(dir / "vars.sh", env.out);
-    const auto sourced = run_tool("/bin/sh", {"-c", ". " + (dir / "vars.sh").string() +
-                                                        " && printf '%s|%s' \"$SS_SIP_NAT_KEEP_ALIVE_MESSAGE\" "
-                                                        "\"$SS_REPLY_UNAUTHORIZED\""});
+    const auto sourced =
+        run_tool("/bin/sh", {"-c", ". " + (dir / "vars.sh").string() +
+                                       " && printf '%s|%s' \"$SS_SIP_NAT_KEEP_ALIVE_MESSAGE\" "
+                                       "\"$SS_REPLY_UNAUTHORIZED\""});
     CHECK(sourced.exit_code == 0);
     CHECK(sourced.out == "it's $HOME `x`|On");
 }
@@ -131,9 +142,11 @@ TEST_CASE("ssw-param: an unknown name fails with 65 and a suggestion", "[tools][
 {
     ssw::test::temp_dir dir;
     const auto file = dir / "params.conf";
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"get", "SS_SIP_TIMEOUT_INVIT"}, {"set", "SS_SIP_TIMEOUT_INVIT=5"},
-             {"explain", "SS_SIP_TIMEOUT_INVIT"}, {"reset", "SS_SIP_TIMEOUT_INVIT"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"get", "SS_SIP_TIMEOUT_INVIT"},
+                                               {"set", "SS_SIP_TIMEOUT_INVIT=5"},
+                                               {"explain", "SS_SIP_TIMEOUT_INVIT"},
+                                               {"reset", "SS_SIP_TIMEOUT_INVIT"}}) {
         const auto r = param(file, args);
         INFO(args.front());
         CHECK(r.exit_code == 65);
@@ -142,12 +155,14 @@ TEST_CASE("ssw-param: an unknown name fails with 65 and a suggestion", "[tools][
                        "SS_SIP_TIMEOUT_INVITE?)\n");
     }
     const auto json = param(file, {"--json", "get", "SS_SIP_TIMEOUT_INVIT"});
-    CHECK(json.err == "{\"type\":\"error\",\"code\":\"invalid_argument\",\"message\":\"unknown parameter "
-                      "'SS_SIP_TIMEOUT_INVIT' (did you mean SS_SIP_TIMEOUT_INVITE?)\"}\n");
+    CHECK(json.err ==
+          "{\"type\":\"error\",\"code\":\"invalid_argument\",\"message\":\"unknown parameter "
+          "'SS_SIP_TIMEOUT_INVIT' (did you mean SS_SIP_TIMEOUT_INVITE?)\"}\n");
     CHECK_FALSE(std::filesystem::exists(file));
 }
 
-TEST_CASE("ssw-param set: all or nothing; an out-of-range value changes nothing", "[tools][ssw-param]")
+TEST_CASE("ssw-param set: all or nothing; an out-of-range value changes nothing",
+          "[tools][ssw-param]")
 {
     ssw::test::temp_dir dir;
     const auto file = dir / "params.conf";
@@ -155,7 +170,8 @@ TEST_CASE("ssw-param set: all or nothing; an out-of-range value changes nothing"
     write(file, original);
     const auto bad = param(file, {"set", "SS_GATEWAY_SWITCH_LIMIT=4", "SS_SIP_TIMEOUT_INVITE=900"});
     CHECK(bad.exit_code == 65);
-    CHECK(bad.err == "ssw-param: SS_SIP_TIMEOUT_INVITE: expected whole seconds 1-300 (got '900')\n");
+    CHECK(bad.err ==
+          "ssw-param: SS_SIP_TIMEOUT_INVITE: expected whole seconds 1-300 (got '900')\n");
     CHECK(read(file) == original);
 
     const auto two_words = param(file, {"set", "SS_SIP_TIMEOUT_INVITE", "20"});
@@ -167,10 +183,12 @@ TEST_CASE("ssw-param set: all or nothing; an out-of-range value changes nothing"
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.empty());
     CHECK(ok.err.empty());
-    CHECK(read(file) == "# my switch\n\nSS_SIP_TIMEOUT_INVITE = 20\n# end\nSS_GATEWAY_SWITCH_LIMIT = 4\n"
-                        "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\r\\n\"\n");
+    CHECK(read(file) ==
+          "# my switch\n\nSS_SIP_TIMEOUT_INVITE = 20\n# end\nSS_GATEWAY_SWITCH_LIMIT = 4\n"
+          "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\r\\n\"\n");
     const auto verbose = param(file, {"-v", "set", "SS_GATEWAY_SWITCH_LIMIT=5"});
-    CHECK(verbose.err == "SS_GATEWAY_SWITCH_LIMIT  4 -> 5\nssw-param: updated " + file.string() + "\n");
+    CHECK(verbose.err ==
+          "SS_GATEWAY_SWITCH_LIMIT  4 -> 5\nssw-param: updated " + file.string() + "\n");
     const auto dry = param(file, {"set", "--dry-run", "SS_GATEWAY_SWITCH_LIMIT=none"});
     CHECK(dry.out == "SS_GATEWAY_SWITCH_LIMIT  5 -> None\n");
     CHECK(read(file).find("SS_GATEWAY_SWITCH_LIMIT = 5\n") != std::string::npos);
@@ -185,18 +203,21 @@ TEST_CASE("ssw-param: a malformed line is reported with file:line and the accept
     write(file, broken);
     const auto list = param(file, {"list"});
     CHECK(list.exit_code == 65);
-    CHECK(list.err == "ssw-param: " + file.string() +
-                          ":2:1: expected '=' after SS_SIP_TIMEOUT_INVITE ('NAME = value') (and 1 more "
-                          "problem; ssw-param check lists them all)\n");
+    CHECK(list.err ==
+          "ssw-param: " + file.string() +
+              ":2:1: expected '=' after SS_SIP_TIMEOUT_INVITE ('NAME = value') (and 1 more "
+              "problem; ssw-param check lists them all)\n");
     const auto set = param(file, {"set", "SS_SIP_TIMEOUT_TRYING=5"});
     CHECK(set.exit_code == 65);
     CHECK(set.err.find("fix that line first") != std::string::npos);
     CHECK(read(file) == broken);
     const auto check = param(file, {"check"});
     CHECK(check.exit_code == 1);
-    CHECK(check.out.find("error: file-syntax\n  " + file.string() + ":2:1: expected '='") != std::string::npos);
-    CHECK(check.out.find("error: file-value (SS_SIP_TIMEOUT_RINGING)\n  " + file.string() +
-                         ":3:26: SS_SIP_TIMEOUT_RINGING: expected whole seconds 1-3600 (got 'soon')") !=
+    CHECK(check.out.find("error: file-syntax\n  " + file.string() + ":2:1: expected '='") !=
+          std::string::npos);
+    CHECK(check.out.find(
+              "error: file-value (SS_SIP_TIMEOUT_RINGING)\n  " + file.string() +
+              ":3:26: SS_SIP_TIMEOUT_RINGING: expected whole seconds 1-3600 (got 'soon')") !=
           std::string::npos);
 }
 
@@ -212,11 +233,12 @@ TEST_CASE("ssw-param set: a read-only file or a missing directory is refused, fi
     CHECK(ro.err == "ssw-param: " + file.string() + ": the file is read-only; not changing it\n");
     CHECK(read(file) == "# read only\n");
 
-    const auto missing_dir = param(dir / "no" / "such" / "params.conf", {"set", "SS_SIP_TIMEOUT_INVITE=20"});
+    const auto missing_dir =
+        param(dir / "no" / "such" / "params.conf", {"set", "SS_SIP_TIMEOUT_INVITE=20"});
     CHECK(missing_dir.exit_code == 73);
     CHECK(missing_dir.err == "ssw-param: " + (dir / "no" / "such" / "params.conf").string() +
-                                 ": cannot create the file: directory " + (dir / "no" / "such").string() +
-                                 " does not exist\n");
+                                 ": cannot create the file: directory " +
+                                 (dir / "no" / "such").string() + " does not exist\n");
 
     if (::geteuid() != 0) {
         // Root ignores permission bits, so these only run as a normal user.
@@ -243,13 +265,16 @@ TEST_CASE("ssw-param set: a failing write (SSW_TEST_FAIL_WRITE) leaves the old f
     write(file, old);
     for (const std::string step : {"create_temp", "write", "fsync", "rename"}) {
         INFO(step);
-        const auto r = param(file, {"set", "SS_SIP_TIMEOUT_INVITE=20"}, {{"SSW_TEST_FAIL_WRITE", step}});
+        const auto r =
+            param(file, {"set", "SS_SIP_TIMEOUT_INVITE=20"}, {{"SSW_TEST_FAIL_WRITE", step}});
         CHECK((r.exit_code == 73 || r.exit_code == 74));
         CHECK(r.err.rfind("ssw-param: " + file.string() + ": ", 0) == 0);
         CHECK(read(file) == old);
-        CHECK(dir_entries(dir.path()) == std::vector<std::string>{"params.conf", "params.conf.lock"});
+        CHECK(dir_entries(dir.path()) ==
+              std::vector<std::string>{"params.conf", "params.conf.lock"});
     }
-    const auto rename = param(file, {"set", "SS_SIP_TIMEOUT_INVITE=20"}, {{"SSW_TEST_FAIL_WRITE", "rename"}});
+    const auto rename =
+        param(file, {"set", "SS_SIP_TIMEOUT_INVITE=20"}, {{"SSW_TEST_FAIL_WRITE", "rename"}});
     CHECK(rename.exit_code == 73);
     CHECK(rename.err.find("rename into place failed") != std::string::npos);
 }
@@ -335,15 +360,17 @@ TEST_CASE("ssw-param check: findings, --strict, --nat-endpoints and --json", "[t
     CHECK(defaults.exit_code == 0);
     CHECK(defaults.out.find("advice: auth-timeout-vs-retries (SS_SIP_AUTHENTICATION_TIMEOUT, "
                             "SS_SIP_AUTHENTICATION_RETRY)\n") != std::string::npos);
-    CHECK(defaults.out.find("check: 0 errors, 0 warnings, 3 advice; keep-alive capacity 180000 endpoints "
-                            "per cycle\n") != std::string::npos);
+    CHECK(defaults.out.find(
+              "check: 0 errors, 0 warnings, 3 advice; keep-alive capacity 180000 endpoints "
+              "per cycle\n") != std::string::npos);
 
     write(file, "SS_SIP_NAT_KEEP_ALIVE_PERIOD = 100\n");
     CHECK(param(file, {"check"}).exit_code == 0);
     const auto strict = param(file, {"check", "--strict"});
     CHECK(strict.exit_code == 1);
     CHECK(strict.out.find("warning: keepalive-period-vs-nat-expire") != std::string::npos);
-    CHECK(strict.out.find("  fix: set SS_SIP_NAT_KEEP_ALIVE_PERIOD to at most 60") != std::string::npos);
+    CHECK(strict.out.find("  fix: set SS_SIP_NAT_KEEP_ALIVE_PERIOD to at most 60") !=
+          std::string::npos);
 
     const auto capacity = param(file, {"check", "--nat-endpoints", "700000"});
     CHECK(capacity.exit_code == 1);
@@ -351,11 +378,14 @@ TEST_CASE("ssw-param check: findings, --strict, --nat-endpoints and --json", "[t
 
     const auto json = param(file, {"--json", "check", "--nat-endpoints", "10"});
     CHECK(json.exit_code == 0);
-    CHECK(json.out.find("{\"type\":\"finding\",\"severity\":\"warning\",\"rule\":\"keepalive-period-vs-nat-"
-                        "expire\",\"params\":[\"SS_SIP_NAT_KEEP_ALIVE_PERIOD\",\"SS_ENDPOINT_NAT_EXPIRE\"],") !=
-          std::string::npos);
-    CHECK(json.out.find("{\"type\":\"result\",\"errors\":0,\"warnings\":1,\"advice\":3,\"failed\":false,"
-                        "\"nat_keepalive_capacity\":600000}\n") != std::string::npos);
+    CHECK(
+        json.out.find(
+            "{\"type\":\"finding\",\"severity\":\"warning\",\"rule\":\"keepalive-period-vs-nat-"
+            "expire\",\"params\":[\"SS_SIP_NAT_KEEP_ALIVE_PERIOD\",\"SS_ENDPOINT_NAT_EXPIRE\"],") !=
+        std::string::npos);
+    CHECK(json.out.find(
+              "{\"type\":\"result\",\"errors\":0,\"warnings\":1,\"advice\":3,\"failed\":false,"
+              "\"nat_keepalive_capacity\":600000}\n") != std::string::npos);
     CHECK(param(file, {"check", "--nat-endpoints", "-5"}).exit_code == 2);
 }
 
@@ -407,11 +437,13 @@ TEST_CASE("ssw-param preset: list, dry run, apply, and a typo", "[tools][ssw-par
     CHECK(read(file) == "# edge switch\n");
 
     CHECK(param(file, {"preset", "internet-facing"}).exit_code == 0);
-    CHECK(read(file) == "# edge switch\nSS_SIP_AUTHENTICATION_RETRY = 3\nSS_SIP_AUTHENTICATION_TIMEOUT = 5\n"
-                        "SS_AUTHENTICATION_FAILED_SUSPEND = 600\nSS_REPLY_UNAUTHORIZED = Off\n");
+    CHECK(read(file) ==
+          "# edge switch\nSS_SIP_AUTHENTICATION_RETRY = 3\nSS_SIP_AUTHENTICATION_TIMEOUT = 5\n"
+          "SS_AUTHENTICATION_FAILED_SUSPEND = 600\nSS_REPLY_UNAUTHORIZED = Off\n");
     const auto typo = param(file, {"preset", "internet-facin"});
     CHECK(typo.exit_code == 65);
-    CHECK(typo.err == "ssw-param: unknown preset 'internet-facin' (did you mean internet-facing?)\n");
+    CHECK(typo.err ==
+          "ssw-param: unknown preset 'internet-facin' (did you mean internet-facing?)\n");
 }
 
 TEST_CASE("ssw-param export/import: copy settings between files, bad input rejected",
@@ -424,8 +456,9 @@ TEST_CASE("ssw-param export/import: copy settings between files, bad input rejec
     write(b, "# b\nSS_SIP_TIMEOUT_TRYING = 5\n");
     const auto exported = param(a, {"export", "--changed"});
     CHECK(exported.exit_code == 0);
-    CHECK(exported.out == "{\"type\":\"params\",\"format\":1,\"params\":{\"SS_SIP_TIMEOUT_INVITE\":\"20\"},"
-                          "\"hidden\":[\"SS_RTPENCRYPTIONKEY\"]}\n");
+    CHECK(exported.out ==
+          "{\"type\":\"params\",\"format\":1,\"params\":{\"SS_SIP_TIMEOUT_INVITE\":\"20\"},"
+          "\"hidden\":[\"SS_RTPENCRYPTIONKEY\"]}\n");
     const auto imported = param(b, {"import", "-"}, {}, exported.out);
     CHECK(imported.exit_code == 0);
     CHECK(imported.err.find("SS_RTPENCRYPTIONKEY was hidden in the export") != std::string::npos);
@@ -437,7 +470,8 @@ TEST_CASE("ssw-param export/import: copy settings between files, bad input rejec
 
     const auto bad = param(b, {"import", "-"}, {}, "{\"SS_SIP_TIMEOUT_INVITE\": 0}");
     CHECK(bad.exit_code == 65);
-    CHECK(bad.err == "ssw-param: <stdin>: SS_SIP_TIMEOUT_INVITE: expected whole seconds 1-300 (got '0')\n");
+    CHECK(bad.err ==
+          "ssw-param: <stdin>: SS_SIP_TIMEOUT_INVITE: expected whole seconds 1-300 (got '0')\n");
     CHECK(param(b, {"import", "-"}, {}, "not json").exit_code == 65);
     CHECK(param(b, {"import", (dir / "none.json").string()}).exit_code == 66);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw-trace as a user runs it: golden outputs on public captures, stdin, pcapng, damaged files, filter -w.
+// ssw-trace as a user runs it: golden outputs on public captures, stdin, pcapng, damaged files,
+// filter -w.
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
@@ -31,11 +32,15 @@ std::string read(const std::filesystem::path& p)
     return *r;
 }
 
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t lines(const std::string& s)
+{
+    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 } // namespace
 
-TEST_CASE("ssw-trace: list, calls, registrations and stats match the golden files", "[trace][tools]")
+TEST_CASE("ssw-trace: list, calls, registrations and stats match the golden files",
+          "[trace][tools]")
 {
     struct golden_case {
         std::vector<std::string> args;
@@ -47,9 +52,13 @@ TEST_CASE("ssw-trace: list, calls, registrations and stats match the golden file
         {{"stats"}, "zeek__wireshark.pcap", "wireshark_stats.txt"},
         {{"calls"}, "zeek__wireshark.pcap", "wireshark_calls.txt"},
         {{"registrations"}, "zeek__wireshark.pcap", "wireshark_registrations.txt"},
-        {{"calls", "--json"}, "sv__sip-body-frames_public-cloudshark-sip-s0.pcap", "cloudshark_calls.ndjson"},
+        {{"calls", "--json"},
+         "sv__sip-body-frames_public-cloudshark-sip-s0.pcap",
+         "cloudshark_calls.ndjson"},
         {{"list", "--json"}, "sv__sip-tcp-method_sip-tcp.pcap", "sip_tcp_list.ndjson"},
-        {{"list", "--host", "212.242.33.35", "--method", "INVITE"}, "zeek__wireshark.pcap", "wireshark_list_host.txt"},
+        {{"list", "--host", "212.242.33.35", "--method", "INVITE"},
+         "zeek__wireshark.pcap",
+         "wireshark_list_host.txt"},
     };
     for (const auto& c : cases) {
         auto args = c.args;
@@ -73,28 +82,33 @@ TEST_CASE("ssw-trace: reads a capture from stdin", "[trace][tools]")
     CHECK(from_stdin.exit_code == 0);
     CHECK(from_stdin.out == from_file.out);
     call.args = {"stats"};
-    CHECK(run_tool(SSW_TRACE_BIN, call).out == run_tool(SSW_TRACE_BIN, {"stats", path.string()}).out);
+    CHECK(run_tool(SSW_TRACE_BIN, call).out ==
+          run_tool(SSW_TRACE_BIN, {"stats", path.string()}).out);
 }
 
-TEST_CASE("ssw-trace: calls shows PDD, duration, hang-up side and RTP from a pcapng file", "[trace][tools]")
+TEST_CASE("ssw-trace: calls shows PDD, duration, hang-up side and RTP from a pcapng file",
+          "[trace][tools]")
 {
     ssw::test::temp_dir dir;
     const auto file = (dir.path() / "call.pcapng").string();
     pb::write_file(file, ts::basic_call().pcapng());
     const auto r = run_tool(SSW_TRACE_BIN, {"calls", file});
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out ==
-          "2026-01-01 00:00:00.000000 alice -> bob status=200 pdd=1000ms answer=3000ms end=00:00:13.000000 "
-          "duration=10.000s hangup=callee retrans=1 auth=0 call-id=call-1@192.0.2.1\n"
-          "  rtp 192.0.2.1:40000 -> 192.0.2.2:50000 ssrc=0x11111111 pt=0 packets=49 lost=1 jitter=0.00ms\n"
-          "  rtp 192.0.2.2:50000 -> 192.0.2.1:40000 ssrc=0x22222222 pt=0 packets=50 lost=0 jitter=0.00ms\n");
+    CHECK(r.out == "2026-01-01 00:00:00.000000 alice -> bob status=200 pdd=1000ms answer=3000ms "
+                   "end=00:00:13.000000 "
+                   "duration=10.000s hangup=callee retrans=1 auth=0 call-id=call-1@192.0.2.1\n"
+                   "  rtp 192.0.2.1:40000 -> 192.0.2.2:50000 ssrc=0x11111111 pt=0 packets=49 "
+                   "lost=1 jitter=0.00ms\n"
+                   "  rtp 192.0.2.2:50000 -> 192.0.2.1:40000 ssrc=0x22222222 pt=0 packets=50 "
+                   "lost=0 jitter=0.00ms\n");
     const auto j = run_tool(SSW_TRACE_BIN, {"calls", "--json", file});
     CHECK(j.out.find("{\"type\":\"call\",\"call_id\":\"call-1@192.0.2.1\"") == 0);
     CHECK(j.out.find("\"pdd_ms\":1000") != std::string::npos);
     CHECK(j.out.find("\"rtp\":[{\"src\":\"192.0.2.1:40000\"") != std::string::npos);
     const auto regs = run_tool(SSW_TRACE_BIN, {"registrations", file});
-    CHECK(regs.out == "alice@example.com contact=sip:alice@192.0.2.1:5060 from=192.0.2.1:5060 attempts=2 "
-                      "challenges=1 successes=1 failures=0 expires=1800\n");
+    CHECK(regs.out ==
+          "alice@example.com contact=sip:alice@192.0.2.1:5060 from=192.0.2.1:5060 attempts=2 "
+          "challenges=1 successes=1 failures=0 expires=1800\n");
     const auto ka = run_tool(SSW_TRACE_BIN, {"keepalives", file});
     CHECK(lines(ka.out) == 2);
     CHECK(ka.out.find(" crlf 4 bytes") != std::string::npos);
@@ -127,7 +141,8 @@ TEST_CASE("ssw-trace: a truncated capture prints what it decoded and exits 65", 
 TEST_CASE("ssw-trace: usage and input errors have their own exit codes", "[trace][tools]")
 {
     CHECK(run_tool(SSW_TRACE_BIN, {"list", "/nonexistent/x.pcap"}).exit_code == 66);
-    const auto bad = run_tool(SSW_TRACE_BIN, {"list", "--host", "not-an-ip", (pcaps / "zeek__wireshark.pcap").string()});
+    const auto bad = run_tool(
+        SSW_TRACE_BIN, {"list", "--host", "not-an-ip", (pcaps / "zeek__wireshark.pcap").string()});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--host") != std::string::npos);
     CHECK(run_tool(SSW_TRACE_BIN, {"list", "--status", "7xx", "-"}).exit_code == 2);

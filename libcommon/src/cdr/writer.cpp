@@ -59,13 +59,16 @@ std::string iso8601(std::int64_t ms)
 }
 
 class statement {
-public:
+  public:
     statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
     ~statement() { sqlite3_finalize(stmt_); }
     [[nodiscard]] sqlite3_stmt* get() const { return stmt_; }
-    void text(int i, const std::string& s) { sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+    void text(int i, const std::string& s)
+    {
+        sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
     void integer(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
     void optional_time(int i, const std::optional<wall_time>& t)
     {
@@ -83,14 +86,15 @@ public:
         return rc;
     }
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 result<sqlite3*> open_database(const std::filesystem::path& path, bool create)
 {
     sqlite3* db = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    const int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
         std::string why = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close(db);
@@ -132,7 +136,8 @@ struct writer::state {
     result<void> write_batch(std::deque<call_record>& batch)
     {
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-            return unexpected(make_error(errc::io_error, std::string("cannot begin: ") + sqlite3_errmsg(db), path));
+            return unexpected(make_error(errc::io_error,
+                                         std::string("cannot begin: ") + sqlite3_errmsg(db), path));
         }
         statement call(db, "INSERT INTO calls (call_id, source, source_address, caller_received,"
                            " callee_received, caller_routed, callee_routed, started_ms,"
@@ -194,7 +199,8 @@ struct writer::state {
             }
         }
         if (!ok || sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-            auto e = make_error(errc::io_error, std::string("cannot write CDRs: ") + sqlite3_errmsg(db), path);
+            auto e = make_error(errc::io_error,
+                                std::string("cannot write CDRs: ") + sqlite3_errmsg(db), path);
             sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
             return unexpected(std::move(e));
         }
@@ -238,7 +244,9 @@ result<writer> writer::open(const std::filesystem::path& path)
     if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr,
                      nullptr) != SQLITE_OK ||
         sqlite3_exec(db, schema_sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-        return unexpected(make_error(errc::io_error, std::string("cannot prepare CDR database: ") + sqlite3_errmsg(db), s->path));
+        return unexpected(
+            make_error(errc::io_error,
+                       std::string("cannot prepare CDR database: ") + sqlite3_errmsg(db), s->path));
     }
     {
         statement version(db, "PRAGMA user_version");
@@ -248,8 +256,9 @@ result<writer> writer::open(const std::filesystem::path& path)
         }
         if (found != 0 && found != schema_version) {
             return unexpected(make_error(errc::config_error,
-                                         "CDR database has schema version " + std::to_string(found) +
-                                             ", this ssw writes version " + std::to_string(schema_version),
+                                         "CDR database has schema version " +
+                                             std::to_string(found) + ", this ssw writes version " +
+                                             std::to_string(schema_version),
                                          s->path));
         }
     }
@@ -299,15 +308,19 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
         sqlite3* db;
         ~closer() { sqlite3_close(db); }
     } close_db{db};
-    statement calls(db, "SELECT id, call_id, source, source_address, caller_received, callee_received,"
-                        " caller_routed, callee_routed, started_ms, first_provisional_ms, answered_ms,"
-                        " ended_ms, pdd_ms, duration_ms, final_code, stop_rule, release_side,"
-                        " release_cause, media_relayed FROM calls WHERE started_ms >= ? ORDER BY started_ms, id");
-    statement attempts(db, "SELECT seq, gateway, caller_sent, callee_sent, started_ms, first_provisional_ms,"
-                           " sdp_ms, answered_ms, ended_ms, final_code, end_reason FROM attempts"
-                           " WHERE call = ? ORDER BY seq");
+    statement calls(
+        db,
+        "SELECT id, call_id, source, source_address, caller_received, callee_received,"
+        " caller_routed, callee_routed, started_ms, first_provisional_ms, answered_ms,"
+        " ended_ms, pdd_ms, duration_ms, final_code, stop_rule, release_side,"
+        " release_cause, media_relayed FROM calls WHERE started_ms >= ? ORDER BY started_ms, id");
+    statement attempts(
+        db, "SELECT seq, gateway, caller_sent, callee_sent, started_ms, first_provisional_ms,"
+            " sdp_ms, answered_ms, ended_ms, final_code, end_reason FROM attempts"
+            " WHERE call = ? ORDER BY seq");
     if (calls.get() == nullptr || attempts.get() == nullptr) {
-        return unexpected(make_error(errc::parse_error, "not an ssw CDR database", database.string()));
+        return unexpected(
+            make_error(errc::parse_error, "not an ssw CDR database", database.string()));
     }
     // Null on databases written before the media relay existed (no such table).
     statement media(db, "SELECT direction, packets, bytes, lost, late_latching, decrypt_failures,"
@@ -318,7 +331,8 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
         return p ? std::string(reinterpret_cast<const char*>(p)) : std::string{};
     };
     auto col_time = [](sqlite3_stmt* s, int i) -> std::string {
-        return sqlite3_column_type(s, i) == SQLITE_NULL ? std::string{} : iso8601(sqlite3_column_int64(s, i));
+        return sqlite3_column_type(s, i) == SQLITE_NULL ? std::string{}
+                                                        : iso8601(sqlite3_column_int64(s, i));
     };
     auto json_time = [&](core::json_line& j, std::string_view key, sqlite3_stmt* st, int i) {
         if (sqlite3_column_type(st, i) == SQLITE_NULL) {
@@ -358,7 +372,8 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
                 attempt_summary += ';';
                 attempt_json += ',';
             }
-            attempt_summary += col_text(a, 1) + ":" + std::to_string(sqlite3_column_int(a, 9)) + ":" + col_text(a, 10);
+            attempt_summary += col_text(a, 1) + ":" + std::to_string(sqlite3_column_int(a, 9)) +
+                               ":" + col_text(a, 10);
             core::json_line j;
             j.field("gateway", col_text(a, 1))
                 .field("caller_sent", col_text(a, 2))
@@ -368,8 +383,7 @@ result<std::uint64_t> export_records(const std::filesystem::path& database, expo
             json_time(j, "sdp", a, 6);
             json_time(j, "answered", a, 7);
             json_time(j, "ended", a, 8);
-            j.field("final_code", sqlite3_column_int(a, 9))
-                .field("end_reason", col_text(a, 10));
+            j.field("final_code", sqlite3_column_int(a, 9)).field("end_reason", col_text(a, 10));
             attempt_json += j.str();
         }
         sqlite3_reset(a);

@@ -8,7 +8,8 @@
 
 namespace ssw::cli {
 
-app::app(std::string name, std::string description) : CLI::App(std::move(description), std::move(name))
+app::app(std::string name, std::string description)
+    : CLI::App(std::move(description), std::move(name))
 {
     set_version_flag("--version", std::string(get_name()) + " (ssw) " SSW_VERSION);
     add_flag("--json", json_, "Print one JSON object per line instead of text");

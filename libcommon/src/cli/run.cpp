@@ -44,7 +44,13 @@ int run(app& application, int argc, char** argv, const command& body, std::istre
             break;
         }
         }
-        io streams{in, out, err, out_is_tty, err_is_tty, color, application.json(),
+        io streams{in,
+                   out,
+                   err,
+                   out_is_tty,
+                   err_is_tty,
+                   color,
+                   application.json(),
                    application.verbosity()};
         auto status = body(streams);
         out.flush();

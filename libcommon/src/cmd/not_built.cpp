@@ -8,8 +8,8 @@ namespace ssw::cmd {
 
 result<cli::exit_code> not_built(std::string_view what)
 {
-    return unexpected(make_error(errc::unsupported,
-                                 std::string(what) + " is not built yet in this release"));
+    return unexpected(
+        make_error(errc::unsupported, std::string(what) + " is not built yet in this release"));
 }
 
 } // namespace ssw::cmd

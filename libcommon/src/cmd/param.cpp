@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // ssw-param: the subcommands over ssw::params (catalog, store, check, presets, exchange).
 #include <ssw/cmd/param.hpp>
-
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/json_writer.hpp>
 #include <ssw/core/text.hpp>
@@ -118,7 +117,9 @@ std::string param_json(const param_info& info, const params::param_file& file, b
 {
     const value v = file.effective(info);
     core::json_line line;
-    line.field("type", "param").field("name", info.name).field("section", params::to_string(info.where));
+    line.field("type", "param")
+        .field("name", info.name)
+        .field("section", params::to_string(info.where));
     json_value_field(line, "value", info, v, show_secrets);
     line.field("default", info.default_text)
         .field("unit", params::unit_symbol(info.unit))
@@ -154,10 +155,11 @@ result<std::vector<const param_info*>> select(const std::vector<std::string>& pa
         }
         if (!matched) {
             if (has_glob(pattern)) {
-                return unexpected(make_error(errc::invalid_argument,
-                                             "no parameter matches '" + pattern + "'"));
+                return unexpected(
+                    make_error(errc::invalid_argument, "no parameter matches '" + pattern + "'"));
             }
-            return unexpected(make_error(errc::invalid_argument, params::unknown_name_message(pattern)));
+            return unexpected(
+                make_error(errc::invalid_argument, params::unknown_name_message(pattern)));
         }
     }
     for (const auto& info : params::catalog()) {
@@ -205,8 +207,9 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
     std::size_t value_width = 5;
     for (const auto* info : rows) {
         name_width = std::max(name_width, info->name.size());
-        value_width = std::max(value_width,
-                               params::display_value(*info, file.effective(*info), opt.show_secrets).size());
+        value_width =
+            std::max(value_width,
+                     params::display_value(*info, file.effective(*info), opt.show_secrets).size());
     }
     bool header_done = false;
     std::optional<params::section> current_section;
@@ -222,21 +225,24 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
             break;
         case output::table: {
             if (!header_done) {
-                io.out << style(io, "1", pad("NAME", name_width) + "    " + pad("VALUE", value_width) +
-                                             "  UNIT  DEFAULT")
+                io.out << style(io, "1",
+                                pad("NAME", name_width) + "    " + pad("VALUE", value_width) +
+                                    "  UNIT  DEFAULT")
                        << '\n';
                 header_done = true;
             }
             if (current_section != info->where) {
                 current_section = info->where;
-                io.out << style(io, "2", std::string("# ") + std::string(params::section_title(info->where)))
+                io.out << style(io, "2",
+                                std::string("# ") + std::string(params::section_title(info->where)))
                        << '\n';
             }
             const std::string shown = params::display_value(*info, v, opt.show_secrets);
             const std::string default_shown =
                 info->default_text.empty() ? "\"\"" : std::string(info->default_text);
             io.out << pad(info->name, name_width) << (changed ? "  * " : "    ")
-                   << (changed ? style(io, "1;33", pad(shown, value_width)) : pad(shown, value_width))
+                   << (changed ? style(io, "1;33", pad(shown, value_width))
+                               : pad(shown, value_width))
                    << "  " << pad(params::unit_symbol(info->unit), 4) << "  " << default_shown
                    << '\n';
             break;
@@ -247,9 +253,10 @@ result<cli::exit_code> list(const options& opt, cli::io& io, const params::param
         if (rows.empty()) {
             io.out << (opt.changed ? "every parameter has its default value\n" : "no parameters\n");
         } else {
-            io.out << style(io, "2", "# " + std::to_string(rows.size()) +
-                                         " parameters, * = changed from the default; "
-                                         "ssw-param explain NAME tells what one does")
+            io.out << style(io, "2",
+                            "# " + std::to_string(rows.size()) +
+                                " parameters, * = changed from the default; "
+                                "ssw-param explain NAME tells what one does")
                    << '\n';
         }
     }
@@ -299,7 +306,9 @@ void report_changes(const options& opt, cli::io& io, const params::edit_outcome&
             line.field("type", "change").field("name", c.param->name);
             json_value_field(line, "from", *c.param, c.before, opt.show_secrets);
             json_value_field(line, "to", *c.param, c.after, opt.show_secrets);
-            line.field("was_set", c.was_set).field("is_set", c.is_set).field("dry_run", opt.dry_run);
+            line.field("was_set", c.was_set)
+                .field("is_set", c.is_set)
+                .field("dry_run", opt.dry_run);
             io.out << line.str() << '\n';
         }
         return;
@@ -375,7 +384,8 @@ result<cli::exit_code> set(const options& opt, cli::io& io, const std::string& p
         const auto eq = arg.find('=');
         if (eq == std::string::npos) {
             std::string message = "expected NAME=VALUE (got '" + arg + "')";
-            if (const param_info* info = params::find_param(arg); info != nullptr && i + 1 < opt.args.size()) {
+            if (const param_info* info = params::find_param(arg);
+                info != nullptr && i + 1 < opt.args.size()) {
                 message += "; write " + std::string(info->name) + "=" + opt.args[i + 1];
             }
             return unexpected(make_error(errc::invalid_argument, std::move(message)));
@@ -409,7 +419,8 @@ result<cli::exit_code> reset(const options& opt, cli::io& io, const std::string&
         return unexpected(make_error(errc::invalid_argument, "reset needs NAME... or --all"));
     }
     if (!opt.args.empty() && opt.all) {
-        return unexpected(make_error(errc::invalid_argument, "give either NAME... or --all, not both"));
+        return unexpected(
+            make_error(errc::invalid_argument, "give either NAME... or --all, not both"));
     }
     SSW_TRY_ASSIGN(auto rows, select(opt.args));
     return run_edit(opt, io, path, [&](params::param_file& file) -> result<void> {
@@ -441,7 +452,8 @@ result<cli::exit_code> preset(const options& opt, cli::io& io, const std::string
             }
             std::string values;
             for (const auto& s : p.settings) {
-                values += (values.empty() ? "" : " ") + std::string(s.name) + "=" + std::string(s.value);
+                values +=
+                    (values.empty() ? "" : " ") + std::string(s.name) + "=" + std::string(s.value);
             }
             io.out << pad(p.name, 24) << "  " << p.summary << '\n'
                    << pad("", 24) << "  " << values << '\n';
@@ -459,7 +471,8 @@ result<cli::exit_code> preset(const options& opt, cli::io& io, const std::string
 result<cli::exit_code> import(const options& opt, cli::io& io, const std::string& path)
 {
     if (opt.args.size() != 1) {
-        return unexpected(make_error(errc::invalid_argument, "import takes one FILE ('-' for stdin)"));
+        return unexpected(
+            make_error(errc::invalid_argument, "import takes one FILE ('-' for stdin)"));
     }
     const std::string& source = opt.args.front();
     std::string text;
@@ -496,7 +509,8 @@ result<cli::exit_code> diff(const options& opt, cli::io& io, const params::param
     if (!opt.args.empty()) {
         SSW_TRY_ASSIGN(auto content, params::param_file::read(opt.args.front()));
         if (!content) {
-            return unexpected(make_error(errc::not_found, "no such file", opt.args.front(), ENOENT));
+            return unexpected(
+                make_error(errc::not_found, "no such file", opt.args.front(), ENOENT));
         }
         SSW_TRY_ASSIGN(right, params::param_file::parse(*content, opt.args.front()));
         left = file;
@@ -535,7 +549,8 @@ result<cli::exit_code> diff(const options& opt, cli::io& io, const params::param
         }
     }
     if (fmt == output::table && rows.empty()) {
-        io.err << "ssw-param: no differences (" << left.source() << " vs " << right.source() << ")\n";
+        io.err << "ssw-param: no differences (" << left.source() << " vs " << right.source()
+               << ")\n";
     }
     return rows.empty() ? cli::exit_code::ok : cli::exit_code::findings;
 }
@@ -563,8 +578,10 @@ result<cli::exit_code> check(const options& opt, cli::io& io, const std::string&
         ++counts[static_cast<int>(f.level)];
         if (json) {
             core::json_line line;
-            line.field("type", "finding").field("severity", params::to_string(f.level))
-                .field("rule", f.rule).field("params", f.params);
+            line.field("type", "finding")
+                .field("severity", params::to_string(f.level))
+                .field("rule", f.rule)
+                .field("params", f.params);
             if (!f.where.empty()) {
                 line.field("where", f.where);
             }
@@ -583,14 +600,17 @@ result<cli::exit_code> check(const options& opt, cli::io& io, const std::string&
             }
             io.out << ')';
         }
-        io.out << "\n  " << (f.where.empty() ? "" : f.where + ": ") << f.message << "\n  fix: "
-               << f.fix << '\n';
+        io.out << "\n  " << (f.where.empty() ? "" : f.where + ": ") << f.message
+               << "\n  fix: " << f.fix << '\n';
     }
     const std::int64_t capacity = values.nat_keepalive_capacity();
     if (json) {
         core::json_line line;
-        line.field("type", "result").field("errors", counts[2]).field("warnings", counts[1])
-            .field("advice", counts[0]).field("failed", failed)
+        line.field("type", "result")
+            .field("errors", counts[2])
+            .field("warnings", counts[1])
+            .field("advice", counts[0])
+            .field("failed", failed)
             .field("nat_keepalive_capacity", capacity);
         io.out << line.str() << '\n';
     } else {
@@ -600,7 +620,8 @@ result<cli::exit_code> check(const options& opt, cli::io& io, const std::string&
         io.out << "check: " << plural(counts[2], "error") << ", " << plural(counts[1], "warning")
                << ", " << counts[0] << " advice; keep-alive capacity " << capacity
                << " endpoints per cycle"
-               << (failed ? "; FAILED" : (counts[1] > 0 ? " (warnings fail only with --strict)" : ""))
+               << (failed ? "; FAILED"
+                          : (counts[1] > 0 ? " (warnings fail only with --strict)" : ""))
                << '\n';
     }
     return failed ? cli::exit_code::findings : cli::exit_code::ok;
@@ -620,12 +641,18 @@ result<cli::exit_code> explain(const options& opt, cli::io& io, const params::pa
         const std::string set_at = at ? file.source() + ":" + std::to_string(*at) : "";
         if (json) {
             core::json_line line;
-            line.field("type", "explain").field("name", info->name)
-                .field("section", params::to_string(info->where)).field("type_text", info->type_text)
-                .field("unit", params::unit_symbol(info->unit)).field("default", info->default_text)
-                .field("default_ours", info->default_is_ours).field("range", info->range_text)
-                .field("range_ours", info->range_is_ours).field("accepts", params::accepted_form(*info))
-                .field("summary", info->summary).field("description", info->description)
+            line.field("type", "explain")
+                .field("name", info->name)
+                .field("section", params::to_string(info->where))
+                .field("type_text", info->type_text)
+                .field("unit", params::unit_symbol(info->unit))
+                .field("default", info->default_text)
+                .field("default_ours", info->default_is_ours)
+                .field("range", info->range_text)
+                .field("range_ours", info->range_is_ours)
+                .field("accepts", params::accepted_form(*info))
+                .field("summary", info->summary)
+                .field("description", info->description)
                 .field("ours_note", info->ours_note);
             json_value_field(line, "value", *info, v, opt.show_secrets);
             if (at) {
@@ -645,7 +672,8 @@ result<cli::exit_code> explain(const options& opt, cli::io& io, const params::pa
                << "  " << info->summary << "\n\n"
                << "  " << info->description << "\n\n"
                << "  type:     " << info->type_text << '\n'
-               << "  default:  " << (info->default_text.empty() ? "\"\" (empty)" : info->default_text)
+               << "  default:  "
+               << (info->default_text.empty() ? "\"\" (empty)" : info->default_text)
                << ours(info->default_is_ours) << '\n';
         if (!info->range_text.empty()) {
             io.out << "  range:    " << info->range_text << ours(info->range_is_ours) << '\n';
@@ -683,7 +711,8 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     case command::import: return import(opt, io, path);
     case command::check: return check(opt, io, path);
     case command::none:
-        return unexpected(make_error(errc::invalid_argument, "no subcommand (see ssw-param --help)"));
+        return unexpected(
+            make_error(errc::invalid_argument, "no subcommand (see ssw-param --help)"));
     default: break;
     }
     SSW_TRY_ASSIGN(const auto file, params::param_file::load(path));

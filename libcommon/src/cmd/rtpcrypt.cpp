@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // rtpcrypt: the behaviour of every subcommand (main.cpp only declares options).
 #include <ssw/cmd/rtpcrypt.hpp>
-
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/json_writer.hpp>
 #include <ssw/core/text.hpp>
@@ -45,14 +44,14 @@ constexpr std::size_t max_kept_packets = 100000;
 constexpr std::size_t max_flows = 100000;
 
 struct flow_info {
-    std::size_t order = 0;          // first appearance
+    std::size_t order = 0; // first appearance
     std::size_t rtp_packets = 0;
-    std::vector<rtp::stream_packet> packets;  // up to the keep limit of the scan
+    std::vector<rtp::stream_packet> packets; // up to the keep limit of the scan
 };
 
 struct scan_result {
     std::map<flow_key, flow_info> flows;
-    std::map<pcap::endpoint, std::string> sdp_endpoints;  // announced audio endpoint -> Call-ID
+    std::map<pcap::endpoint, std::string> sdp_endpoints; // announced audio endpoint -> Call-ID
     std::size_t frames = 0;
     std::size_t fragments = 0;
     std::size_t truncated = 0;
@@ -69,13 +68,15 @@ result<std::uint32_t> parse_u32(std::string_view text, std::string_view what)
         base = 16;
     }
     if (t.empty() || t.size() > 10) {
-        return unexpected(make_error(errc::invalid_argument, std::string(what) + ": expected a 32-bit number"));
+        return unexpected(
+            make_error(errc::invalid_argument, std::string(what) + ": expected a 32-bit number"));
     }
     char* end = nullptr;
     const unsigned long long v = std::strtoull(t.c_str(), &end, base);
     if (end == nullptr || *end != '\0' || v > 0xffffffffULL) {
         return unexpected(make_error(errc::invalid_argument,
-                                     std::string(what) + ": expected a 32-bit number, got '" + std::string(text) + "'"));
+                                     std::string(what) + ": expected a 32-bit number, got '" +
+                                         std::string(text) + "'"));
     }
     return static_cast<std::uint32_t>(v);
 }
@@ -112,7 +113,8 @@ result<std::vector<rtp::key_candidate>> collect_keys(const options& opt, bool al
     for (std::size_t i = 0; i < opt.keys.size(); ++i) {
         auto k = crypto::parse_key(opt.keys[i]);
         if (!k) {
-            return unexpected(make_error(k.error().code, "--key #" + std::to_string(i + 1) + ": " + k.error().message));
+            return unexpected(make_error(k.error().code, "--key #" + std::to_string(i + 1) + ": " +
+                                                             k.error().message));
         }
         out.push_back({"--key #" + std::to_string(i + 1), std::move(*k), std::nullopt});
     }
@@ -127,7 +129,8 @@ result<std::vector<rtp::key_candidate>> collect_keys(const options& opt, bool al
             }
             auto k = crypto::parse_key(key_text);
             if (!k) {
-                return unexpected(make_error(k.error().code, k.error().message, file + ":" + std::to_string(line_no)));
+                return unexpected(make_error(k.error().code, k.error().message,
+                                             file + ":" + std::to_string(line_no)));
             }
             out.push_back({file + ":" + std::to_string(line_no), std::move(*k), std::nullopt});
             if (!all_lines) {
@@ -151,10 +154,12 @@ result<crypto::key_bytes> single_key(const options& opt)
 {
     SSW_TRY_ASSIGN(auto keys, collect_keys(opt, false));
     if (keys.empty()) {
-        return unexpected(make_error(errc::invalid_argument, "no key: give --key, --key-file or set SSW_RTP_KEY"));
+        return unexpected(make_error(errc::invalid_argument,
+                                     "no key: give --key, --key-file or set SSW_RTP_KEY"));
     }
     if (keys.size() > 1) {
-        return unexpected(make_error(errc::invalid_argument, "give one key (only diagnose takes several)"));
+        return unexpected(
+            make_error(errc::invalid_argument, "give one key (only diagnose takes several)"));
     }
     return std::move(keys.front().key);
 }
@@ -171,10 +176,12 @@ result<cipher_choice> choose_cipher(const options& opt)
         SSW_TRY_ASSIGN(m, crypto::parse_mode(opt.mode));
     }
     if (m && *m == crypto::mode::none) {
-        return unexpected(make_error(errc::invalid_argument, "mode 0 (none) changes nothing; choose 1, 2 or 3"));
+        return unexpected(
+            make_error(errc::invalid_argument, "mode 0 (none) changes nothing; choose 1, 2 or 3"));
     }
     if (!m && core::iequals(core::trim(opt.scheme), "native")) {
-        return unexpected(make_error(errc::invalid_argument, "--mode is required with the native scheme"));
+        return unexpected(
+            make_error(errc::invalid_argument, "--mode is required with the native scheme"));
     }
     cipher_choice c;
     SSW_TRY_ASSIGN(c.scheme, crypto::find_scheme(opt.scheme, m));
@@ -208,10 +215,12 @@ result<cli::exit_code> run_payload(const options& opt, cli::io& io)
     if (!opt.hex) {
         std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(io.in)), {});
         if (data.size() > crypto::max_payload_bytes) {
-            return unexpected(make_error(errc::limit_exceeded, "stdin: payload larger than 65535 bytes"));
+            return unexpected(
+                make_error(errc::limit_exceeded, "stdin: payload larger than 65535 bytes"));
         }
         SSW_TRY(apply(data));
-        io.out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+        io.out.write(reinterpret_cast<const char*>(data.data()),
+                     static_cast<std::streamsize>(data.size()));
         return cli::exit_code::ok;
     }
     std::string line;
@@ -229,7 +238,8 @@ result<cli::exit_code> run_payload(const options& opt, cli::io& io)
         }
         auto bytes = core::parse_hex(compact);
         if (!bytes) {
-            return unexpected(make_error(errc::parse_error, "expected hex digits", "stdin:" + std::to_string(line_no)));
+            return unexpected(make_error(errc::parse_error, "expected hex digits",
+                                         "stdin:" + std::to_string(line_no)));
         }
         std::vector<std::uint8_t> p(bytes->begin(), bytes->end());
         if (p.size() > crypto::max_payload_bytes) {
@@ -237,7 +247,8 @@ result<cli::exit_code> run_payload(const options& opt, cli::io& io)
                                          "stdin:" + std::to_string(line_no)));
         }
         SSW_TRY(apply(p));
-        io.out << core::to_hex(std::string_view(reinterpret_cast<const char*>(p.data()), p.size())) << '\n';
+        io.out << core::to_hex(std::string_view(reinterpret_cast<const char*>(p.data()), p.size()))
+               << '\n';
     }
     return cli::exit_code::ok;
 }
@@ -246,10 +257,13 @@ result<cli::exit_code> run_payload(const options& opt, cli::io& io)
 
 bool looks_like_sip(std::span<const std::uint8_t> p)
 {
-    const std::string_view t(reinterpret_cast<const char*>(p.data()), std::min<std::size_t>(p.size(), 16));
-    static constexpr std::string_view starts[] = {"INVITE ", "SIP/2.0 ", "ACK ", "BYE ", "UPDATE ", "PRACK ",
-                                                  "OPTIONS ", "CANCEL ", "REGISTER ", "NOTIFY ", "INFO "};
-    return std::any_of(std::begin(starts), std::end(starts), [&](std::string_view s) { return t.starts_with(s); });
+    const std::string_view t(reinterpret_cast<const char*>(p.data()),
+                             std::min<std::size_t>(p.size(), 16));
+    static constexpr std::string_view starts[] = {"INVITE ",   "SIP/2.0 ", "ACK ",     "BYE ",
+                                                  "UPDATE ",   "PRACK ",   "OPTIONS ", "CANCEL ",
+                                                  "REGISTER ", "NOTIFY ",  "INFO "};
+    return std::any_of(std::begin(starts), std::end(starts),
+                       [&](std::string_view s) { return t.starts_with(s); });
 }
 
 // Records the audio endpoints an SDP body announces (RFC 4566 c= and m=audio lines) with
@@ -259,7 +273,8 @@ void scan_sdp(std::span<const std::uint8_t> p, std::map<pcap::endpoint, std::str
     const std::string_view text(reinterpret_cast<const char*>(p.data()), p.size());
     std::string call_id;
     std::optional<pcap::ip_address> session_addr;
-    std::vector<std::pair<std::optional<pcap::ip_address>, std::uint16_t>> media;  // nullopt = session c=
+    std::vector<std::pair<std::optional<pcap::ip_address>, std::uint16_t>>
+        media; // nullopt = session c=
     bool in_audio = false;
     for (auto line : core::split(text, '\n')) {
         line = core::trim(line);
@@ -351,7 +366,8 @@ result<scan_result> scan_capture(const std::string& path, std::size_t keep)
             rtp::stream_packet sp;
             sp.fields = v->fields;
             sp.payload_type = v->payload_type;
-            sp.payload.assign(d->payload.begin() + static_cast<std::ptrdiff_t>(v->payload_offset), d->payload.end());
+            sp.payload.assign(d->payload.begin() + static_cast<std::ptrdiff_t>(v->payload_offset),
+                              d->payload.end());
             info.packets.push_back(std::move(sp));
         }
     }
@@ -365,7 +381,8 @@ bool is_rtp_flow(const flow_key& k, const flow_info& f, const scan_result& r)
     if (r.sdp_endpoints.contains(k.destination) || r.sdp_endpoints.contains(k.source)) {
         return true;
     }
-    return f.rtp_packets >= min_heuristic_packets && !is_sip_port(k.source.port) && !is_sip_port(k.destination.port);
+    return f.rtp_packets >= min_heuristic_packets && !is_sip_port(k.source.port) &&
+           !is_sip_port(k.destination.port);
 }
 
 std::string call_of(const flow_key& k, const scan_result& r)
@@ -391,7 +408,8 @@ struct selection {
     std::optional<std::uint16_t> to_port;
 };
 
-result<std::pair<pcap::ip_address, std::optional<std::uint16_t>>> parse_side(std::string_view text, std::string_view what)
+result<std::pair<pcap::ip_address, std::optional<std::uint16_t>>> parse_side(std::string_view text,
+                                                                             std::string_view what)
 {
     std::string_view addr = core::trim(text);
     std::optional<std::uint16_t> port;
@@ -399,7 +417,8 @@ result<std::pair<pcap::ip_address, std::optional<std::uint16_t>>> parse_side(std
     if (addr.starts_with('[')) {
         const auto close = addr.find(']');
         if (close == std::string_view::npos) {
-            return unexpected(make_error(errc::invalid_argument, std::string(what) + ": expected [ADDR]:PORT"));
+            return unexpected(
+                make_error(errc::invalid_argument, std::string(what) + ": expected [ADDR]:PORT"));
         }
         if (close + 1 < addr.size() && addr[close + 1] == ':') {
             port_text = addr.substr(close + 2);
@@ -411,12 +430,14 @@ result<std::pair<pcap::ip_address, std::optional<std::uint16_t>>> parse_side(std
     }
     auto a = pcap::parse_ip_address(addr);
     if (!a) {
-        return unexpected(make_error(errc::invalid_argument, std::string(what) + ": expected ADDR or ADDR:PORT"));
+        return unexpected(
+            make_error(errc::invalid_argument, std::string(what) + ": expected ADDR or ADDR:PORT"));
     }
     if (!port_text.empty()) {
         const auto p = core::parse_int(port_text);
         if (!p || *p < 1 || *p > 65535) {
-            return unexpected(make_error(errc::invalid_argument, std::string(what) + ": expected a port 1-65535"));
+            return unexpected(make_error(errc::invalid_argument,
+                                         std::string(what) + ": expected a port 1-65535"));
         }
         port = static_cast<std::uint16_t>(*p);
     }
@@ -439,7 +460,8 @@ result<selection> make_selection(const options& opt)
     for (const auto& a : opt.addresses) {
         auto ip = pcap::parse_ip_address(core::trim(a));
         if (!ip) {
-            return unexpected(make_error(errc::invalid_argument, "--address: expected an IPv4 or IPv6 address"));
+            return unexpected(
+                make_error(errc::invalid_argument, "--address: expected an IPv4 or IPv6 address"));
         }
         s.addresses.insert(*ip);
     }
@@ -461,7 +483,8 @@ bool selected(const selection& s, const flow_key& k)
     if (!s.ssrcs.empty() && !s.ssrcs.contains(k.ssrc)) {
         return false;
     }
-    if (!s.ports.empty() && !s.ports.contains(k.source.port) && !s.ports.contains(k.destination.port)) {
+    if (!s.ports.empty() && !s.ports.contains(k.source.port) &&
+        !s.ports.contains(k.destination.port)) {
         return false;
     }
     if (!s.addresses.empty() && !s.addresses.contains(k.source.address) &&
@@ -472,8 +495,8 @@ bool selected(const selection& s, const flow_key& k)
         (k.source.address != *s.from_address || (s.from_port && *s.from_port != k.source.port))) {
         return false;
     }
-    if (s.to_address &&
-        (k.destination.address != *s.to_address || (s.to_port && *s.to_port != k.destination.port))) {
+    if (s.to_address && (k.destination.address != *s.to_address ||
+                         (s.to_port && *s.to_port != k.destination.port))) {
         return false;
     }
     return true;
@@ -487,11 +510,12 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
         return unexpected(make_error(errc::invalid_argument, "-o OUT.pcap is required"));
     }
     if (opt.input == "-") {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "encrypt and decrypt read the capture twice: give a file, not stdin"));
+        return unexpected(
+            make_error(errc::invalid_argument,
+                       "encrypt and decrypt read the capture twice: give a file, not stdin"));
     }
-    if (opt.output != "-" && std::filesystem::exists(opt.output) && std::filesystem::exists(opt.input) &&
-        std::filesystem::equivalent(opt.output, opt.input)) {
+    if (opt.output != "-" && std::filesystem::exists(opt.output) &&
+        std::filesystem::exists(opt.input) && std::filesystem::equivalent(opt.output, opt.input)) {
         return unexpected(make_error(errc::invalid_argument, "-o must not name the input file"));
     }
     SSW_TRY_ASSIGN(const auto choice, choose_cipher(opt));
@@ -501,10 +525,11 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
     SSW_TRY(crypto::scheme_cipher::make(*choice.scheme, choice.derivation, key));
     SSW_TRY_ASSIGN(const auto scan, scan_capture(opt.input, 0));
 
-    std::map<flow_key, crypto::scheme_cipher> ciphers;  // one per direction (rc4-stream state)
+    std::map<flow_key, crypto::scheme_cipher> ciphers; // one per direction (rc4-stream state)
     for (const auto& [k, f] : scan.flows) {
         if (is_rtp_flow(k, f, scan) && selected(sel, k)) {
-            SSW_TRY_ASSIGN(auto c, crypto::scheme_cipher::make(*choice.scheme, choice.derivation, key));
+            SSW_TRY_ASSIGN(auto c,
+                           crypto::scheme_cipher::make(*choice.scheme, choice.derivation, key));
             ciphers.emplace(k, std::move(c));
         }
     }
@@ -520,7 +545,8 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
         }
         const auto d = pcap::decode_frame(next->link, next->data);
         bool done = false;
-        if (d && d->kind == pcap::frame_kind::udp && !ciphers.empty() && !rtp::is_rtcp(d->payload)) {
+        if (d && d->kind == pcap::frame_kind::udp && !ciphers.empty() &&
+            !rtp::is_rtcp(d->payload)) {
             const auto v = rtp::parse_packet(d->payload);
             if (v) {
                 const flow_key k{d->source(), d->destination(), v->fields.ssrc};
@@ -529,9 +555,10 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
                         ++skipped_truncated;
                     } else {
                         frame.assign(next->data.begin(), next->data.end());
-                        std::span<std::uint8_t> payload(frame.data() + d->payload_offset + v->payload_offset,
-                                                        v->payload_size);
-                        SSW_TRY(encrypt ? it->second.encrypt(payload, v->fields) : it->second.decrypt(payload, v->fields));
+                        std::span<std::uint8_t> payload(
+                            frame.data() + d->payload_offset + v->payload_offset, v->payload_size);
+                        SSW_TRY(encrypt ? it->second.encrypt(payload, v->fields)
+                                        : it->second.decrypt(payload, v->fields));
                         SSW_TRY(pcap::fix_transport_checksum(frame, *d));
                         SSW_TRY(writer.write(next->timestamp_ns, frame, next->original_length));
                         ++rewritten;
@@ -546,8 +573,8 @@ result<cli::exit_code> run_rewrite(const options& opt, cli::io& io, bool encrypt
     }
     SSW_TRY(writer.close());
     if (io.verbosity > 0 || ciphers.empty() || skipped_truncated > 0) {
-        io.err << "rtpcrypt: " << (encrypt ? "encrypted " : "decrypted ") << rewritten << " RTP packets in "
-               << ciphers.size() << " streams";
+        io.err << "rtpcrypt: " << (encrypt ? "encrypted " : "decrypted ") << rewritten
+               << " RTP packets in " << ciphers.size() << " streams";
         if (skipped_truncated > 0) {
             io.err << "; " << skipped_truncated << " truncated packets copied unchanged";
         }
@@ -568,11 +595,13 @@ std::string describe_stream(const rtp::stream& s)
 
 std::string describe_fit(const rtp::stream_match& m, const std::vector<rtp::key_candidate>& keys)
 {
-    std::string out = "mode " + std::to_string(static_cast<int>(m.scheme->native_mode)) + " (" +
-                      std::string(crypto::to_string(m.scheme->native_mode)) + "), " +
-                      (m.scheme->native ? std::string("native scheme")
-                                        : "hypothesis " + std::string(m.scheme->name) + " (provisional)");
-    if (m.scheme->native_mode == crypto::mode::aes128 && m.derivation != crypto::key_derivation::raw) {
+    std::string out =
+        "mode " + std::to_string(static_cast<int>(m.scheme->native_mode)) + " (" +
+        std::string(crypto::to_string(m.scheme->native_mode)) + "), " +
+        (m.scheme->native ? std::string("native scheme")
+                          : "hypothesis " + std::string(m.scheme->name) + " (provisional)");
+    if (m.scheme->native_mode == crypto::mode::aes128 &&
+        m.derivation != crypto::key_derivation::raw) {
         out += ", key derivation " + std::string(crypto::to_string(m.derivation));
     }
     out += ", key from " + keys[m.key_index].label;
@@ -630,7 +659,8 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
         std::string config_note;
         if (configured_mode && v.state == rtp::stream_state::decrypted) {
             const bool by_params = params_keys.contains(v.match->key_index);
-            const bool same_mode = v.match->scheme->native && v.match->scheme->native_mode == *configured_mode;
+            const bool same_mode =
+                v.match->scheme->native && v.match->scheme->native_mode == *configured_mode;
             if (!by_params || !same_mode) {
                 config_mismatch = true;
                 config_note = "differs from the configuration (SS_RTPENCRYPTIONMODE " +
@@ -642,21 +672,27 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
         findings += config_mismatch ? 1U : 0U;
         if (io.json) {
             core::json_line j;
-            j.field("type", "stream").field("ssrc", ssrc_text(s.ssrc)).field("source", s.source)
+            j.field("type", "stream")
+                .field("ssrc", ssrc_text(s.ssrc))
+                .field("source", s.source)
                 .field("destination", s.destination);
             if (s.call_id.empty()) {
                 j.field_null("call_id");
             } else {
                 j.field("call_id", s.call_id);
             }
-            j.field("codec", rtp::to_string(v.format)).field("packets", static_cast<std::uint64_t>(total_packets[i]))
+            j.field("codec", rtp::to_string(v.format))
+                .field("packets", static_cast<std::uint64_t>(total_packets[i]))
                 .field("packets_analysed", static_cast<std::uint64_t>(v.packets_analysed))
-                .field("state", rtp::to_string(v.state)).field("plain_score", v.plain_score);
+                .field("state", rtp::to_string(v.state))
+                .field("plain_score", v.plain_score);
             if (v.match) {
                 j.field("mode", static_cast<int>(v.match->scheme->native_mode))
-                    .field("scheme", v.match->scheme->name).field("native", v.match->scheme->native)
+                    .field("scheme", v.match->scheme->name)
+                    .field("native", v.match->scheme->native)
                     .field("key_derivation", crypto::to_string(v.match->derivation))
-                    .field("key", dopt.keys[v.match->key_index].label).field("confidence", v.match->confidence)
+                    .field("key", dopt.keys[v.match->key_index].label)
+                    .field("confidence", v.match->confidence)
                     .field("runner_up", v.match->runner_up);
             }
             if (v.pad) {
@@ -665,7 +701,8 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
                     j.field("recovered_key", crypto::format_key(*v.pad->repeated_key));
                 } else {
                     j.field("recovered_pad", core::to_hex(std::string_view(
-                                                 reinterpret_cast<const char*>(v.pad->pad.data()), v.pad->pad.size())));
+                                                 reinterpret_cast<const char*>(v.pad->pad.data()),
+                                                 v.pad->pad.size())));
                 }
             }
             if (!config_note.empty()) {
@@ -674,28 +711,31 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
             io.out << j.str() << '\n';
             continue;
         }
-        io.out << "stream " << describe_stream(s) << " " << rtp::to_string(v.format) << ", " << total_packets[i]
-               << " packets: ";
+        io.out << "stream " << describe_stream(s) << " " << rtp::to_string(v.format) << ", "
+               << total_packets[i] << " packets: ";
         switch (v.state) {
         case rtp::stream_state::plain:
             io.out << "plain audio (score " << fixed2(v.plain_score) << ")";
             break;
         case rtp::stream_state::decrypted:
-            io.out << "encrypted; decrypts with " << describe_fit(*v.match, dopt.keys) << " (confidence "
-                   << fixed2(v.match->confidence) << ", best other key " << fixed2(v.match->runner_up) << ")";
+            io.out << "encrypted; decrypts with " << describe_fit(*v.match, dopt.keys)
+                   << " (confidence " << fixed2(v.match->confidence) << ", best other key "
+                   << fixed2(v.match->runner_up) << ")";
             break;
         case rtp::stream_state::pad_recovered:
-            io.out << "encrypted with a static pad; recovered without a key (score " << fixed2(v.pad->score_after)
-                   << ")";
+            io.out << "encrypted with a static pad; recovered without a key (score "
+                   << fixed2(v.pad->score_after) << ")";
             if (v.pad->repeated_key) {
-                io.out << "; the pad is the repeated key \"" << crypto::format_key(*v.pad->repeated_key) << "\" ("
+                io.out << "; the pad is the repeated key \""
+                       << crypto::format_key(*v.pad->repeated_key) << "\" ("
                        << v.pad->repeated_key->size() << " bytes, XOR = mode 1)";
             } else {
                 io.out << "; not a repeated key (rc4-static or another fixed keystream)";
             }
             break;
         case rtp::stream_state::encrypted:
-            io.out << "encrypted; " << (dopt.keys.empty() ? "no key given" : "no candidate key and scheme fits");
+            io.out << "encrypted; "
+                   << (dopt.keys.empty() ? "no key given" : "no candidate key and scheme fits");
             break;
         case rtp::stream_state::undetermined:
             io.out << "undetermined (" << v.packets_analysed << " packets analysed, need "
@@ -752,8 +792,8 @@ result<cli::exit_code> run_diagnose(const options& opt, cli::io& io)
                       .str()
                << '\n';
     } else {
-        io.out << "summary: " << streams.size() << " RTP streams in " << rep.legs.size() << " legs, "
-               << scan.frames << " frames: "
+        io.out << "summary: " << streams.size() << " RTP streams in " << rep.legs.size()
+               << " legs, " << scan.frames << " frames: "
                << (streams.empty() ? "no RTP found"
                    : clean         ? "every stream is plain or decrypts with a given key"
                                    : "mismatch or unexplained stream found")
@@ -794,7 +834,8 @@ result<cli::exit_code> run_extract(const options& opt, cli::io& io)
         }
     }
     if (chosen == nullptr) {
-        return unexpected(make_error(errc::not_found, "no RTP stream matches the selection", opt.input));
+        return unexpected(
+            make_error(errc::not_found, "no RTP stream matches the selection", opt.input));
     }
     auto& flow = scan.flows.at(*chosen);
     std::string pcm;
@@ -805,9 +846,10 @@ result<cli::exit_code> run_extract(const options& opt, cli::io& io)
             continue;
         }
         if (c != rtp::codec::pcmu && c != rtp::codec::pcma) {
-            return unexpected(make_error(errc::unsupported, "extract decodes G.711 (PT 0 or 8) only; stream " +
-                                                                ssrc_text(chosen->ssrc) + " has PT " +
-                                                                std::to_string(p.payload_type)));
+            return unexpected(
+                make_error(errc::unsupported, "extract decodes G.711 (PT 0 or 8) only; stream " +
+                                                  ssrc_text(chosen->ssrc) + " has PT " +
+                                                  std::to_string(p.payload_type)));
         }
         law = c;
         if (cipher) {
@@ -822,19 +864,20 @@ result<cli::exit_code> run_extract(const options& opt, cli::io& io)
     put_le(wav, static_cast<std::uint32_t>(36 + pcm.size()), 4);
     wav += "WAVEfmt ";
     put_le(wav, 16, 4);
-    put_le(wav, 1, 2);      // PCM
-    put_le(wav, 1, 2);      // mono
+    put_le(wav, 1, 2); // PCM
+    put_le(wav, 1, 2); // mono
     put_le(wav, 8000, 4);
-    put_le(wav, 16000, 4);  // byte rate
-    put_le(wav, 2, 2);      // block align
-    put_le(wav, 16, 2);     // bits per sample
+    put_le(wav, 16000, 4); // byte rate
+    put_le(wav, 2, 2);     // block align
+    put_le(wav, 16, 2);    // bits per sample
     wav += "data";
     put_le(wav, static_cast<std::uint32_t>(pcm.size()), 4);
     wav += pcm;
     SSW_TRY(core::write_file_atomically(opt.output, wav));
     if (io.verbosity > 0) {
-        io.err << "rtpcrypt: wrote " << pcm.size() / 2 << " samples of " << (law ? rtp::to_string(*law) : "no audio")
-               << " from " << flow.packets.size() << " packets\n";
+        io.err << "rtpcrypt: wrote " << pcm.size() / 2 << " samples of "
+               << (law ? rtp::to_string(*law) : "no audio") << " from " << flow.packets.size()
+               << " packets\n";
     }
     return cli::exit_code::ok;
 }
@@ -855,10 +898,10 @@ result<std::vector<std::uint8_t>> make_frame(const pcap::endpoint& from, const p
     std::vector<std::uint8_t> f = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00};
     const std::size_t ip_at = f.size();
     f.push_back(0x45);
-    f.push_back(0xb8);  // DSCP EF, as voice is usually marked
+    f.push_back(0xb8); // DSCP EF, as voice is usually marked
     put_be(f, static_cast<std::uint32_t>(20 + 8 + datagram.size()), 2);
     put_be(f, 0, 2);
-    put_be(f, 0x4000, 2);  // DF
+    put_be(f, 0x4000, 2); // DF
     f.push_back(64);
     f.push_back(17);
     put_be(f, 0, 2);
@@ -876,18 +919,20 @@ result<std::vector<std::uint8_t>> make_frame(const pcap::endpoint& from, const p
     put_be(f, from.port, 2);
     put_be(f, to.port, 2);
     put_be(f, static_cast<std::uint32_t>(8 + datagram.size()), 2);
-    put_be(f, 0xffff, 2);  // placeholder so the checksum is computed, not left "none"
+    put_be(f, 0xffff, 2); // placeholder so the checksum is computed, not left "none"
     f.insert(f.end(), datagram.begin(), datagram.end());
     SSW_TRY_ASSIGN(const auto d, pcap::decode_frame(pcap::link_type::ethernet, f));
     SSW_TRY(pcap::fix_transport_checksum(f, d));
     return f;
 }
 
-result<pcap::endpoint> parse_endpoint4(std::string_view text, std::string_view fallback, std::string_view what)
+result<pcap::endpoint> parse_endpoint4(std::string_view text, std::string_view fallback,
+                                       std::string_view what)
 {
     SSW_TRY_ASSIGN(const auto side, parse_side(text.empty() ? fallback : text, what));
     if (side.first.version != 4 || !side.second) {
-        return unexpected(make_error(errc::invalid_argument, std::string(what) + ": expected IPv4ADDR:PORT"));
+        return unexpected(
+            make_error(errc::invalid_argument, std::string(what) + ": expected IPv4ADDR:PORT"));
     }
     return pcap::endpoint{side.first, *side.second};
 }
@@ -900,32 +945,38 @@ result<cli::exit_code> run_wrap(const options& opt, cli::io& io)
         pt = opt.input.ends_with(".alaw") || opt.input.ends_with(".al") ? 8 : 0;
     }
     if (pt != 0 && pt != 8) {
-        return unexpected(make_error(errc::invalid_argument, "--pt: expected 0 (PCMU) or 8 (PCMA)"));
+        return unexpected(
+            make_error(errc::invalid_argument, "--pt: expected 0 (PCMU) or 8 (PCMA)"));
     }
     SSW_TRY_ASSIGN(const auto from, parse_endpoint4(opt.from, "192.0.2.10:40000", "--from"));
     SSW_TRY_ASSIGN(const auto to, parse_endpoint4(opt.to, "198.51.100.20:50000", "--to"));
-    SSW_TRY_ASSIGN(const auto ssrc, parse_u32(opt.field_ssrc == "0" ? "0x5357ab01" : opt.field_ssrc, "--ssrc"));
+    SSW_TRY_ASSIGN(const auto ssrc,
+                   parse_u32(opt.field_ssrc == "0" ? "0x5357ab01" : opt.field_ssrc, "--ssrc"));
     std::optional<crypto::scheme_cipher> cipher;
     std::optional<crypto::scheme_cipher> back_cipher;
-    if (!opt.mode.empty() || !opt.keys.empty() || !core::iequals(core::trim(opt.scheme), "native")) {
+    if (!opt.mode.empty() || !opt.keys.empty() ||
+        !core::iequals(core::trim(opt.scheme), "native")) {
         SSW_TRY_ASSIGN(cipher, make_cipher(opt));
         SSW_TRY_ASSIGN(back_cipher, make_cipher(opt));
     }
-    constexpr std::size_t frame_bytes = 160;  // 20 ms at 8 kHz
+    constexpr std::size_t frame_bytes = 160; // 20 ms at 8 kHz
     const std::size_t per_pass = audio.size() / frame_bytes;
     if (per_pass == 0) {
-        return unexpected(make_error(errc::parse_error, "expected at least 160 bytes of G.711 audio", opt.input));
+        return unexpected(
+            make_error(errc::parse_error, "expected at least 160 bytes of G.711 audio", opt.input));
     }
-    SSW_TRY_ASSIGN(auto writer, pcap::writer::open(opt.output, {pcap::link_type::ethernet,
-                                                                pcap::timestamp_precision::micro, 65535}));
-    std::int64_t t = 1'767'225'600'000'000'000;  // 2026-01-01T00:00:00Z
+    SSW_TRY_ASSIGN(auto writer,
+                   pcap::writer::open(opt.output, {pcap::link_type::ethernet,
+                                                   pcap::timestamp_precision::micro, 65535}));
+    std::int64_t t = 1'767'225'600'000'000'000; // 2026-01-01T00:00:00Z
     std::vector<std::uint8_t> dg;
     const std::size_t total = per_pass * std::max<std::size_t>(opt.repeat, 1);
     for (std::size_t i = 0; i < total; ++i) {
         for (int dir = 0; dir < (opt.both_directions ? 2 : 1); ++dir) {
             const std::uint32_t s = dir == 0 ? ssrc : ssrc ^ 0x00ff00ffU;
-            const crypto::header_fields f{s, static_cast<std::uint32_t>(i * frame_bytes + (dir == 0 ? 0U : 8000U)),
-                                          static_cast<std::uint16_t>(i + (dir == 0 ? 0U : 1000U))};
+            const crypto::header_fields f{
+                s, static_cast<std::uint32_t>(i * frame_bytes + (dir == 0 ? 0U : 8000U)),
+                static_cast<std::uint16_t>(i + (dir == 0 ? 0U : 1000U))};
             dg.clear();
             dg.push_back(0x80);
             dg.push_back(static_cast<std::uint8_t>((i == 0 ? 0x80 : 0) | pt));
@@ -940,8 +991,10 @@ result<cli::exit_code> run_wrap(const options& opt, cli::io& io)
             if (c) {
                 SSW_TRY(c->encrypt(std::span<std::uint8_t>(dg.data() + 12, frame_bytes), f));
             }
-            SSW_TRY_ASSIGN(const auto frame, dir == 0 ? make_frame(from, to, dg) : make_frame(to, from, dg));
-            SSW_TRY(writer.write(t + dir * 1'000'000, frame, static_cast<std::uint32_t>(frame.size())));
+            SSW_TRY_ASSIGN(const auto frame,
+                           dir == 0 ? make_frame(from, to, dg) : make_frame(to, from, dg));
+            SSW_TRY(
+                writer.write(t + dir * 1'000'000, frame, static_cast<std::uint32_t>(frame.size())));
         }
         t += 20'000'000;
     }
@@ -971,8 +1024,9 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     if (opt.subcommand == "extract") {
         return run_extract(opt, io);
     }
-    return unexpected(make_error(errc::invalid_argument,
-                                 "expected a subcommand: payload, encrypt, decrypt, diagnose or extract"));
+    return unexpected(
+        make_error(errc::invalid_argument,
+                   "expected a subcommand: payload, encrypt, decrypt, diagnose or extract"));
 }
 
 } // namespace ssw::cmd::rtpcrypt

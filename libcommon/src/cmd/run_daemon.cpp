@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw-run: load configuration, open the stores, serve.
-#include <ssw/cmd/run_daemon.hpp>
 #include <ssw/cdr/writer.hpp>
+#include <ssw/cmd/run_daemon.hpp>
 #include <ssw/core/text.hpp>
 #include <ssw/daemon/engine.hpp>
 #include <ssw/net/control_socket.hpp>
@@ -50,16 +50,20 @@ result<params::settings> load_settings(const options& opt)
     for (const auto& assignment : opt.param_overrides) {
         const auto eq = assignment.find('=');
         if (eq == std::string::npos) {
-            return unexpected(make_error(errc::config_error, "expected NAME=VALUE, got '" + assignment + "'", "--param"));
+            return unexpected(make_error(
+                errc::config_error, "expected NAME=VALUE, got '" + assignment + "'", "--param"));
         }
         const auto name = core::trim(std::string_view(assignment).substr(0, eq));
         const auto* info = params::find_param(name);
         if (info == nullptr) {
-            return unexpected(make_error(errc::config_error, "unknown parameter '" + std::string(name) + "'", "--param"));
+            return unexpected(make_error(
+                errc::config_error, "unknown parameter '" + std::string(name) + "'", "--param"));
         }
-        auto v = params::parse_value(*info, core::trim(std::string_view(assignment).substr(eq + 1)));
+        auto v =
+            params::parse_value(*info, core::trim(std::string_view(assignment).substr(eq + 1)));
         if (!v) {
-            return unexpected(make_error(errc::config_error, v.error().message, "--param " + std::string(name)));
+            return unexpected(
+                make_error(errc::config_error, v.error().message, "--param " + std::string(name)));
         }
         file.set(*info, *v);
     }
@@ -72,8 +76,8 @@ result<provision::config> load_provisioning(const options& opt)
     if (opt.demo) {
         cfg = provision::demo_config(std::filesystem::current_path());
     } else if (opt.config_path.empty()) {
-        return unexpected(make_error(errc::config_error,
-                                     "nothing to serve: give --config FILE (ssw.conf(5)) or --demo"));
+        return unexpected(make_error(
+            errc::config_error, "nothing to serve: give --config FILE (ssw.conf(5)) or --demo"));
     } else {
         auto loaded = provision::load_config(opt.config_path);
         if (!loaded) {
@@ -91,18 +95,23 @@ result<provision::config> load_provisioning(const options& opt)
             const auto colon = spec.find(':');
             const auto kind = spec.substr(0, colon);
             if (colon == std::string::npos || (kind != "udp" && kind != "tcp")) {
-                return unexpected(make_error(errc::config_error,
-                                             "expected udp:ADDRESS:PORT or tcp:ADDRESS:PORT, got '" + spec + "'", "--listen"));
+                return unexpected(
+                    make_error(errc::config_error,
+                               "expected udp:ADDRESS:PORT or tcp:ADDRESS:PORT, got '" + spec + "'",
+                               "--listen"));
             }
-            auto parsed = provision::parse_config("[listen]\n" + kind + " = " + spec.substr(colon + 1) + "\n", "--listen");
+            auto parsed = provision::parse_config(
+                "[listen]\n" + kind + " = " + spec.substr(colon + 1) + "\n", "--listen");
             if (!parsed) {
-                return unexpected(make_error(errc::config_error, parsed.error().message, "--listen " + spec));
+                return unexpected(
+                    make_error(errc::config_error, parsed.error().message, "--listen " + spec));
             }
             cfg.listeners.push_back(parsed->listeners.front());
         }
     }
     if (cfg.listeners.empty()) {
-        return unexpected(make_error(errc::config_error, "no [listen] address configured", cfg.source));
+        return unexpected(
+            make_error(errc::config_error, "no [listen] address configured", cfg.source));
     }
     if (cfg.bindings_db.empty()) {
         cfg.bindings_db = (std::filesystem::current_path() / "ssw-bindings.db").string();
@@ -114,13 +123,16 @@ result<provision::config> load_provisioning(const options& opt)
         cfg.control_socket = opt.control_socket;
     }
     if (cfg.control_socket.empty()) {
-        cfg.control_socket = (std::filesystem::current_path() / net::default_control_socket).string();
+        cfg.control_socket =
+            (std::filesystem::current_path() / net::default_control_socket).string();
     }
     if (opt.keepalive_spread) {
         cfg.keepalive_spread = true;
     }
-    if (!cfg.rules_file.empty() && std::filesystem::path(cfg.rules_file).is_relative() && !opt.config_path.empty()) {
-        cfg.rules_file = (std::filesystem::path(opt.config_path).parent_path() / cfg.rules_file).string();
+    if (!cfg.rules_file.empty() && std::filesystem::path(cfg.rules_file).is_relative() &&
+        !opt.config_path.empty()) {
+        cfg.rules_file =
+            (std::filesystem::path(opt.config_path).parent_path() / cfg.rules_file).string();
     }
     return cfg;
 }
@@ -143,7 +155,8 @@ result<std::shared_ptr<const transform::engine>> load_rules(const provision::con
         e.code = errc::config_error;
         return unexpected(std::move(e));
     }
-    return std::shared_ptr<const transform::engine>(std::make_shared<transform::engine>(std::move(*compiled)));
+    return std::shared_ptr<const transform::engine>(
+        std::make_shared<transform::engine>(std::move(*compiled)));
 }
 
 daemon::log_level parse_level(std::string_view text)
@@ -172,15 +185,16 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
         for (const auto field : core::split(text, ',')) {
             auto n = core::ip_network::parse(core::trim(field));
             if (!n) {
-                return unexpected(make_error(errc::config_error, n.error().message, "--debug-trace"));
+                return unexpected(
+                    make_error(errc::config_error, n.error().message, "--debug-trace"));
             }
             traced.push_back(*n);
         }
     }
     if (opt.check_only) {
-        io.out << "configuration ok: " << config.listeners.size() << " listener(s), " << config.accounts.size()
-               << " account(s), " << config.mapping_gateways.size() << " mapping and "
-               << config.routing_gateways.size() << " routing gateway(s)\n";
+        io.out << "configuration ok: " << config.listeners.size() << " listener(s), "
+               << config.accounts.size() << " account(s), " << config.mapping_gateways.size()
+               << " mapping and " << config.routing_gateways.size() << " routing gateway(s)\n";
         return cli::exit_code::ok;
     }
 
@@ -188,7 +202,8 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     const bool journald = std::getenv("JOURNAL_STREAM") != nullptr;
     const auto threshold = parse_level(opt.log_level);
     auto mutex = std::make_shared<std::mutex>();
-    daemon::log_function log = [&io, journald, threshold, mutex](daemon::log_level level, std::string_view text) {
+    daemon::log_function log = [&io, journald, threshold, mutex](daemon::log_level level,
+                                                                 std::string_view text) {
         if (static_cast<int>(level) > static_cast<int>(threshold)) {
             return;
         }
@@ -207,13 +222,15 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     if (!store) {
         return unexpected(std::move(store).error());
     }
-    log(daemon::log_level::info, "bindings: " + std::to_string(store->size()) + " restored from " + config.bindings_db);
+    log(daemon::log_level::info,
+        "bindings: " + std::to_string(store->size()) + " restored from " + config.bindings_db);
     auto cdrs = cdr::writer::open(config.cdr_db);
     if (!cdrs) {
         return unexpected(std::move(cdrs).error());
     }
     const auto listeners = config.listeners;
-    const std::string control_socket = config.control_socket == "off" ? std::string{} : config.control_socket;
+    const std::string control_socket =
+        config.control_socket == "off" ? std::string{} : config.control_socket;
     const auto stop_grace = config.unregister_grace;
     daemon::engine engine(std::move(config), std::move(settings), clock, *store, log,
                           daemon::call_routing{rules, &*cdrs});
@@ -235,19 +252,20 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     for (std::size_t i = 0; i < listeners.size(); ++i) {
         const auto& l = listeners[i];
         where += (where.empty() ? "" : ", ") + std::string(provision::to_string(l.kind)) + " " +
-                 (l.address.is_v4() ? l.address.to_string() : "[" + l.address.to_string() + "]") + ":" +
-                 std::to_string(ports[i]);
+                 (l.address.is_v4() ? l.address.to_string() : "[" + l.address.to_string() + "]") +
+                 ":" + std::to_string(ports[i]);
     }
-    log(daemon::log_level::info, "listening on " + where + (opt.demo ? " (demo: accounts 1000-1009, password demo)" : ""));
+    log(daemon::log_level::info,
+        "listening on " + where + (opt.demo ? " (demo: accounts 1000-1009, password demo)" : ""));
     const int signal = loop->run();
     const auto& c = engine.counters();
     const auto& calls = engine.calls().counters();
-    log(daemon::log_level::info, "stopping on signal " + std::to_string(signal) + ": " + std::to_string(c.requests) +
-                                     " requests, " + std::to_string(c.registrations) + " registrations, " +
-                                     std::to_string(c.suspensions) + " suspensions, " +
-                                     std::to_string(c.unknown_dropped) + " dropped from unknown sources, " +
-                                     std::to_string(calls.calls) + " calls (" + std::to_string(calls.answered) +
-                                     " answered)");
+    log(daemon::log_level::info,
+        "stopping on signal " + std::to_string(signal) + ": " + std::to_string(c.requests) +
+            " requests, " + std::to_string(c.registrations) + " registrations, " +
+            std::to_string(c.suspensions) + " suspensions, " + std::to_string(c.unknown_dropped) +
+            " dropped from unknown sources, " + std::to_string(calls.calls) + " calls (" +
+            std::to_string(calls.answered) + " answered)");
     // What was still open at the signal: the load tests read this line (a stuck call or
     // transaction shows up here, not as a leak, since the tables free it at exit).
     log(daemon::log_level::info,

@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: MIT
 // ssw-trace subcommands: list, calls, registrations, flow, stats, keepalives, filter -w.
-#include <ssw/cmd/trace.hpp>
-
 #include <ssw/cli/run.hpp>
+#include <ssw/cmd/trace.hpp>
 #include <ssw/core/json_writer.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/params/store.hpp>
 #include <ssw/pcap/live_capture.hpp>
 #include <ssw/pcap/reader.hpp>
 #include <ssw/pcap/writer.hpp>
-#include <ssw/params/store.hpp>
 #include <ssw/trace/audit.hpp>
 #include <ssw/trace/filter.hpp>
 #include <ssw/trace/flow.hpp>
 #include <ssw/trace/report.hpp>
 #include <ssw/trace/sip_extractor.hpp>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +22,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -51,14 +49,16 @@ result<tr::message_filter> make_filter(const options& opt)
     for (const auto& h : opt.hosts) {
         auto a = pcap::parse_ip_address(h);
         if (!a) {
-            return unexpected(make_error(errc::invalid_argument, "invalid --host '" + h + "': expected an IP address"));
+            return unexpected(make_error(errc::invalid_argument,
+                                         "invalid --host '" + h + "': expected an IP address"));
         }
         f.hosts.push_back(*a);
     }
     for (const auto& p : opt.ports) {
         const auto v = core::parse_int(p);
         if (!v || *v < 0 || *v > 65535) {
-            return unexpected(make_error(errc::invalid_argument, "invalid --port '" + p + "': expected 0-65535"));
+            return unexpected(
+                make_error(errc::invalid_argument, "invalid --port '" + p + "': expected 0-65535"));
         }
         f.ports.push_back(static_cast<std::uint16_t>(*v));
     }
@@ -122,7 +122,8 @@ struct progress_bar {
         }
         std::string text = std::string(tool) + ": " + r.path();
         if (auto size = r.file_size(); size && *size) {
-            const auto pct = static_cast<int>(100.0 * static_cast<double>(r.bytes_read()) / static_cast<double>(*size));
+            const auto pct = static_cast<int>(100.0 * static_cast<double>(r.bytes_read()) /
+                                              static_cast<double>(*size));
             const int filled = pct / 5;
             text += " [" + std::string(static_cast<std::size_t>(filled), '#') +
                     std::string(static_cast<std::size_t>(20 - std::min(filled, 20)), ' ') + "] " +
@@ -153,8 +154,8 @@ result<void> for_each_input(const options& opt, cli::io& io, const tr::extractor
     tr::extractor_handlers h = handlers;
     if (io.verbosity > 0 && !h.on_bad_sip) {
         h.on_bad_sip = [&io](const error& e, std::span<const std::uint64_t> frames) {
-            io.err << tool << ": frame " << (frames.empty() ? 0 : frames.back()) << ": not SIP: " << e.where
-                   << ": " << e.message << '\n';
+            io.err << tool << ": frame " << (frames.empty() ? 0 : frames.back())
+                   << ": not SIP: " << e.where << ": " << e.message << '\n';
         };
     }
     for (const auto& f : files) {
@@ -165,8 +166,8 @@ result<void> for_each_input(const options& opt, cli::io& io, const tr::extractor
         if (io.verbosity > 0) {
             const auto& s = ex.stats();
             io.err << tool << ": " << f << ": " << in.frames_read() << " frames, " << s.sip_messages
-                   << " SIP messages (" << s.sip_udp << " UDP, " << s.sip_tcp << " TCP), " << s.bad_sip
-                   << " unparsable, " << s.keepalives << " keep-alives\n";
+                   << " SIP messages (" << s.sip_udp << " UDP, " << s.sip_tcp << " TCP), "
+                   << s.bad_sip << " unparsable, " << s.keepalives << " keep-alives\n";
         }
         if (!r) {
             return r;
@@ -215,7 +216,8 @@ void print_record(cli::io& io, const tr::sip_record& r)
     line += ' ';
     if (second >= 0) {
         char frac[16];
-        std::snprintf(frac, sizeof frac, ".%06d", static_cast<int>((r.timestamp_ns % 1'000'000'000) / 1000));
+        std::snprintf(frac, sizeof frac, ".%06d",
+                      static_cast<int>((r.timestamp_ns % 1'000'000'000) / 1000));
         line += cached_prefix;
         line += frac;
     } else {
@@ -270,7 +272,8 @@ void print_call(cli::io& io, const tr::call_info& c)
         return (*t - c.start_ns) / 1'000'000;
     };
     const bool has_duration = c.answer_ns.has_value() && c.end_ns.has_value();
-    const std::int64_t duration_ns = has_duration ? c.end_ns.value_or(0) - c.answer_ns.value_or(0) : 0;
+    const std::int64_t duration_ns =
+        has_duration ? c.end_ns.value_or(0) - c.answer_ns.value_or(0) : 0;
     if (io.json) {
         core::json_line j;
         j.field("type", "call")
@@ -294,7 +297,8 @@ void print_call(cli::io& io, const tr::call_info& c)
         } else {
             j.field_null("end");
         }
-        put_ms("duration_ms", has_duration ? std::optional<std::int64_t>(duration_ns / 1'000'000) : std::nullopt);
+        put_ms("duration_ms",
+               has_duration ? std::optional<std::int64_t>(duration_ns / 1'000'000) : std::nullopt);
         j.field("final_status", c.final_status)
             .field("hangup", c.hangup)
             .field("invite_retransmissions", static_cast<std::uint64_t>(c.invite_retransmissions))
@@ -308,19 +312,24 @@ void print_call(cli::io& io, const tr::call_info& c)
         io.out << j.str() << '\n';
         return;
     }
-    const auto ms = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) + "ms" : std::string("-"); };
+    const auto ms = [](const std::optional<std::int64_t>& v) {
+        return v ? std::to_string(*v) + "ms" : std::string("-");
+    };
     io.out << tr::format_time(c.start_ns) << ' ' << (c.caller.empty() ? "-" : c.caller) << " -> "
-           << (c.callee.empty() ? "-" : c.callee) << " status=" << c.final_status << " pdd=" << ms(opt_ms(c.ringing_ns))
-           << " answer=" << ms(opt_ms(c.answer_ns)) << " end="
-           << (c.end_ns ? tr::format_time(*c.end_ns).substr(11) : std::string("-"))
+           << (c.callee.empty() ? "-" : c.callee) << " status=" << c.final_status
+           << " pdd=" << ms(opt_ms(c.ringing_ns)) << " answer=" << ms(opt_ms(c.answer_ns))
+           << " end=" << (c.end_ns ? tr::format_time(*c.end_ns).substr(11) : std::string("-"))
            << " duration=" << (has_duration ? seconds(duration_ns) + "s" : std::string("-"))
-           << " hangup=" << (c.hangup.empty() ? "-" : c.hangup) << " retrans=" << c.invite_retransmissions
-           << " auth=" << c.auth_challenges << " call-id=" << c.call_id << '\n';
+           << " hangup=" << (c.hangup.empty() ? "-" : c.hangup)
+           << " retrans=" << c.invite_retransmissions << " auth=" << c.auth_challenges
+           << " call-id=" << c.call_id << '\n';
     for (const auto& s : c.rtp) {
         char line[256];
-        std::snprintf(line, sizeof line, "  rtp %s -> %s ssrc=0x%08x pt=%u packets=%llu lost=%lld jitter=%.2fms\n",
+        std::snprintf(line, sizeof line,
+                      "  rtp %s -> %s ssrc=0x%08x pt=%u packets=%llu lost=%lld jitter=%.2fms\n",
                       s.src.to_string().c_str(), s.dst.to_string().c_str(), s.ssrc, s.payload_type,
-                      static_cast<unsigned long long>(s.packets), static_cast<long long>(s.lost), s.jitter_ms);
+                      static_cast<unsigned long long>(s.packets), static_cast<long long>(s.lost),
+                      s.jitter_ms);
         io.out << line;
     }
 }
@@ -336,7 +345,12 @@ void print_stats(cli::io& io, const tr::sip_stats& s, std::uint64_t keepalives)
                       .str()
                << '\n';
         for (const auto& [m, n] : s.methods) {
-            io.out << core::json_line{}.field("type", "method").field("method", m).field("count", n).str() << '\n';
+            io.out << core::json_line{}
+                          .field("type", "method")
+                          .field("method", m)
+                          .field("count", n)
+                          .str()
+                   << '\n';
         }
         for (const auto& [code, n] : s.statuses) {
             io.out << core::json_line{}
@@ -349,18 +363,21 @@ void print_stats(cli::io& io, const tr::sip_stats& s, std::uint64_t keepalives)
         }
         return;
     }
-    io.out << "SIP messages: " << s.messages << "\nResent messages: " << s.resent << "\nKeep-alives: " << keepalives
-           << "\nRequests:\n";
+    io.out << "SIP messages: " << s.messages << "\nResent messages: " << s.resent
+           << "\nKeep-alives: " << keepalives << "\nRequests:\n";
     for (const auto& [m, n] : s.methods) {
         char line[128];
-        std::snprintf(line, sizeof line, "  %-16s %8llu\n", m.c_str(), static_cast<unsigned long long>(n));
+        std::snprintf(line, sizeof line, "  %-16s %8llu\n", m.c_str(),
+                      static_cast<unsigned long long>(n));
         io.out << line;
     }
     io.out << "Responses:\n";
     for (const auto& [code, n] : s.statuses) {
         char line[128];
-        const std::string label = std::to_string(code) + " " + std::string(tr::standard_reason(code));
-        std::snprintf(line, sizeof line, "  %-34s %8llu\n", label.c_str(), static_cast<unsigned long long>(n));
+        const std::string label =
+            std::to_string(code) + " " + std::string(tr::standard_reason(code));
+        std::snprintf(line, sizeof line, "  %-34s %8llu\n", label.c_str(),
+                      static_cast<unsigned long long>(n));
         io.out << line;
     }
 }
@@ -396,7 +413,8 @@ result<cli::exit_code> run_flow(const options& opt, cli::io& io)
         } else {
             std::ofstream f(opt.html, std::ios::binary | std::ios::trunc);
             if (!f) {
-                return unexpected(make_error(errc::cant_create, "cannot create the HTML file", opt.html));
+                return unexpected(
+                    make_error(errc::cant_create, "cannot create the HTML file", opt.html));
             }
             f << page;
             f.close();
@@ -427,7 +445,8 @@ result<std::string> spool_stdin(cli::io& io)
     char path[] = "/tmp/ssw-trace-XXXXXX";
     const int fd = mkstemp(path);
     if (fd < 0) {
-        return unexpected(make_error(errc::cant_create, "cannot create a temporary file for stdin", path));
+        return unexpected(
+            make_error(errc::cant_create, "cannot create a temporary file for stdin", path));
     }
     close(fd);
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -491,7 +510,9 @@ result<cli::exit_code> run_filter(const options& opt, cli::io& io, const tr::mes
         p.last_ns = r.timestamp_ns;
         if (r.timestamp_ns - last_sweep > 60LL * 1'000'000'000) {
             last_sweep = r.timestamp_ns;
-            std::erase_if(pending, [&](const auto& kv) { return r.timestamp_ns - kv.second.last_ns > filter_idle_ns; });
+            std::erase_if(pending, [&](const auto& kv) {
+                return r.timestamp_ns - kv.second.last_ns > filter_idle_ns;
+            });
         }
     };
     options one = opt;
@@ -517,8 +538,8 @@ result<cli::exit_code> run_filter(const options& opt, cli::io& io, const tr::mes
     SSW_TRY(out.close());
     if (io.verbosity > 0 || opt.write != "-") {
         if (!io.json) {
-            io.err << tool << ": wrote " << out.frames_written() << " frames of " << selected.size() << " calls to "
-                   << opt.write << '\n';
+            io.err << tool << ": wrote " << out.frames_written() << " frames of " << selected.size()
+                   << " calls to " << opt.write << '\n';
         }
     }
     if (io.json && opt.write != "-") {
@@ -536,10 +557,12 @@ result<cli::exit_code> run_filter(const options& opt, cli::io& io, const tr::mes
     return cli::exit_code::ok;
 }
 
-
 // ---- audit ------------------------------------------------------------------------------
 
-std::string upper(std::string_view s) { return core::to_upper(s); }
+std::string upper(std::string_view s)
+{
+    return core::to_upper(s);
+}
 
 std::string join_frames(const std::vector<std::uint64_t>& frames)
 {
@@ -581,7 +604,8 @@ void print_finding(cli::io& io, const tr::finding& f)
         io.out << j.str() << '\n';
         return;
     }
-    io.out << upper(tr::to_string(f.severity)) << ' ' << tr::to_string(f.kind) << " from " << f.source.to_string();
+    io.out << upper(tr::to_string(f.severity)) << ' ' << tr::to_string(f.kind) << " from "
+           << f.source.to_string();
     if (!f.tool.empty()) {
         io.out << " tool=" << f.tool;
     }
@@ -590,12 +614,13 @@ void print_finding(cli::io& io, const tr::finding& f)
     }
     char conf[16];
     std::snprintf(conf, sizeof conf, "%.2f", f.confidence);
-    io.out << " confidence=" << conf << "\n  " << f.detail << "\n  " << tr::format_time(f.first_ns) << " .. "
-           << tr::format_time(f.last_ns).substr(11) << " count=" << f.count;
+    io.out << " confidence=" << conf << "\n  " << f.detail << "\n  " << tr::format_time(f.first_ns)
+           << " .. " << tr::format_time(f.last_ns).substr(11) << " count=" << f.count;
     if (f.distinct) {
         io.out << " distinct=" << f.distinct;
     }
-    io.out << " ports=" << (ports.empty() ? "-" : ports) << " frames=" << join_frames(f.frames) << '\n';
+    io.out << " ports=" << (ports.empty() ? "-" : ports) << " frames=" << join_frames(f.frames)
+           << '\n';
     if (!f.targets.empty()) {
         io.out << "  targets:";
         for (const auto& t : f.targets) {
@@ -620,7 +645,8 @@ void print_exposure(cli::io& io, const tr::exposure_report& e)
     if (io.json) {
         std::string codes = "{";
         for (const auto& [c, n] : e.codes) {
-            codes += (codes.size() > 1 ? "," : "") + std::string("\"") + std::to_string(c) + "\":" + std::to_string(n);
+            codes += (codes.size() > 1 ? "," : "") + std::string("\"") + std::to_string(c) +
+                     "\":" + std::to_string(n);
         }
         io.out << core::json_line{}
                       .field("type", "exposure")
@@ -634,7 +660,8 @@ void print_exposure(cli::io& io, const tr::exposure_report& e)
         for (const auto& s : e.sources) {
             std::string sc = "{";
             for (const auto& [c, n] : s.codes) {
-                sc += (sc.size() > 1 ? "," : "") + std::string("\"") + std::to_string(c) + "\":" + std::to_string(n);
+                sc += (sc.size() > 1 ? "," : "") + std::string("\"") + std::to_string(c) +
+                      "\":" + std::to_string(n);
             }
             io.out << core::json_line{}
                           .field("type", "exposure_source")
@@ -655,26 +682,36 @@ void print_exposure(cli::io& io, const tr::exposure_report& e)
                    << '\n';
         }
         for (const auto& r : e.recommendations) {
-            io.out << core::json_line{}.field("type", "recommendation").field("text", r).str() << '\n';
+            io.out << core::json_line{}.field("type", "recommendation").field("text", r).str()
+                   << '\n';
         }
         for (const auto& c : e.configuration) {
-            io.out << core::json_line{}.field("type", "configuration").field("text", c).str() << '\n';
+            io.out << core::json_line{}.field("type", "configuration").field("text", c).str()
+                   << '\n';
         }
         return;
     }
     io.out << "\nExposure (sources that never authenticated, peers excluded):\n";
     io.out << "  server behaviour: " << tr::to_string(e.behaviour);
     switch (e.behaviour) {
-    case tr::server_behaviour::user_dependent: io.out << " (answers reveal which users exist)"; break;
-    case tr::server_behaviour::uniform: io.out << " (same answer for every user: SS_REPLY_UNAUTHORIZED On)"; break;
-    case tr::server_behaviour::silent: io.out << " (probes get no answer: SS_REPLY_UNAUTHORIZED Off)"; break;
+    case tr::server_behaviour::user_dependent:
+        io.out << " (answers reveal which users exist)";
+        break;
+    case tr::server_behaviour::uniform:
+        io.out << " (same answer for every user: SS_REPLY_UNAUTHORIZED On)";
+        break;
+    case tr::server_behaviour::silent:
+        io.out << " (probes get no answer: SS_REPLY_UNAUTHORIZED Off)";
+        break;
     case tr::server_behaviour::none: io.out << " (no unauthenticated requests)"; break;
     }
-    io.out << "\n  probes=" << e.probes << " answered=" << e.answered << " codes=" << codes_text(e.codes) << '\n';
+    io.out << "\n  probes=" << e.probes << " answered=" << e.answered
+           << " codes=" << codes_text(e.codes) << '\n';
     for (const auto& s : e.sources) {
         char line[160];
-        std::snprintf(line, sizeof line, "  %-40s requests=%-8llu answered=%-8llu ", s.address.to_string().c_str(),
-                      static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.answered));
+        std::snprintf(line, sizeof line, "  %-40s requests=%-8llu answered=%-8llu ",
+                      s.address.to_string().c_str(), static_cast<unsigned long long>(s.requests),
+                      static_cast<unsigned long long>(s.answered));
         io.out << line << "codes=" << codes_text(s.codes) << '\n';
     }
     if (!e.leaks.empty()) {
@@ -703,7 +740,10 @@ void print_exposure(cli::io& io, const tr::exposure_report& e)
 
 volatile std::sig_atomic_t audit_stop = 0;
 
-extern "C" void audit_on_signal(int) { audit_stop = 1; }
+extern "C" void audit_on_signal(int)
+{
+    audit_stop = 1;
+}
 
 result<cli::exit_code> run_audit(const options& opt, cli::io& io)
 {
@@ -737,7 +777,8 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
         fail_on = *s;
     }
     if (!opt.emit.empty() && !tr::block_rules(opt.emit, {})) {
-        io.err << tool << ": invalid --emit '" << opt.emit << "': expected ipset, nft, iptables or plain\n";
+        io.err << tool << ": invalid --emit '" << opt.emit
+               << "': expected ipset, nft, iptables or plain\n";
         return cli::exit_code::usage;
     }
     if (opt.interval < 1 || opt.duration < 0) {
@@ -773,7 +814,8 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
         if (!opt.emit.empty()) {
             std::vector<pcap::ip_address> block;
             for (const auto& f : findings) {
-                if (f.severity >= threshold && std::find(block.begin(), block.end(), f.source) == block.end()) {
+                if (f.severity >= threshold &&
+                    std::find(block.begin(), block.end(), f.source) == block.end()) {
                     block.push_back(f.source);
                 }
             }
@@ -791,7 +833,8 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
                 io.out << core::json_line{}
                               .field("type", "summary")
                               .field("findings", static_cast<std::uint64_t>(findings.size()))
-                              .field("critical", static_cast<std::uint64_t>(by[tr::severity::critical]))
+                              .field("critical",
+                                     static_cast<std::uint64_t>(by[tr::severity::critical]))
                               .field("high", static_cast<std::uint64_t>(by[tr::severity::high]))
                               .field("medium", static_cast<std::uint64_t>(by[tr::severity::medium]))
                               .field("low", static_cast<std::uint64_t>(by[tr::severity::low]))
@@ -801,9 +844,10 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
                               .str()
                        << '\n';
             } else {
-                io.out << "ssw-trace audit: " << findings.size() << " findings (" << by[tr::severity::critical]
-                       << " critical, " << by[tr::severity::high] << " high, " << by[tr::severity::medium]
-                       << " medium, " << by[tr::severity::low] << " low) from " << srcs.size() << " sources in "
+                io.out << "ssw-trace audit: " << findings.size() << " findings ("
+                       << by[tr::severity::critical] << " critical, " << by[tr::severity::high]
+                       << " high, " << by[tr::severity::medium] << " medium, "
+                       << by[tr::severity::low] << " low) from " << srcs.size() << " sources in "
                        << st.messages << " SIP messages\n";
                 if (!findings.empty()) {
                     io.out << '\n';
@@ -836,7 +880,8 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
             if (opt.duration > 0 && now - start >= std::chrono::seconds(opt.duration)) {
                 break;
             }
-            auto polled = cap.poll([&](const pcap::packet& p) { ex.on_packet(p); }, std::chrono::milliseconds(200));
+            auto polled = cap.poll([&](const pcap::packet& p) { ex.on_packet(p); },
+                                   std::chrono::milliseconds(200));
             if (!polled) {
                 failed = unexpected(std::move(polled).error());
                 break;
@@ -860,8 +905,8 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
             return unexpected(std::move(failed).error());
         }
         if (io.verbosity > 0) {
-            io.err << tool << ": " << opt.interface << ": " << cap.frames() << " frames, " << cap.dropped()
-                   << " dropped by the kernel\n";
+            io.err << tool << ": " << opt.interface << ": " << cap.frames() << " frames, "
+                   << cap.dropped() << " dropped by the kernel\n";
         }
         return report(true);
     }
@@ -922,7 +967,9 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
             }
         });
         tr::extractor_handlers h;
-        h.on_sip = [&](const tr::sip_event& e) { calls.on_sip(e, !all && filter.matches(e.record)); };
+        h.on_sip = [&](const tr::sip_event& e) {
+            calls.on_sip(e, !all && filter.matches(e.record));
+        };
         h.on_other_udp = [&](const pcap::udp_datagram& d) { calls.on_udp(d); };
         auto r = for_each_input(opt, io, h);
         calls.finish();
@@ -962,7 +1009,9 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
                        << " from=" << g.source.to_string() << " attempts=" << g.attempts
                        << " challenges=" << g.challenges << " successes=" << g.successes
                        << " failures=" << g.failures << " expires="
-                       << (g.expires_granted ? std::to_string(*g.expires_granted) : std::string("-")) << '\n';
+                       << (g.expires_granted ? std::to_string(*g.expires_granted)
+                                             : std::string("-"))
+                       << '\n';
             }
         }
         if (!r) {
@@ -973,7 +1022,8 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     case command::keepalives: {
         tr::extractor_handlers h;
         h.on_keepalive = [&](const tr::keepalive_record& k) {
-            if (!filter.hosts.empty() && std::none_of(filter.hosts.begin(), filter.hosts.end(), [&](const auto& a) {
+            if (!filter.hosts.empty() &&
+                std::none_of(filter.hosts.begin(), filter.hosts.end(), [&](const auto& a) {
                     return k.src.address == a || k.dst.address == a;
                 })) {
                 return;
@@ -990,8 +1040,9 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
                               .str()
                        << '\n';
             } else {
-                io.out << k.frame << ' ' << tr::format_time(k.timestamp_ns) << ' ' << k.src.to_string() << " -> "
-                       << k.dst.to_string() << ' ' << tr::to_string(k.kind) << ' ' << k.bytes << " bytes\n";
+                io.out << k.frame << ' ' << tr::format_time(k.timestamp_ns) << ' '
+                       << k.src.to_string() << " -> " << k.dst.to_string() << ' '
+                       << tr::to_string(k.kind) << ' ' << k.bytes << " bytes\n";
             }
         };
         SSW_TRY(for_each_input(opt, io, h));

@@ -50,7 +50,10 @@ std::string steps_json(const std::vector<tr::step>& steps)
 {
     std::string out = "[";
     for (const auto& s : steps) {
-        auto line = core::json_line{}.field("stage", s.stage).field("what", s.what).field("input", s.input)
+        auto line = core::json_line{}
+                        .field("stage", s.stage)
+                        .field("what", s.what)
+                        .field("input", s.input)
                         .field("output", s.output);
         if (s.where.empty()) {
             line.field_null("rule").field_null("where");
@@ -80,7 +83,7 @@ void print_steps(std::ostream& out, const std::vector<tr::step>& steps)
 
 // Reads one input record at a time: the arguments, or stdin line by line (never all of it).
 class record_source {
-public:
+  public:
     record_source(const std::vector<std::string>& args, std::istream& in) : args_(args), in_(in) {}
 
     bool next(std::string& line, std::string& where)
@@ -101,7 +104,7 @@ public:
         return true;
     }
 
-private:
+  private:
     const std::vector<std::string>& args_;
     std::istream& in_;
     std::size_t index_ = 0;
@@ -110,7 +113,8 @@ private:
 result<cli::exit_code> apply(const options& opt, cli::io& io)
 {
     if (!opt.pipeline && opt.plan.empty()) {
-        return unexpected(make_error(errc::invalid_argument, "apply needs --plan NAME or --pipeline"));
+        return unexpected(
+            make_error(errc::invalid_argument, "apply needs --plan NAME or --pipeline"));
     }
     if (!opt.pipeline && (!opt.from.empty() || !opt.to.empty())) {
         return unexpected(make_error(errc::invalid_argument, "--from and --to need --pipeline"));
@@ -129,13 +133,14 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
         if (auto m = core::closest_match(opt.plan, names)) {
             hint = " (did you mean '" + *m + "'?)";
         }
-        return unexpected(make_error(errc::not_found,
-                                     "no plan or table named '" + opt.plan + "' in " + opt.rules_path + hint));
+        return unexpected(make_error(errc::not_found, "no plan or table named '" + opt.plan +
+                                                          "' in " + opt.rules_path + hint));
     }
     // Pipelines may pair numbers with a mapping or vendor gateway that does not exist: say so once.
     for (const std::string* gw : {&opt.from, &opt.to}) {
         if (!gw->empty() && eng.rules().find_gateway(*gw) == nullptr) {
-            return unexpected(make_error(errc::not_found, "no gateway named '" + *gw + "' in " + opt.rules_path));
+            return unexpected(
+                make_error(errc::not_found, "no gateway named '" + *gw + "' in " + opt.rules_path));
         }
     }
     tr::selector choices(opt.seed);
@@ -168,7 +173,10 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 continue;
             }
             if (io.json) {
-                auto j = core::json_line{}.field("type", "number").field("input", text).field("output", r->number)
+                auto j = core::json_line{}
+                             .field("type", "number")
+                             .field("input", text)
+                             .field("output", r->number)
                              .field("matched", r->matched);
                 if (r->last_where().empty()) {
                     j.field_null("rule");
@@ -198,19 +206,20 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 }
             }
             if (nums.size() != 2) {
-                cli::print_error(io, tool,
-                                 make_error(errc::invalid_argument,
-                                            "expected CALLER CALLEE ('-' for an empty caller), got '" +
-                                                std::string(text) + "'",
-                                            where));
+                cli::print_error(
+                    io, tool,
+                    make_error(errc::invalid_argument,
+                               "expected CALLER CALLEE ('-' for an empty caller), got '" +
+                                   std::string(text) + "'",
+                               where));
                 rejected = true;
                 if (!io.json) {
                     io.out << '\n';
                 }
                 continue;
             }
-            auto r = tr::run_call(eng, tr::call_request{nums[0], nums[1], opt.from, opt.to}, choices,
-                                  opt.explain);
+            auto r = tr::run_call(eng, tr::call_request{nums[0], nums[1], opt.from, opt.to},
+                                  choices, opt.explain);
             if (!r) {
                 auto e = std::move(r).error();
                 if (e.where.empty()) {
@@ -224,8 +233,12 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 continue;
             }
             if (io.json) {
-                auto j = core::json_line{}.field("type", "call").field("input_caller", nums[0])
-                             .field("input_callee", nums[1]).field("caller", r->caller).field("callee", r->callee);
+                auto j = core::json_line{}
+                             .field("type", "call")
+                             .field("input_caller", nums[0])
+                             .field("input_callee", nums[1])
+                             .field("caller", r->caller)
+                             .field("callee", r->callee);
                 if (r->has_pai) {
                     j.field("pai", r->pai);
                 } else {
@@ -233,7 +246,8 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 }
                 j.field("blocked", r->blocked);
                 if (r->blocked) {
-                    j.field("blocked_side", r->blocked_side).field("blocked_stage", r->blocked_stage)
+                    j.field("blocked_side", r->blocked_side)
+                        .field("blocked_stage", r->blocked_stage)
                         .field("reason", r->verdict.reason);
                     if (r->verdict.where.empty()) {
                         j.field_null("where");
@@ -249,7 +263,8 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 std::ostringstream result_line;
                 if (r->blocked) {
                     const std::string& n = r->blocked_side == "caller" ? r->caller : r->callee;
-                    result_line << "blocked " << r->blocked_side << ' ' << show(n) << ": " << r->verdict.reason;
+                    result_line << "blocked " << r->blocked_side << ' ' << show(n) << ": "
+                                << r->verdict.reason;
                     if (!r->verdict.where.empty()) {
                         result_line << " (" << r->verdict.where << ")";
                     }
@@ -328,7 +343,8 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
         const std::string rules_path = !opt.rules_path.empty() ? opt.rules_path : cases.rules_path;
         if (rules_path.empty()) {
             return unexpected(make_error(errc::invalid_argument,
-                                         "no rule file: add a 'rules FILE' line or give --rules", path));
+                                         "no rule file: add a 'rules FILE' line or give --rules",
+                                         path));
         }
         auto found = engines.find(rules_path);
         if (found == engines.end()) {
@@ -341,7 +357,8 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
             ++suite.total;
             const auto r = tr::run_case(found->second, c, opt.seed);
             std::string name = c.where.to_string() + " " + c.text;
-            for (std::size_t at = name.find('#'); at != std::string::npos; at = name.find('#', at + 2)) {
+            for (std::size_t at = name.find('#'); at != std::string::npos;
+                 at = name.find('#', at + 2)) {
                 name.insert(at, "\\"); // TAP reads an unescaped '#' as a directive
             }
             if (!r.passed) {
@@ -349,8 +366,12 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
                 ++suite.failed;
             }
             if (io.json) {
-                auto j = core::json_line{}.field("type", "case").field("where", c.where.to_string())
-                             .field("case", c.text).field("passed", r.passed).field("expected", r.expected)
+                auto j = core::json_line{}
+                             .field("type", "case")
+                             .field("where", c.where.to_string())
+                             .field("case", c.text)
+                             .field("passed", r.passed)
+                             .field("expected", r.expected)
                              .field("actual", r.actual);
                 if (r.rule_where.empty()) {
                     j.field_null("rule");
@@ -370,21 +391,26 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
                     io.out << "  ---\n"
                            << "  expected: " << yaml_quote(r.expected) << '\n'
                            << "  actual:   " << yaml_quote(r.actual) << '\n'
-                           << "  rule:     " << (r.rule_where.empty() ? "none" : yaml_quote(r.rule_where)) << '\n';
+                           << "  rule:     "
+                           << (r.rule_where.empty() ? "none" : yaml_quote(r.rule_where)) << '\n';
                     if (!r.detail.empty()) {
                         io.out << "  detail:   " << yaml_quote(r.detail) << '\n';
                     }
                     io.out << "  steps:\n";
                     for (const auto& s : r.steps) {
-                        std::string txt = (s.stage == "plan" || s.stage == "table" ? "" : s.stage + ": ") +
-                                          s.what + ": " + show(s.input);
-                        txt += s.where.empty() ? " unchanged" : " -> " + show(s.output) + " [" + s.where + ": " + s.rule + "]";
+                        std::string txt =
+                            (s.stage == "plan" || s.stage == "table" ? "" : s.stage + ": ") +
+                            s.what + ": " + show(s.input);
+                        txt += s.where.empty()
+                                   ? " unchanged"
+                                   : " -> " + show(s.output) + " [" + s.where + ": " + s.rule + "]";
                         io.out << "    - " << yaml_quote(txt) << '\n';
                     }
                     io.out << "  ...\n";
                 }
             }
-            suite.cases += "    <testcase classname=\"" + xml_escape(path) + "\" name=\"" + xml_escape(name) + "\"";
+            suite.cases += "    <testcase classname=\"" + xml_escape(path) + "\" name=\"" +
+                           xml_escape(name) + "\"";
             if (r.passed) {
                 suite.cases += "/>\n";
             } else {
@@ -400,18 +426,24 @@ result<cli::exit_code> test(const options& opt, cli::io& io)
         suites.push_back(std::move(suite));
     }
     if (io.json) {
-        io.out << core::json_line{}.field("type", "summary").field("total", static_cast<std::uint64_t>(number))
-                      .field("failed", static_cast<std::uint64_t>(failed)).str()
+        io.out << core::json_line{}
+                      .field("type", "summary")
+                      .field("total", static_cast<std::uint64_t>(number))
+                      .field("failed", static_cast<std::uint64_t>(failed))
+                      .str()
                << '\n';
     } else {
         io.out << "1.." << number << '\n';
     }
     if (!opt.junit_path.empty()) {
-        std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ssw-transform\" tests=\"" +
-                          std::to_string(number) + "\" failures=\"" + std::to_string(failed) + "\">\n";
+        std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
+                          "name=\"ssw-transform\" tests=\"" +
+                          std::to_string(number) + "\" failures=\"" + std::to_string(failed) +
+                          "\">\n";
         for (const auto& s : suites) {
-            xml += "  <testsuite name=\"" + xml_escape(s.name) + "\" tests=\"" + std::to_string(s.total) +
-                   "\" failures=\"" + std::to_string(s.failed) + "\">\n" + s.cases + "  </testsuite>\n";
+            xml += "  <testsuite name=\"" + xml_escape(s.name) + "\" tests=\"" +
+                   std::to_string(s.total) + "\" failures=\"" + std::to_string(s.failed) + "\">\n" +
+                   s.cases + "  </testsuite>\n";
         }
         xml += "</testsuites>\n";
         SSW_TRY(core::write_file_atomically(opt.junit_path, xml));
@@ -436,11 +468,17 @@ result<cli::exit_code> check(const options& opt, cli::io& io)
             ++errors;
         }
         if (io.json) {
-            io.out << core::json_line{}.field("type", "finding").field("severity", tr::to_string(f.level))
-                          .field("kind", f.kind).field("where", f.where).field("message", f.message).str()
+            io.out << core::json_line{}
+                          .field("type", "finding")
+                          .field("severity", tr::to_string(f.level))
+                          .field("kind", f.kind)
+                          .field("where", f.where)
+                          .field("message", f.message)
+                          .str()
                    << '\n';
         } else {
-            io.out << f.where << ": " << tr::to_string(f.level) << ": " << f.kind << ": " << f.message << '\n';
+            io.out << f.where << ": " << tr::to_string(f.level) << ": " << f.kind << ": "
+                   << f.message << '\n';
         }
     }
     const auto& set = eng.rules();
@@ -449,12 +487,16 @@ result<cli::exit_code> check(const options& opt, cli::io& io)
         rules += p.rules.size();
     }
     std::ostringstream summary;
-    summary << set.files.size() << " file(s), " << set.plans.size() << " plan(s) with " << rules << " rule(s), "
-            << set.tables.size() << " table(s), " << set.lists.size() << " list(s), " << set.gateways.size()
-            << " gateway(s): " << errors << " error(s), " << findings.size() - errors << " warning(s)";
+    summary << set.files.size() << " file(s), " << set.plans.size() << " plan(s) with " << rules
+            << " rule(s), " << set.tables.size() << " table(s), " << set.lists.size()
+            << " list(s), " << set.gateways.size() << " gateway(s): " << errors << " error(s), "
+            << findings.size() - errors << " warning(s)";
     if (io.json) {
-        io.out << core::json_line{}.field("type", "summary").field("errors", static_cast<std::uint64_t>(errors))
-                      .field("warnings", static_cast<std::uint64_t>(findings.size() - errors)).str()
+        io.out << core::json_line{}
+                      .field("type", "summary")
+                      .field("errors", static_cast<std::uint64_t>(errors))
+                      .field("warnings", static_cast<std::uint64_t>(findings.size() - errors))
+                      .str()
                << '\n';
     } else {
         io.err << tool << ": " << summary.str() << '\n';
@@ -472,7 +514,8 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     case command::check: return check(opt, io);
     case command::none: break;
     }
-    return unexpected(make_error(errc::invalid_argument, "expected a subcommand: apply, test or check"));
+    return unexpected(
+        make_error(errc::invalid_argument, "expected a subcommand: apply, test or check"));
 }
 
 } // namespace ssw::cmd::transform

@@ -71,8 +71,8 @@ result<std::string> read_file(const std::filesystem::path& path)
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int err = errno;
-        return unexpected(sys_error(err == ENOENT ? errc::not_found : errc::io_error,
-                                    "cannot open", path, err));
+        return unexpected(
+            sys_error(err == ENOENT ? errc::not_found : errc::io_error, "cannot open", path, err));
     }
     std::string content;
     char buf[65536];
@@ -108,11 +108,11 @@ result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path{"."};
     std::string temp = (dir / (path.filename().string() + ".tmp.XXXXXX")).string();
 
-    int fd = should_fail(atomic_write_step::create_temp) ? (errno = EACCES, -1)
-                                                         : ::mkstemp(temp.data());
+    int fd =
+        should_fail(atomic_write_step::create_temp) ? (errno = EACCES, -1) : ::mkstemp(temp.data());
     if (fd < 0) {
-        return unexpected(sys_error(errc::cant_create,
-                                    "cannot create temporary file in " + dir.string(), path, errno));
+        return unexpected(sys_error(
+            errc::cant_create, "cannot create temporary file in " + dir.string(), path, errno));
     }
     auto fail = [&](errc code, const char* step, int err) {
         ::close(fd);

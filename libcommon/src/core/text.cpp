@@ -205,9 +205,9 @@ result<std::string> parse_hex(std::string_view hex)
         const int hi = nibble(hex[i]);
         const int lo = nibble(hex[i + 1]);
         if (hi < 0 || lo < 0) {
-            return unexpected(make_error(errc::parse_error,
-                                         "expected a hex digit at offset " +
-                                             std::to_string(hi < 0 ? i : i + 1)));
+            return unexpected(
+                make_error(errc::parse_error,
+                           "expected a hex digit at offset " + std::to_string(hi < 0 ? i : i + 1)));
         }
         out.push_back(static_cast<char>((hi << 4) | lo));
     }

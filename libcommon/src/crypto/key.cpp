@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Mode names and key parsing (plain text or hex: form).
-#include <ssw/crypto/key.hpp>
-
 #include <ssw/core/text.hpp>
+#include <ssw/crypto/key.hpp>
 
 namespace ssw::crypto {
 
@@ -21,9 +20,9 @@ result<mode> parse_mode(std::string_view text)
     if (t == "3" || t == "aes128" || t == "aes") {
         return mode::aes128;
     }
-    return unexpected(make_error(errc::invalid_argument,
-                                 "unknown mode '" + std::string(text) +
-                                     "' (expected 0-3, none, xor, rc4 or aes128)"));
+    return unexpected(
+        make_error(errc::invalid_argument, "unknown mode '" + std::string(text) +
+                                               "' (expected 0-3, none, xor, rc4 or aes128)"));
 }
 
 std::string_view to_string(mode m) noexcept
@@ -43,8 +42,8 @@ result<key_bytes> parse_key(std::string_view text)
     if (core::istarts_with(text, "hex:")) {
         auto decoded = core::parse_hex(text.substr(4));
         if (!decoded) {
-            return unexpected(make_error(errc::invalid_argument,
-                                         "key: expected an even number of hex digits after 'hex:'"));
+            return unexpected(make_error(
+                errc::invalid_argument, "key: expected an even number of hex digits after 'hex:'"));
         }
         key.assign(decoded->begin(), decoded->end());
     } else {
@@ -63,13 +62,14 @@ result<void> check_key(mode m, std::span<const std::uint8_t> key)
     case mode::xor_:
     case mode::rc4:
         if (key.empty()) {
-            return unexpected(make_error(errc::crypto_error,
-                                         "mode " + std::to_string(static_cast<int>(m)) +
-                                             " needs a key of at least 1 byte"));
+            return unexpected(
+                make_error(errc::crypto_error, "mode " + std::to_string(static_cast<int>(m)) +
+                                                   " needs a key of at least 1 byte"));
         }
         if (m == mode::rc4 && key.size() > native_rc4_max_key_bytes) {
-            return unexpected(make_error(errc::crypto_error, "mode 2 (RC4) takes at most 246 key bytes, got " +
-                                                                 std::to_string(key.size())));
+            return unexpected(
+                make_error(errc::crypto_error, "mode 2 (RC4) takes at most 246 key bytes, got " +
+                                                   std::to_string(key.size())));
         }
         return {};
     case mode::aes128:

@@ -80,7 +80,8 @@ result<const EVP_CIPHER*> fetch_rc4()
     }
     OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(libctx, name.c_str());
     OSSL_PROVIDER* deflt = OSSL_PROVIDER_load(libctx, "default");
-    EVP_CIPHER* rc4 = legacy != nullptr && deflt != nullptr ? EVP_CIPHER_fetch(libctx, "RC4", nullptr) : nullptr;
+    EVP_CIPHER* rc4 =
+        legacy != nullptr && deflt != nullptr ? EVP_CIPHER_fetch(libctx, "RC4", nullptr) : nullptr;
     if (rc4 == nullptr) {
         ERR_clear_error();
         if (legacy != nullptr) {
@@ -90,11 +91,11 @@ result<const EVP_CIPHER*> fetch_rc4()
             OSSL_PROVIDER_unload(deflt);
         }
         OSSL_LIB_CTX_free(libctx);
-        return unexpected(make_error(
-            errc::crypto_error,
-            "mode 2 (RC4) needs the OpenSSL \"" + name +
-                "\" provider, which could not be loaded (is legacy.so installed, or OPENSSL_MODULES set?); "
-                "modes 1 and 3 do not need it"));
+        return unexpected(
+            make_error(errc::crypto_error, "mode 2 (RC4) needs the OpenSSL \"" + name +
+                                               "\" provider, which could not be loaded (is "
+                                               "legacy.so installed, or OPENSSL_MODULES set?); "
+                                               "modes 1 and 3 do not need it"));
     }
     r.libctx = libctx;
     r.rc4 = rc4;
@@ -124,9 +125,11 @@ result<ctx_ptr> make_ctx(const EVP_CIPHER* cipher, std::span<const std::uint8_t>
     }
     if (key.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
         EVP_CIPHER_CTX_set_key_length(ctx.get(), static_cast<int>(key.size())) != 1) {
-        return unexpected(openssl_failure("cipher refused a key of " + std::to_string(key.size()) + " bytes"));
+        return unexpected(
+            openssl_failure("cipher refused a key of " + std::to_string(key.size()) + " bytes"));
     }
-    if (EVP_CipherInit_ex2(ctx.get(), nullptr, key.data(), nullptr, encrypt ? 1 : 0, nullptr) != 1) {
+    if (EVP_CipherInit_ex2(ctx.get(), nullptr, key.data(), nullptr, encrypt ? 1 : 0, nullptr) !=
+        1) {
         return unexpected(openssl_failure("cipher key setup failed"));
     }
     EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
@@ -180,15 +183,17 @@ result<rc4_engine> rc4_engine::make(std::span<const std::uint8_t> key, bool appe
 {
     const std::size_t total = key.size() + (append_fields ? 10 : 0);
     if (key.empty() || total > 256) {
-        return unexpected(make_error(errc::crypto_error,
-                                     "rc4 key of " + std::to_string(key.size()) + " bytes does not fit"));
+        return unexpected(
+            make_error(errc::crypto_error,
+                       "rc4 key of " + std::to_string(key.size()) + " bytes does not fit"));
     }
     SSW_TRY_ASSIGN(const EVP_CIPHER* rc4, fetch_rc4());
     rc4_engine e;
     std::memcpy(e.key_.data(), key.data(), key.size());
     e.key_size_ = key.size();
     e.append_fields_ = append_fields;
-    SSW_TRY_ASSIGN(e.ctx_, make_ctx(rc4, std::span<const std::uint8_t>(e.key_.data(), total), true));
+    SSW_TRY_ASSIGN(e.ctx_,
+                   make_ctx(rc4, std::span<const std::uint8_t>(e.key_.data(), total), true));
     return e;
 }
 

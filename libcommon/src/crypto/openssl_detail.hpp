@@ -8,8 +8,8 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -73,12 +73,12 @@ inline void xor_bytes(std::uint8_t* dst, const std::uint8_t* src, std::size_t n)
 // payload. Re-initialising an EVP CTR context per packet measured slower at 160 bytes
 // (the re-init costs more than the cipher) and no faster at 1200.
 class aes_ctr_engine {
-public:
+  public:
     static result<aes_ctr_engine> make(std::span<const std::uint8_t> key16);
     result<void> apply(std::span<std::uint8_t> payload, const header_fields& f);
 
-private:
-    static constexpr std::size_t batch_blocks = 128;  // 2048 bytes per EVP call
+  private:
+    static constexpr std::size_t batch_blocks = 128; // 2048 bytes per EVP call
     ctx_ptr ecb_;
     std::array<std::uint8_t, batch_blocks * 16> counter_{};
     std::array<std::uint8_t, batch_blocks * 16> keystream_{};
@@ -87,16 +87,16 @@ private:
 // RC4 through EVP. With `append_fields`, each packet re-keys with key || SSRC || TS || SEQ
 // (native mode 2); otherwise rekey() restarts the key-only stream.
 class rc4_engine {
-public:
+  public:
     static result<rc4_engine> make(std::span<const std::uint8_t> key, bool append_fields);
     result<void> apply_native(std::span<std::uint8_t> payload, const header_fields& f);
     result<void> rekey();
     result<void> stream(std::span<std::uint8_t> payload);
 
-private:
+  private:
     ctx_ptr ctx_;
     std::array<std::uint8_t, 256> key_{};
-    std::size_t key_size_ = 0;   // the user key part
+    std::size_t key_size_ = 0; // the user key part
     bool append_fields_ = false;
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The native payload ciphers of the spec (modes 1-3).
-#include <ssw/crypto/payload_cipher.hpp>
-
 #include "crypto/openssl_detail.hpp"
+
+#include <ssw/crypto/payload_cipher.hpp>
 
 #include <optional>
 
@@ -11,7 +11,7 @@ namespace ssw::crypto {
 struct payload_cipher::impl {
     mode m = mode::none;
     key_bytes key;
-    key_bytes pad;  // mode 1: the key repeated to a whole number of copies >= 2048 bytes
+    key_bytes pad; // mode 1: the key repeated to a whole number of copies >= 2048 bytes
     std::optional<detail::rc4_engine> rc4;
     std::optional<detail::aes_ctr_engine> aes;
 };
@@ -53,7 +53,8 @@ result<void> payload_cipher::apply(std::span<std::uint8_t> payload, const header
         // pad length is a multiple of the key length, so chunking by it keeps i mod keylen.
         const std::size_t n = impl_->pad.size();
         for (std::size_t done = 0; done < payload.size(); done += n) {
-            detail::xor_bytes(payload.data() + done, impl_->pad.data(), std::min(n, payload.size() - done));
+            detail::xor_bytes(payload.data() + done, impl_->pad.data(),
+                              std::min(n, payload.size() - done));
         }
         return {};
     }

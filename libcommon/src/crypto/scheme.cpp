@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The scheme table (native + hypotheses) and a cipher context that runs any of them.
-#include <ssw/crypto/scheme.hpp>
+#include "crypto/openssl_detail.hpp"
 
 #include <ssw/core/text.hpp>
 #include <ssw/crypto/payload_cipher.hpp>
-
-#include "crypto/openssl_detail.hpp"
+#include <ssw/crypto/scheme.hpp>
 
 #include <openssl/evp.h>
 
@@ -41,7 +40,8 @@ constexpr std::array<scheme, 8> schemes{{
 
 std::string known_names()
 {
-    return "native, xor-static, rc4-static, rc4-stream, aes-ecb-cleartail, aes-cbc-zeroiv-cleartail";
+    return "native, xor-static, rc4-static, rc4-stream, aes-ecb-cleartail, "
+           "aes-cbc-zeroiv-cleartail";
 }
 
 } // namespace
@@ -56,7 +56,8 @@ result<const scheme*> find_scheme(std::string_view name, std::optional<mode> m)
     const std::string n = core::to_lower(core::trim(name));
     if (n == "native") {
         if (!m || *m == mode::none) {
-            return unexpected(make_error(errc::invalid_argument, "scheme 'native' needs a mode (1, 2 or 3)"));
+            return unexpected(
+                make_error(errc::invalid_argument, "scheme 'native' needs a mode (1, 2 or 3)"));
         }
         for (const auto& s : schemes) {
             if (s.native && s.native_mode == *m) {
@@ -70,13 +71,14 @@ result<const scheme*> find_scheme(std::string_view name, std::optional<mode> m)
                 return unexpected(make_error(errc::invalid_argument,
                                              "scheme '" + n + "' is a mode " +
                                                  std::to_string(static_cast<int>(s.native_mode)) +
-                                                 " scheme, not mode " + std::to_string(static_cast<int>(*m))));
+                                                 " scheme, not mode " +
+                                                 std::to_string(static_cast<int>(*m))));
             }
             return &s;
         }
     }
-    return unexpected(make_error(errc::not_found,
-                                 "unknown scheme '" + std::string(name) + "' (known: " + known_names() + ")"));
+    return unexpected(make_error(errc::not_found, "unknown scheme '" + std::string(name) +
+                                                      "' (known: " + known_names() + ")"));
 }
 
 result<key_derivation> parse_key_derivation(std::string_view text)
@@ -91,8 +93,9 @@ result<key_derivation> parse_key_derivation(std::string_view text)
     if (t == "md5") {
         return key_derivation::md5;
     }
-    return unexpected(make_error(errc::invalid_argument,
-                                 "unknown key derivation '" + std::string(text) + "' (expected raw, pad or md5)"));
+    return unexpected(make_error(errc::invalid_argument, "unknown key derivation '" +
+                                                             std::string(text) +
+                                                             "' (expected raw, pad or md5)"));
 }
 
 std::string_view to_string(key_derivation d) noexcept
@@ -119,7 +122,8 @@ result<key_bytes> derive_aes_key(key_derivation d, std::span<const std::uint8_t>
     case key_derivation::md5: {
         key_bytes k(aes128_key_bytes, 0);
         unsigned int len = 0;
-        if (EVP_Digest(key.data(), key.size(), k.data(), &len, EVP_md5(), nullptr) != 1 || len != 16) {
+        if (EVP_Digest(key.data(), key.size(), k.data(), &len, EVP_md5(), nullptr) != 1 ||
+            len != 16) {
             return unexpected(detail::openssl_failure("MD5 key derivation failed"));
         }
         return k;
@@ -131,9 +135,9 @@ result<key_bytes> derive_aes_key(key_derivation d, std::span<const std::uint8_t>
 struct scheme_cipher::impl {
     const scheme* s = nullptr;
     key_derivation d = key_derivation::raw;
-    std::optional<payload_cipher> native;       // xor and the native modes
-    std::optional<detail::rc4_engine> rc4;      // rc4-static, rc4-stream
-    detail::ctx_ptr enc;                        // ECB / CBC
+    std::optional<payload_cipher> native;  // xor and the native modes
+    std::optional<detail::rc4_engine> rc4; // rc4-static, rc4-stream
+    detail::ctx_ptr enc;                   // ECB / CBC
     detail::ctx_ptr dec;
     key_bytes aes_key;
 
@@ -146,12 +150,14 @@ struct scheme_cipher::impl {
         EVP_CIPHER_CTX* ctx = encrypt ? enc.get() : dec.get();
         if (s->cipher == cipher_kind::aes_cbc) {
             static constexpr std::array<std::uint8_t, 16> zero_iv{};
-            if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, zero_iv.data(), encrypt ? 1 : 0, nullptr) != 1) {
+            if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, zero_iv.data(), encrypt ? 1 : 0,
+                                   nullptr) != 1) {
                 return unexpected(detail::openssl_failure("AES-128-CBC IV setup failed"));
             }
         }
         int out_len = 0;
-        if (EVP_CipherUpdate(ctx, payload.data(), &out_len, payload.data(), static_cast<int>(whole)) != 1) {
+        if (EVP_CipherUpdate(ctx, payload.data(), &out_len, payload.data(),
+                             static_cast<int>(whole)) != 1) {
             return unexpected(detail::openssl_failure("AES-128 block cipher failed"));
         }
         return {};
@@ -180,7 +186,8 @@ scheme_cipher::scheme_cipher(scheme_cipher&& other) noexcept = default;
 scheme_cipher& scheme_cipher::operator=(scheme_cipher&& other) noexcept = default;
 scheme_cipher::~scheme_cipher() = default;
 
-result<scheme_cipher> scheme_cipher::make(const scheme& s, key_derivation d, std::span<const std::uint8_t> key)
+result<scheme_cipher> scheme_cipher::make(const scheme& s, key_derivation d,
+                                          std::span<const std::uint8_t> key)
 {
     auto p = std::make_unique<impl>();
     p->s = &s;
@@ -195,8 +202,9 @@ result<scheme_cipher> scheme_cipher::make(const scheme& s, key_derivation d, std
             SSW_TRY_ASSIGN(p->native, payload_cipher::make(mode::rc4, key));
         } else {
             if (key.empty() || key.size() > rc4_max_key_bytes) {
-                return unexpected(make_error(errc::crypto_error, "rc4 needs a key of 1 to 256 bytes, got " +
-                                                                     std::to_string(key.size())));
+                return unexpected(
+                    make_error(errc::crypto_error, "rc4 needs a key of 1 to 256 bytes, got " +
+                                                       std::to_string(key.size())));
             }
             SSW_TRY_ASSIGN(p->rc4, detail::rc4_engine::make(key, false));
         }
@@ -210,8 +218,9 @@ result<scheme_cipher> scheme_cipher::make(const scheme& s, key_derivation d, std
     case cipher_kind::aes_ecb:
     case cipher_kind::aes_cbc: {
         SSW_TRY_ASSIGN(p->aes_key, derive_aes_key(d, key));
-        SSW_TRY_ASSIGN(const EVP_CIPHER* c,
-                       detail::fetch_aes128(s.cipher == cipher_kind::aes_ecb ? "AES-128-ECB" : "AES-128-CBC"));
+        SSW_TRY_ASSIGN(
+            const EVP_CIPHER* c,
+            detail::fetch_aes128(s.cipher == cipher_kind::aes_ecb ? "AES-128-ECB" : "AES-128-CBC"));
         SSW_TRY_ASSIGN(p->enc, detail::make_ctx(c, p->aes_key, true));
         SSW_TRY_ASSIGN(p->dec, detail::make_ctx(c, p->aes_key, false));
         break;

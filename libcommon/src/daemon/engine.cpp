@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The daemon's SIP core: transactions, registrar, digest auth, lockout, unknown-source policy.
-#include <ssw/daemon/engine.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/daemon/engine.hpp>
 #include <ssw/daemon/status.hpp>
 #include <ssw/daemon/uplink_registrations.hpp>
 #include <ssw/keepalive/nat_keepalive.hpp>
@@ -186,19 +186,20 @@ struct engine::state {
     state(provision::config c, params::settings s, const core::clock& clk,
           registrar::binding_store& b, log_function l, call_routing r)
         : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
-          routing(std::move(r)),
-          policy(limits_from(settings, config), clock), nonces(clock), timers(timers_from(settings)),
-          keepalives(std::make_unique<keepalive::nat_keepalive>(keepalive_from(settings, config), clock)),
+          routing(std::move(r)), policy(limits_from(settings, config), clock), nonces(clock),
+          timers(timers_from(settings)), keepalives(std::make_unique<keepalive::nat_keepalive>(
+                                             keepalive_from(settings, config), clock)),
           rng(std::random_device{}()),
           relay(std::make_unique<media::relay>(relay_options_from(config), clock)),
           media(std::make_unique<media::call_media>(
               *relay, media_options_from(config, settings),
               [this](std::string_view text) { emit(log_level::warning, std::string(text)); })),
-          calls(config, settings, routing.rules.get(), clock, routing.cdrs,
-                [this](b2bua::log_level level, std::string_view text) {
-                    emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
-                },
-                local_addresses_of(config), call_options_with(media.get())),
+          calls(
+              config, settings, routing.rules.get(), clock, routing.cdrs,
+              [this](b2bua::log_level level, std::string_view text) {
+                  emit(static_cast<log_level>(static_cast<int>(level)), std::string(text));
+              },
+              local_addresses_of(config), call_options_with(media.get())),
           uplinks(config, settings, clock,
                   [this](log_level level, const std::string& text) { emit(level, text); }),
           started_at(clock.now())
@@ -294,10 +295,11 @@ struct engine::state {
         const auto& st = keepalives->stats();
         if (st.cycles_incomplete > keepalive_cycles_reported) {
             keepalive_cycles_reported = st.cycles_incomplete;
-            emit(log_level::warning, "NAT keep-alive: a cycle missed " + std::to_string(st.endpoints_missed_last) +
-                                         " of " + std::to_string(keepalives->size()) +
-                                         " endpoints (raise SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME or the period; "
-                                         "see ssw-param check --nat-endpoints)");
+            emit(log_level::warning,
+                 "NAT keep-alive: a cycle missed " + std::to_string(st.endpoints_missed_last) +
+                     " of " + std::to_string(keepalives->size()) +
+                     " endpoints (raise SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME or the period; "
+                     "see ssw-param check --nat-endpoints)");
         }
     }
 
@@ -363,7 +365,8 @@ struct engine::state {
     }
 
     // The account named by `user` if it exists and may be used from `from`.
-    [[nodiscard]] const provision::account* usable_account(std::string_view user, const peer& from) const
+    [[nodiscard]] const provision::account* usable_account(std::string_view user,
+                                                           const peer& from) const
     {
         const auto found = account_index.find(user);
         if (found == account_index.end()) {
@@ -379,7 +382,8 @@ struct engine::state {
     }
 
     // The account's HA1 for `alg`, or empty when it only stores the hash of another algorithm.
-    [[nodiscard]] std::string ha1_of(const provision::account& a, registrar::digest_algorithm alg) const
+    [[nodiscard]] std::string ha1_of(const provision::account& a,
+                                     registrar::digest_algorithm alg) const
     {
         if (!a.password.empty()) {
             return registrar::digest_ha1(alg, a.user, config.realm, a.password);
@@ -400,11 +404,13 @@ struct engine::state {
         return to;
     }
 
-    [[nodiscard]] std::string build_response(const sip::message& request, const peer& from, int code,
-                                             std::string_view reason, std::string_view to_tag,
-                                             const std::vector<std::pair<std::string, std::string>>& extra) const
+    [[nodiscard]] std::string
+    build_response(const sip::message& request, const peer& from, int code, std::string_view reason,
+                   std::string_view to_tag,
+                   const std::vector<std::pair<std::string, std::string>>& extra) const
     {
-        auto b = sip::message_builder::response(code, reason.empty() ? sip::default_reason(code) : reason);
+        auto b = sip::message_builder::response(code, reason.empty() ? sip::default_reason(code)
+                                                                     : reason);
         bool first = true;
         for (const auto& v : request.values(sip::header_id::via)) {
             if (!first) {
@@ -451,8 +457,8 @@ struct engine::state {
 
     [[nodiscard]] std::string challenge_header(std::string_view algorithm, bool stale)
     {
-        std::string h = "Digest realm=\"" + config.realm + "\", nonce=\"" + nonces.make_nonce(config.realm) +
-                        "\", algorithm=";
+        std::string h = "Digest realm=\"" + config.realm + "\", nonce=\"" +
+                        nonces.make_nonce(config.realm) + "\", algorithm=";
         h += algorithm;
         h += ", qop=\"auth\"";
         if (stale) {
@@ -479,7 +485,9 @@ struct engine::state {
             r.headers.emplace_back(name, challenge_header(algorithm, stale));
         }
         if (r.headers.empty()) { // the account's only hash is of an algorithm not offered
-            r.headers.emplace_back(name, challenge_header(account != nullptr && account->ha1.empty() ? "SHA-256" : "MD5", stale));
+            r.headers.emplace_back(
+                name, challenge_header(
+                          account != nullptr && account->ha1.empty() ? "SHA-256" : "MD5", stale));
         }
         return r;
     }
@@ -492,8 +500,9 @@ struct engine::state {
                                                                 const provision::account* account,
                                                                 std::string_view user)
     {
-        const auto header = settings.authentication_code() == 407 ? sip::header_id::proxy_authorization
-                                                                  : sip::header_id::authorization;
+        const auto header = settings.authentication_code() == 407
+                                ? sip::header_id::proxy_authorization
+                                : sip::header_id::authorization;
         const auto creds = m.credentials(header);
         if (!creds || !creds->is_digest() || creds->realm != config.realm) {
             return registrar::credential_check::none;
@@ -508,18 +517,20 @@ struct engine::state {
         if (!algorithm) {
             return registrar::credential_check::none;
         }
-        const registrar::digest_answer answer{creds->username, creds->realm, creds->nonce, creds->uri,
-                                              creds->response, creds->algorithm, creds->qop,
-                                              creds->nc, creds->cnonce};
+        const registrar::digest_answer answer{creds->username, creds->realm,    creds->nonce,
+                                              creds->uri,      creds->response, creds->algorithm,
+                                              creds->qop,      creds->nc,       creds->cnonce};
         const auto ha1 = ha1_of(*account, *algorithm);
         if (ha1.empty()) {
-            return registrar::credential_check::none; // an algorithm we did not offer it: re-challenge
+            return registrar::credential_check::none; // an algorithm we did not offer it:
+                                                      // re-challenge
         }
         switch (registrar::verify_digest(nonces, answer, config.realm, ha1, m.method())) {
         case registrar::digest_verdict::valid: return registrar::credential_check::valid;
         case registrar::digest_verdict::wrong: return registrar::credential_check::wrong;
         case registrar::digest_verdict::stale:
-        case registrar::digest_verdict::foreign_nonce: return registrar::credential_check::stale_nonce;
+        case registrar::digest_verdict::foreign_nonce:
+            return registrar::credential_check::stale_nonce;
         case registrar::digest_verdict::replayed:
         case registrar::digest_verdict::bad_request: return registrar::credential_check::none;
         }
@@ -536,7 +547,8 @@ struct engine::state {
         const auto decision = policy.on_request(request, check);
         if (decision.suspension_started) {
             ++counters.suspensions;
-            emit(log_level::warning, "suspension: " + decision.reason + " (" + from.to_string() + ")");
+            emit(log_level::warning,
+                 "suspension: " + decision.reason + " (" + from.to_string() + ")");
         }
         switch (decision.action) {
         case registrar::auth_action::accept: return std::nullopt;
@@ -547,7 +559,8 @@ struct engine::state {
             ++counters.challenges;
             return make_challenge(true, account);
         case registrar::auth_action::reject:
-            emit(log_level::info, "rejected '" + std::string(user) + "' from " + from.to_string() + ": " + decision.reason);
+            emit(log_level::info, "rejected '" + std::string(user) + "' from " + from.to_string() +
+                                      ": " + decision.reason);
             return respond(403);
         case registrar::auth_action::refuse_suspended:
             ++counters.refused_suspended;
@@ -564,7 +577,8 @@ struct engine::state {
     {
         if (!settings.reply_unauthorized()) {
             ++counters.unknown_dropped;
-            emit(log_level::debug, "dropped " + std::string(m.method()) + " from unknown source " + from.to_string());
+            emit(log_level::debug,
+                 "dropped " + std::string(m.method()) + " from unknown source " + from.to_string());
             return silence();
         }
         ++counters.unknown_rejected;
@@ -585,8 +599,9 @@ struct engine::state {
         const std::string user(to->address.user);
         const auto* account = usable_account(user, from);
         if (account == nullptr && !config.challenge_unknown_accounts) {
-            const auto creds = m.credentials(settings.authentication_code() == 407 ? sip::header_id::proxy_authorization
-                                                                                   : sip::header_id::authorization);
+            const auto creds = m.credentials(settings.authentication_code() == 407
+                                                 ? sip::header_id::proxy_authorization
+                                                 : sip::header_id::authorization);
             if (!settings.reply_unauthorized() || !creds) {
                 return unknown_source(m, from);
             }
@@ -605,7 +620,8 @@ struct engine::state {
         return update_bindings(m, from, *account);
     }
 
-    reply update_bindings(const sip::message& m, const peer& from, const provision::account& account)
+    reply update_bindings(const sip::message& m, const peer& from,
+                          const provision::account& account)
     {
         const auto contacts = m.contacts();
         if (!contacts) {
@@ -617,7 +633,8 @@ struct engine::state {
             return respond(400);
         }
         const auto wall = clock.wall_now();
-        const bool star = std::any_of(contacts->begin(), contacts->end(), [](const sip::contact& c) { return c.star; });
+        const bool star = std::any_of(contacts->begin(), contacts->end(),
+                                      [](const sip::contact& c) { return c.star; });
         if (star) {
             // RFC 3261 §10.3 step 6: '*' only alone and only with Expires: 0.
             if (contacts->size() != 1 || !*expires_header || **expires_header != 0) {
@@ -627,7 +644,8 @@ struct engine::state {
                 untrack_keepalive(b.account, b.contact);
             }
             store.stage_remove_all(account.user);
-            emit(log_level::info, "unregistered all contacts of " + account.user + " from " + from.to_string());
+            emit(log_level::info,
+                 "unregistered all contacts of " + account.user + " from " + from.to_string());
             return ok_with_bindings(account.user, wall);
         }
         const auto top = m.top_via();
@@ -646,9 +664,11 @@ struct engine::state {
                 r.headers.emplace_back("Min-Expires", std::to_string(min_register_expiry));
                 return r;
             }
-            const auto same = std::find_if(existing.begin(), existing.end(),
-                                           [&](const registrar::binding& b) { return b.contact == uri; });
-            if (same != existing.end() && same->call_id == m.call_id() && cseq->number <= same->cseq) {
+            const auto same =
+                std::find_if(existing.begin(), existing.end(),
+                             [&](const registrar::binding& b) { return b.contact == uri; });
+            if (same != existing.end() && same->call_id == m.call_id() &&
+                cseq->number <= same->cseq) {
                 return respond(500, "Out Of Order"); // RFC 3261 §10.3 step 7
             }
             if (requested == 0) {
@@ -690,18 +710,21 @@ struct engine::state {
             track_keepalive(b);
             ++counters.registrations;
             emit(log_level::info, "registered " + account.user + " at " + uri + " for " +
-                                      std::to_string(granted) + " s" + (nat ? " (behind NAT)" : "") +
-                                      " from " + from.to_string());
+                                      std::to_string(granted) + " s" +
+                                      (nat ? " (behind NAT)" : "") + " from " + from.to_string());
         }
         return ok_with_bindings(account.user, wall);
     }
 
-    reply ok_with_bindings(const std::string& user, std::chrono::system_clock::time_point wall) const
+    reply ok_with_bindings(const std::string& user,
+                           std::chrono::system_clock::time_point wall) const
     {
         reply r{reply::kind::respond_after_commit, 200, {}, {}};
         for (const auto& b : store.lookup(user, wall)) {
-            const auto left = std::chrono::duration_cast<std::chrono::seconds>(b.expires - wall).count();
-            r.headers.emplace_back("Contact", "<" + b.contact + ">;expires=" + std::to_string(left));
+            const auto left =
+                std::chrono::duration_cast<std::chrono::seconds>(b.expires - wall).count();
+            r.headers.emplace_back("Contact",
+                                   "<" + b.contact + ">;expires=" + std::to_string(left));
         }
         return r;
     }
@@ -732,7 +755,8 @@ struct engine::state {
             return handle_register(m, from);
         }
         const auto from_header = m.from();
-        const std::string user = from_header ? std::string(from_header->address.user) : std::string{};
+        const std::string user =
+            from_header ? std::string(from_header->address.user) : std::string{};
         const bool gateway = is_trusted_gateway(from);
         const auto* account = usable_account(user, from);
 
@@ -771,9 +795,11 @@ struct engine::state {
         }
         for (std::size_t i = 0; i < config.mapping_gateways.size(); ++i) {
             const auto& g = config.mapping_gateways[i];
-            const bool by_network = std::any_of(g.networks.begin(), g.networks.end(),
-                                                [&](const core::ip_network& n) { return n.contains(from.address); });
-            const bool by_account = std::find(g.accounts.begin(), g.accounts.end(), who.account) != g.accounts.end();
+            const bool by_network =
+                std::any_of(g.networks.begin(), g.networks.end(),
+                            [&](const core::ip_network& n) { return n.contains(from.address); });
+            const bool by_account =
+                std::find(g.accounts.begin(), g.accounts.end(), who.account) != g.accounts.end();
             if (by_network || by_account) {
                 who.mapping_gateway = i;
                 break;
@@ -828,11 +854,13 @@ struct engine::state {
             emit(log_level::info, "recv from " + from.to_string() + ":\n" + std::string(bytes));
         }
         sip::parse_options options;
-        options.mode = from.transport == provision::transport::udp ? sip::framing::datagram : sip::framing::stream;
+        options.mode = from.transport == provision::transport::udp ? sip::framing::datagram
+                                                                   : sip::framing::stream;
         sip::message m;
         if (auto parsed = sip::parse_message(bytes, m, options); !parsed) {
             ++counters.malformed_dropped;
-            emit(log_level::debug, "malformed message from " + from.to_string() + ": " + parsed.error().to_string());
+            emit(log_level::debug,
+                 "malformed message from " + from.to_string() + ": " + parsed.error().to_string());
             return;
         }
         if (m.is_response() && uplinks.on_response(m, from, out)) {
@@ -848,17 +876,20 @@ struct engine::state {
         const auto top = m.top_via();
         if (!top || m.call_id().empty() || !m.cseq() || !m.from() || !m.to()) {
             ++counters.malformed_dropped;
-            emit(log_level::debug, "request without usable Via/From/To/Call-ID/CSeq from " + from.to_string());
+            emit(log_level::debug,
+                 "request without usable Via/From/To/Call-ID/CSeq from " + from.to_string());
             return; // nowhere to send a 400 safely, and scanners learn nothing
         }
         const std::string key = transaction_key(m, *top);
         if (auto it = transactions.find(key); it != transactions.end()) {
             auto& entry = *it->second;
-            const auto events = m.method_kind() == sip::method_id::ack ? entry.machine.on_ack()
-                                                                       : entry.machine.on_request_retransmission();
+            const auto events = m.method_kind() == sip::method_id::ack
+                                    ? entry.machine.on_ack()
+                                    : entry.machine.on_request_retransmission();
             ++counters.retransmissions_absorbed;
             for (const auto& e : events) {
-                if (e.action == sip::transaction_action::resend_response && !entry.last_response.empty()) {
+                if (e.action == sip::transaction_action::resend_response &&
+                    !entry.last_response.empty()) {
                     send({entry.reply_to, entry.last_response}, out);
                 }
             }
@@ -869,28 +900,34 @@ struct engine::state {
             return; // ACK for a 2xx: dialogs arrive with calls (part 2)
         }
         if (transactions.size() >= max_transactions) {
-            emit(log_level::warning, "transaction table full: dropping request from " + from.to_string());
+            emit(log_level::warning,
+                 "transaction table full: dropping request from " + from.to_string());
             return;
         }
         const bool merged = is_merged_request(m, key);
-        const auto reliability = from.transport == provision::transport::udp ? sip::transport_reliability::unreliable
-                                                                             : sip::transport_reliability::reliable;
-        auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite, reliability, timers, clock);
+        const auto reliability = from.transport == provision::transport::udp
+                                     ? sip::transport_reliability::unreliable
+                                     : sip::transport_reliability::reliable;
+        auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite,
+                                                    reliability, timers, clock);
         entry->reply_to = response_target(*top, from);
         // A copy of a request we already have by another path (a forking proxy upstream)
         // gets 482 rather than being handled twice; unknown sources still get the policy's
         // answer (or silence), never a hint that the first copy arrived.
-        reply r = merged && is_known_source(m, from) ? respond(482, "Loop Detected") : handle_request(m, from);
+        reply r = merged && is_known_source(m, from) ? respond(482, "Loop Detected")
+                                                     : handle_request(m, from);
         if (r.what == reply::kind::handed_over) {
             if (const auto* carrier = uplinks.gateway_of(from.address)) {
-                emit(log_level::info, "call " + std::string(m.call_id()) + " from routing gateway " + *carrier +
+                emit(log_level::info, "call " + std::string(m.call_id()) +
+                                          " from routing gateway " + *carrier +
                                           " (to our registered contact)");
             }
             calls.on_invite(m, from, identify(m, from), out);
             return;
         }
         if (r.what != reply::kind::silence) {
-            entry->last_response = build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
+            entry->last_response =
+                build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
             entry->machine.on_send_response(r.code);
             if (r.what == reply::kind::respond_after_commit) {
                 pending.push_back({key, r.code, {entry->reply_to, entry->last_response}});
@@ -984,7 +1021,8 @@ struct engine::state {
             const auto [due, key] = timer_heap.top();
             timer_heap.pop();
             const auto it = transactions.find(key);
-            if (it == transactions.end() || !it->second->scheduled || *it->second->scheduled != due) {
+            if (it == transactions.end() || !it->second->scheduled ||
+                *it->second->scheduled != due) {
                 continue; // stale heap entry
             }
             auto& entry = *it->second;
@@ -1065,8 +1103,8 @@ struct engine::state {
 
 engine::engine(provision::config config, params::settings settings, const core::clock& clock,
                registrar::binding_store& store, log_function log, call_routing routing)
-    : state_(std::make_unique<state>(std::move(config), std::move(settings), clock, store, std::move(log),
-                                     std::move(routing)))
+    : state_(std::make_unique<state>(std::move(config), std::move(settings), clock, store,
+                                     std::move(log), std::move(routing)))
 {
 }
 
@@ -1107,7 +1145,8 @@ void engine::reconfigure(provision::config config, params::settings settings,
     s.settings = std::move(settings);
     s.timers = timers_from(s.settings);
     s.policy.set_limits(limits_from(s.settings, s.config)); // suspensions survive a reload
-    s.keepalives = std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings, s.config), s.clock);
+    s.keepalives =
+        std::make_unique<keepalive::nat_keepalive>(keepalive_from(s.settings, s.config), s.clock);
     s.pending_keepalives = {}; // pointed into the scheduler just replaced
     for (const auto& b : s.store.all(s.clock.wall_now())) {
         s.track_keepalive(b);
@@ -1155,8 +1194,8 @@ std::vector<resolve_request> engine::take_resolve_requests()
     return state_->uplinks.take_resolve_requests();
 }
 
-void engine::on_resolved(std::string_view gateway, std::vector<resolved_target> targets, std::string_view error,
-                         std::vector<outgoing>& out)
+void engine::on_resolved(std::string_view gateway, std::vector<resolved_target> targets,
+                         std::string_view error, std::vector<outgoing>& out)
 {
     state_->uplinks.on_resolved(gateway, std::move(targets), error, out);
 }
@@ -1192,7 +1231,8 @@ engine_status engine::status() const
 {
     const auto& s = *state_;
     engine_status st;
-    st.uptime = std::chrono::duration_cast<std::chrono::seconds>(s.clock.now() - s.started_at).count();
+    st.uptime =
+        std::chrono::duration_cast<std::chrono::seconds>(s.clock.now() - s.started_at).count();
     st.counters = s.counters;
     st.uplinks = s.uplinks.status();
     const auto ks = keepalive_from(s.settings, s.config);

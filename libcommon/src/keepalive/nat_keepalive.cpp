@@ -57,8 +57,8 @@ std::chrono::nanoseconds nat_keepalive::batch_spacing() const
         return configured;
     }
     const auto batches = (cycle_target_ + settings_.batch_size - 1) / settings_.batch_size;
-    const std::chrono::nanoseconds even = std::chrono::nanoseconds(settings_.period) /
-                                          static_cast<std::int64_t>(batches);
+    const std::chrono::nanoseconds even =
+        std::chrono::nanoseconds(settings_.period) / static_cast<std::int64_t>(batches);
     return std::max(configured, even);
 }
 
@@ -83,7 +83,8 @@ void nat_keepalive::start_cycle(core::clock::time_point now)
     }
     // The seed starts every cycle from the beginning; spread mode goes on from where the
     // last cycle stopped, so a short capacity rotates instead of starving the tail.
-    const std::size_t previous_end = endpoints_.empty() ? 0 : (cycle_first_ + cycle_sent_) % endpoints_.size();
+    const std::size_t previous_end =
+        endpoints_.empty() ? 0 : (cycle_first_ + cycle_sent_) % endpoints_.size();
     cycle_first_ = settings_.spread_evenly ? previous_end : 0;
     cycle_running_ = true;
     cycle_start_ = now;

@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
-#include <ssw/net/daemon_loop.hpp>
-#include <ssw/sip/serializer.hpp>
-#include <ssw/net/media_sockets.hpp>
-#include <ssw/sip/stream_framer.hpp>
-
 #include "net/loop_extras_detail.hpp"
+
+#include <ssw/net/daemon_loop.hpp>
+#include <ssw/net/media_sockets.hpp>
+#include <ssw/sip/serializer.hpp>
+#include <ssw/sip/stream_framer.hpp>
 
 #include <boost/asio.hpp>
 
-#include <sys/socket.h>
-
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <deque>
+#include <sys/socket.h>
 #include <unordered_map>
 
 namespace ssw::net {
@@ -66,8 +65,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         bool v4 = true; // the family, kept so a send needs no getsockname()
         std::array<char, 65536> buffer{};
         udp::endpoint sender;
-        std::uint16_t index = 0;                 // 1-based, the peer's `listener`
-        std::vector<daemon::outgoing*> batch;    // datagrams of this dispatch, for sendmmsg
+        std::uint16_t index = 0;              // 1-based, the peer's `listener`
+        std::vector<daemon::outgoing*> batch; // datagrams of this dispatch, for sendmmsg
     };
 
     struct tcp_connection {
@@ -96,7 +95,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<std::uint16_t> ports;
     int stop_signal = 0;
     loop_extras extras{io, engine, hooks, out}; // control socket, DNS worker, graceful stop
-    std::unique_ptr<media_sockets> media; // the relay's RTP/RTCP sockets
+    std::unique_ptr<media_sockets> media;       // the relay's RTP/RTCP sockets
 
     void start_media()
     {
@@ -133,7 +132,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             if (o.to.transport == provision::transport::tcp) {
                 const auto it = connections.find(o.to.connection);
                 if (it == connections.end()) {
-                    log(daemon::log_level::debug, "connection for " + o.to.to_string() + " is gone: response dropped");
+                    log(daemon::log_level::debug,
+                        "connection for " + o.to.to_string() + " is gone: response dropped");
                     continue;
                 }
                 queue_write(it->second, std::move(o.bytes));
@@ -141,7 +141,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             }
             udp_socket* socket = udp_socket_for(o.to);
             if (socket == nullptr) {
-                log(daemon::log_level::warning, "no UDP listener of the family of " + o.to.to_string());
+                log(daemon::log_level::warning,
+                    "no UDP listener of the family of " + o.to.to_string());
                 continue;
             }
             if (o.bytes.size() > sip::udp_fragmentation_threshold) {
@@ -231,7 +232,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 // The datagram at `sent` failed (full buffer, unreachable): log it and go on
                 // with the rest, as one sendto per datagram would have.
                 if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                    log(daemon::log_level::debug, "send to " + s.batch[done + sent]->to.to_string() +
+                    log(daemon::log_level::debug, "send to " +
+                                                      s.batch[done + sent]->to.to_string() +
                                                       " failed: " + std::strerror(errno));
                 }
                 ++sent;
@@ -244,7 +246,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     void queue_write(const std::shared_ptr<tcp_connection>& c, std::string bytes)
     {
         if (c->writes.size() >= max_tcp_write_queue) {
-            log(daemon::log_level::warning, "closing " + c->remote.to_string() + ": it does not read its responses");
+            log(daemon::log_level::warning,
+                "closing " + c->remote.to_string() + ": it does not read its responses");
             close(c);
             return;
         }
@@ -301,36 +304,39 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 
     void receive(udp_socket& s)
     {
-        s.socket.async_receive_from(asio::buffer(s.buffer), s.sender,
-                                    [this, &s](const boost::system::error_code& ec, std::size_t n) {
-                                        if (ec == asio::error::operation_aborted) {
-                                            return;
-                                        }
-                                        if (!ec) {
-                                            handle_datagram(s, n);
-                                            // Drain what else is waiting, then commit once.
-                                            for (std::size_t i = 1; i < max_datagrams_per_wakeup; ++i) {
-                                                boost::system::error_code more;
-                                                const auto got = s.socket.receive_from(asio::buffer(s.buffer), s.sender, 0, more);
-                                                if (more) {
-                                                    break;
-                                                }
-                                                handle_datagram(s, got);
-                                            }
-                                            // What needs no disk (challenges, errors) leaves
-                                            // now; the 200s wait for the batch's fsync.
-                                            dispatch();
-                                            engine.flush(out);
-                                            dispatch();
-                                        }
-                                        receive(s);
-                                    });
+        s.socket.async_receive_from(
+            asio::buffer(s.buffer), s.sender,
+            [this, &s](const boost::system::error_code& ec, std::size_t n) {
+                if (ec == asio::error::operation_aborted) {
+                    return;
+                }
+                if (!ec) {
+                    handle_datagram(s, n);
+                    // Drain what else is waiting, then commit once.
+                    for (std::size_t i = 1; i < max_datagrams_per_wakeup; ++i) {
+                        boost::system::error_code more;
+                        const auto got =
+                            s.socket.receive_from(asio::buffer(s.buffer), s.sender, 0, more);
+                        if (more) {
+                            break;
+                        }
+                        handle_datagram(s, got);
+                    }
+                    // What needs no disk (challenges, errors) leaves
+                    // now; the 200s wait for the batch's fsync.
+                    dispatch();
+                    engine.flush(out);
+                    dispatch();
+                }
+                receive(s);
+            });
     }
 
     void handle_datagram(udp_socket& s, std::size_t n)
     {
         const std::string_view bytes(s.buffer.data(), n);
-        daemon::peer from{to_core(s.sender.address()), s.sender.port(), provision::transport::udp, 0};
+        daemon::peer from{to_core(s.sender.address()), s.sender.port(), provision::transport::udp,
+                          0};
         from.listener = s.index;
         // CRLF keep-alives and other tiny payloads are not SIP: ignore them quietly.
         if (n < 8) {
@@ -343,62 +349,66 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 
     void accept(tcp::acceptor& acceptor)
     {
-        acceptor.async_accept([this, &acceptor](const boost::system::error_code& ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted) {
-                return;
-            }
-            if (!ec) {
-                if (connections.size() >= max_tcp_connections) {
-                    boost::system::error_code ignored;
-                    socket.close(ignored);
-                } else {
-                    auto c = std::make_shared<tcp_connection>(std::move(socket));
-                    c->id = next_connection++;
-                    boost::system::error_code ep_ec;
-                    const auto remote = c->socket.remote_endpoint(ep_ec);
-                    c->remote = daemon::peer{to_core(remote.address()), remote.port(), provision::transport::tcp, c->id};
-                    connections.emplace(c->id, c);
-                    read(c);
+        acceptor.async_accept(
+            [this, &acceptor](const boost::system::error_code& ec, tcp::socket socket) {
+                if (ec == asio::error::operation_aborted) {
+                    return;
                 }
-            }
-            accept(acceptor);
-        });
+                if (!ec) {
+                    if (connections.size() >= max_tcp_connections) {
+                        boost::system::error_code ignored;
+                        socket.close(ignored);
+                    } else {
+                        auto c = std::make_shared<tcp_connection>(std::move(socket));
+                        c->id = next_connection++;
+                        boost::system::error_code ep_ec;
+                        const auto remote = c->socket.remote_endpoint(ep_ec);
+                        c->remote = daemon::peer{to_core(remote.address()), remote.port(),
+                                                 provision::transport::tcp, c->id};
+                        connections.emplace(c->id, c);
+                        read(c);
+                    }
+                }
+                accept(acceptor);
+            });
     }
 
     void read(const std::shared_ptr<tcp_connection>& c)
     {
-        c->socket.async_read_some(asio::buffer(c->buffer), [this, c](const boost::system::error_code& ec, std::size_t n) {
-            if (ec) {
-                close(c);
-                return;
-            }
-            c->framer.append(std::string_view(c->buffer.data(), n));
-            while (true) {
-                const auto f = c->framer.next();
-                if (f.status == sip::frame_status::need_more) {
-                    break;
-                }
-                if (f.status == sip::frame_status::invalid) {
-                    log(daemon::log_level::debug, "closing " + c->remote.to_string() + ": " + f.reason);
+        c->socket.async_read_some(
+            asio::buffer(c->buffer), [this, c](const boost::system::error_code& ec, std::size_t n) {
+                if (ec) {
                     close(c);
-                    engine.flush(out);
-                    dispatch();
                     return;
                 }
-                if (f.kind == sip::frame_kind::keepalive_ping) {
-                    queue_write(c, "\r\n"); // RFC 5626 §3.5.1 pong
-                    continue;
+                c->framer.append(std::string_view(c->buffer.data(), n));
+                while (true) {
+                    const auto f = c->framer.next();
+                    if (f.status == sip::frame_status::need_more) {
+                        break;
+                    }
+                    if (f.status == sip::frame_status::invalid) {
+                        log(daemon::log_level::debug,
+                            "closing " + c->remote.to_string() + ": " + f.reason);
+                        close(c);
+                        engine.flush(out);
+                        dispatch();
+                        return;
+                    }
+                    if (f.kind == sip::frame_kind::keepalive_ping) {
+                        queue_write(c, "\r\n"); // RFC 5626 §3.5.1 pong
+                        continue;
+                    }
+                    if (f.kind == sip::frame_kind::message) {
+                        engine.on_message(c->framer.current(), c->remote, out);
+                    }
                 }
-                if (f.kind == sip::frame_kind::message) {
-                    engine.on_message(c->framer.current(), c->remote, out);
+                engine.flush(out);
+                dispatch();
+                if (connections.count(c->id) != 0) {
+                    read(c);
                 }
-            }
-            engine.flush(out);
-            dispatch();
-            if (connections.count(c->id) != 0) {
-                read(c);
-            }
-        });
+            });
     }
 
     // ---- signals ------------------------------------------------------------------------
@@ -413,7 +423,9 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 if (hooks.reload) {
                     auto next = hooks.reload();
                     if (!next) {
-                        log(daemon::log_level::error, "reload refused, running configuration kept: " + next.error().to_string());
+                        log(daemon::log_level::error,
+                            "reload refused, running configuration kept: " +
+                                next.error().to_string());
                     } else {
                         engine.reconfigure(std::move(next->config), std::move(next->settings),
                                            std::move(next->rules));
@@ -433,15 +445,16 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 daemon_loop::daemon_loop(std::unique_ptr<state> s) : state_(std::move(s)) {}
 daemon_loop::~daemon_loop() = default;
 
-result<std::unique_ptr<daemon_loop>> daemon_loop::create(daemon::engine& engine,
-                                                         const std::vector<provision::listener>& listeners,
-                                                         loop_hooks hooks)
+result<std::unique_ptr<daemon_loop>>
+daemon_loop::create(daemon::engine& engine, const std::vector<provision::listener>& listeners,
+                    loop_hooks hooks)
 {
     auto s = std::make_unique<state>(engine, std::move(hooks));
     for (const auto& l : listeners) {
         const auto address = to_asio(l.address);
-        const std::string where = (l.address.is_v4() ? l.address.to_string() : "[" + l.address.to_string() + "]") +
-                                  ":" + std::to_string(l.port);
+        const std::string where =
+            (l.address.is_v4() ? l.address.to_string() : "[" + l.address.to_string() + "]") + ":" +
+            std::to_string(l.port);
         boost::system::error_code ec;
         if (l.kind == provision::transport::udp) {
             auto u = std::make_unique<state::udp_socket>(s->io);
@@ -458,11 +471,13 @@ result<std::unique_ptr<daemon_loop>> daemon_loop::create(daemon::engine& engine,
             }
             if (!ec) {
                 boost::system::error_code ignored; // a smaller buffer is not a reason to stop
-                u->socket.set_option(asio::socket_base::receive_buffer_size(udp_receive_buffer_bytes), ignored);
+                u->socket.set_option(
+                    asio::socket_base::receive_buffer_size(udp_receive_buffer_bytes), ignored);
                 u->socket.non_blocking(true, ec);
             }
             if (ec) {
-                return unexpected(make_error(errc::unavailable, "cannot listen on UDP " + where + ": " + ec.message()));
+                return unexpected(make_error(errc::unavailable, "cannot listen on UDP " + where +
+                                                                    ": " + ec.message()));
             }
             s->ports.push_back(u->socket.local_endpoint().port());
             u->v4 = address.is_v4();
@@ -485,7 +500,8 @@ result<std::unique_ptr<daemon_loop>> daemon_loop::create(daemon::engine& engine,
                 a->listen(asio::socket_base::max_listen_connections, ec);
             }
             if (ec) {
-                return unexpected(make_error(errc::unavailable, "cannot listen on TCP " + where + ": " + ec.message()));
+                return unexpected(make_error(errc::unavailable, "cannot listen on TCP " + where +
+                                                                    ": " + ec.message()));
             }
             s->ports.push_back(a->local_endpoint().port());
             s->acceptors.push_back(std::move(a));

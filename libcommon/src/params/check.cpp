@@ -58,9 +58,12 @@ void keepalive_rules(const settings& v, const check_options& options, std::vecto
         const std::int64_t capacity = v.nat_keepalive_capacity();
         const std::int64_t wanted = *options.nat_endpoints;
         if (wanted > capacity) {
-            const std::int64_t batches = capacity / std::max<std::int64_t>(1, v.nat_keepalive_batch_size());
-            const std::int64_t needed_batch = (wanted + batches - 1) / std::max<std::int64_t>(1, batches);
-            std::string fix = "raise SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME to at least " + n(needed_batch);
+            const std::int64_t batches =
+                capacity / std::max<std::int64_t>(1, v.nat_keepalive_batch_size());
+            const std::int64_t needed_batch =
+                (wanted + batches - 1) / std::max<std::int64_t>(1, batches);
+            std::string fix =
+                "raise SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME to at least " + n(needed_batch);
             if (needed_batch > 100000) {
                 fix = "lengthen SS_SIP_NAT_KEEP_ALIVE_PERIOD or shorten "
                       "SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL (a batch is at most 100000)";
@@ -72,8 +75,8 @@ void keepalive_rules(const settings& v, const check_options& options, std::vecto
                            "keepalive-capacity",
                            {"SS_SIP_NAT_KEEP_ALIVE_PERIOD", "SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL",
                             "SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME"},
-                           n(wanted) + " NAT endpoints, but one cycle reaches at most " + n(capacity) +
-                               " (PERIOD x 1000 / INTERVAL x ONE_TIME = " +
+                           n(wanted) + " NAT endpoints, but one cycle reaches at most " +
+                               n(capacity) + " (PERIOD x 1000 / INTERVAL x ONE_TIME = " +
                                n(v.nat_keepalive_period().count()) + " x 1000 / " +
                                n(v.nat_keepalive_send_interval().count()) + " x " +
                                n(v.nat_keepalive_batch_size()) + "): " + n(wanted - capacity) +
@@ -127,23 +130,35 @@ void encryption_rules(const settings& v, std::vector<finding>& out)
     const auto key_bytes = static_cast<std::int64_t>(v.rtp_encryption_key().size());
     const std::vector<std::string> both{"SS_RTPENCRYPTIONMODE", "SS_RTPENCRYPTIONKEY"};
     if (mode == 3 && key_bytes != 16) {
-        out.push_back({severity::error, "encryption-key-length", both,
-                       "mode 3 (AES-128) needs a key of exactly 16 bytes, the key has " +
-                           n(key_bytes),
-                       "set SS_RTPENCRYPTIONKEY to 16 bytes, the same on both sides", {}});
+        out.push_back(
+            {severity::error,
+             "encryption-key-length",
+             both,
+             "mode 3 (AES-128) needs a key of exactly 16 bytes, the key has " + n(key_bytes),
+             "set SS_RTPENCRYPTIONKEY to 16 bytes, the same on both sides",
+             {}});
     } else if ((mode == 1 || mode == 2) && key_bytes == 0) {
-        out.push_back({severity::error, "encryption-key-length", both,
+        out.push_back({severity::error,
+                       "encryption-key-length",
+                       both,
                        std::string("mode ") + (mode == 1 ? "1 (XOR)" : "2 (RC4)") +
                            " needs a key, and SS_RTPENCRYPTIONKEY is empty",
-                       "set SS_RTPENCRYPTIONKEY, the same on both sides", {}});
+                       "set SS_RTPENCRYPTIONKEY, the same on both sides",
+                       {}});
     } else if (mode == 2 && key_bytes < 16) {
-        out.push_back({severity::warning, "encryption-key-length", both,
+        out.push_back({severity::warning,
+                       "encryption-key-length",
+                       both,
                        "an RC4 key of " + n(key_bytes) + " bytes is weak",
-                       "use a key of 16 or more characters", {}});
+                       "use a key of 16 or more characters",
+                       {}});
     } else if (mode == 0 && key_bytes > 0) {
-        out.push_back({severity::advice, "encryption-key-unused", both,
+        out.push_back({severity::advice,
+                       "encryption-key-unused",
+                       both,
                        "SS_RTPENCRYPTIONKEY is set but encryption is off (mode 0)",
-                       "set SS_RTPENCRYPTIONMODE, or reset SS_RTPENCRYPTIONKEY", {}});
+                       "set SS_RTPENCRYPTIONMODE, or reset SS_RTPENCRYPTIONKEY",
+                       {}});
     }
 }
 
@@ -205,7 +220,8 @@ std::vector<finding> file_findings(const std::vector<error>& problems)
         }
         out.push_back({severity::error, p.code == errc::parse_error ? "file-syntax" : "file-value",
                        std::move(params), p.message,
-                       "edit that line by hand (set, reset and preset need a valid file)", p.where});
+                       "edit that line by hand (set, reset and preset need a valid file)",
+                       p.where});
     }
     return out;
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // JSON export/import of parameter values, with a small bounded JSON reader (RFC 8259).
-#include <ssw/params/exchange.hpp>
-
 #include <ssw/core/json_writer.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/params/exchange.hpp>
 
 #include <cstdint>
 
@@ -28,7 +27,7 @@ struct json_member {
 
 // Recursive descent over the whole input; every step checks bounds, depth is limited.
 class json_reader {
-public:
+  public:
     explicit json_reader(std::string_view in) : in_(in) {}
 
     result<json_value> document()
@@ -41,7 +40,7 @@ public:
         return v;
     }
 
-private:
+  private:
     unexpected<error> fail(const std::string& what) const
     {
         return unexpected(make_error(errc::parse_error,
@@ -281,8 +280,8 @@ result<std::optional<value>> value_from_json(const param_info& info, const json_
         for (std::size_t i = 0; i < j.items.size(); ++i) {
             const auto& item = j.items[i];
             if (item.t != json_value::type::number && item.t != json_value::type::string) {
-                return unexpected(make_error(errc::invalid_argument,
-                                             "expected an array of numbers"));
+                return unexpected(
+                    make_error(errc::invalid_argument, "expected an array of numbers"));
             }
             joined += (i == 0 ? "" : ",") + item.text;
         }
@@ -291,8 +290,8 @@ result<std::optional<value>> value_from_json(const param_info& info, const json_
     }
     case json_value::type::object: break;
     }
-    return unexpected(make_error(errc::invalid_argument, "expected " + accepted_form(info) +
-                                                             " (got a JSON object)"));
+    return unexpected(make_error(errc::invalid_argument,
+                                 "expected " + accepted_form(info) + " (got a JSON object)"));
 }
 
 } // namespace
@@ -334,9 +333,8 @@ result<import_data> parse_import(std::string_view json, const std::string& sourc
         return unexpected(std::move(e));
     }
     if (doc->t != json_value::type::object) {
-        return unexpected(make_error(errc::parse_error,
-                                     "expected a JSON object such as ssw-param export writes",
-                                     source));
+        return unexpected(make_error(
+            errc::parse_error, "expected a JSON object such as ssw-param export writes", source));
     }
     const json_value* params = &*doc;
     import_data out;
@@ -358,7 +356,8 @@ result<import_data> parse_import(std::string_view json, const std::string& sourc
         }
         const param_info* info = find_param(key);
         if (info == nullptr) {
-            return unexpected(make_error(errc::invalid_argument, unknown_name_message(key), source));
+            return unexpected(
+                make_error(errc::invalid_argument, unknown_name_message(key), source));
         }
         auto v = value_from_json(*info, member);
         if (!v) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The presets of the spec as data, and applying one to a parameter file.
-#include <ssw/params/preset.hpp>
-
 #include <ssw/core/text.hpp>
+#include <ssw/params/preset.hpp>
 
 #include <array>
 #include <string>

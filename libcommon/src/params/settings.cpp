@@ -93,7 +93,10 @@ const std::string& settings::text(std::string_view name) const
     return std::get<std::string>(get(name));
 }
 
-bool settings::send_unregister() const { return is_on("SS_SIP_USER_AGENT_SEND_UNREGISTER"); }
+bool settings::send_unregister() const
+{
+    return is_on("SS_SIP_USER_AGENT_SEND_UNREGISTER");
+}
 
 std::optional<std::chrono::seconds> settings::user_agent_expire() const
 {
@@ -112,9 +115,18 @@ bool settings::stop_switch_after_invite_timeout() const
 {
     return is_on("SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT");
 }
-std::chrono::seconds settings::invite_timeout() const { return secs(duration("SS_SIP_TIMEOUT_INVITE")); }
-std::chrono::seconds settings::trying_timeout() const { return secs(duration("SS_SIP_TIMEOUT_TRYING")); }
-std::chrono::seconds settings::ringing_timeout() const { return secs(duration("SS_SIP_TIMEOUT_RINGING")); }
+std::chrono::seconds settings::invite_timeout() const
+{
+    return secs(duration("SS_SIP_TIMEOUT_INVITE"));
+}
+std::chrono::seconds settings::trying_timeout() const
+{
+    return secs(duration("SS_SIP_TIMEOUT_TRYING"));
+}
+std::chrono::seconds settings::ringing_timeout() const
+{
+    return secs(duration("SS_SIP_TIMEOUT_RINGING"));
+}
 std::chrono::seconds settings::session_progress_timeout() const
 {
     return secs(duration("SS_SIP_TIMEOUT_SESSION_PROGRESS"));
@@ -123,7 +135,10 @@ const schedule& settings::resend_intervals() const
 {
     return std::get<schedule>(get("SS_SIP_RESEND_INTERVAL"));
 }
-bool settings::stop_switch_after_sdp() const { return is_on("SS_SIP_STOP_SWITCH_AFTER_SDP"); }
+bool settings::stop_switch_after_sdp() const
+{
+    return is_on("SS_SIP_STOP_SWITCH_AFTER_SDP");
+}
 int settings::authentication_code() const
 {
     return static_cast<int>(number("SS_SIP_AUTHENTICATION_CODE"));
@@ -152,15 +167,27 @@ std::int64_t settings::nat_keepalive_batch_size() const
 {
     return number("SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME");
 }
-std::chrono::seconds settings::endpoint_expire() const { return secs(duration("SS_ENDPOINT_EXPIRE")); }
+std::chrono::seconds settings::endpoint_expire() const
+{
+    return secs(duration("SS_ENDPOINT_EXPIRE"));
+}
 std::chrono::seconds settings::endpoint_nat_expire() const
 {
     return secs(duration("SS_ENDPOINT_NAT_EXPIRE"));
 }
-bool settings::media_proxy_behind_nat() const { return is_on("SS_MEDIA_PROXY_BEHIND_NAT"); }
+bool settings::media_proxy_behind_nat() const
+{
+    return is_on("SS_MEDIA_PROXY_BEHIND_NAT");
+}
 
-bool settings::reply_unauthorized() const { return is_on("SS_REPLY_UNAUTHORIZED"); }
-bool settings::endpoint_register_replace() const { return is_on("SS_ENDPOINT_REGISTER_REPLACE"); }
+bool settings::reply_unauthorized() const
+{
+    return is_on("SS_REPLY_UNAUTHORIZED");
+}
+bool settings::endpoint_register_replace() const
+{
+    return is_on("SS_ENDPOINT_REGISTER_REPLACE");
+}
 int settings::endpoint_register_retry() const
 {
     return static_cast<int>(number("SS_ENDPOINT_REGISTER_RETRY"));
@@ -201,13 +228,18 @@ int settings::rtp_encryption_mode() const
 {
     return static_cast<int>(number("SS_RTPENCRYPTIONMODE"));
 }
-const std::string& settings::rtp_encryption_key() const { return text("SS_RTPENCRYPTIONKEY"); }
+const std::string& settings::rtp_encryption_key() const
+{
+    return text("SS_RTPENCRYPTIONKEY");
+}
 
 std::int64_t settings::nat_keepalive_capacity() const
 {
-    const auto period_ms = std::chrono::duration_cast<std::chrono::milliseconds>(nat_keepalive_period());
+    const auto period_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(nat_keepalive_period());
     // The first batch goes out when the cycle starts, so a cycle has at least one.
-    const auto batches = std::max<std::int64_t>(1, period_ms.count() / nat_keepalive_send_interval().count());
+    const auto batches =
+        std::max<std::int64_t>(1, period_ms.count() / nat_keepalive_send_interval().count());
     return batches * nat_keepalive_batch_size();
 }
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The parameter file: lenient and strict parsing, in-place edits, locked atomic saves.
-#include <ssw/params/store.hpp>
-
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/params/store.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -77,9 +76,10 @@ lenient_parse param_file::parse_lenient(std::string_view content, std::string so
             continue;
         }
         const std::size_t index = index_of(*info);
-        const std::size_t value_start = text.find_first_not_of(" \t", eq + 1) == std::string_view::npos
-                                            ? text.size()
-                                            : text.find_first_not_of(" \t", eq + 1);
+        const std::size_t value_start =
+            text.find_first_not_of(" \t", eq + 1) == std::string_view::npos
+                ? text.size()
+                : text.find_first_not_of(" \t", eq + 1);
         if (file.values_[index]) {
             out.problems.push_back(make_error(
                 errc::invalid_argument,
@@ -90,9 +90,9 @@ lenient_parse param_file::parse_lenient(std::string_view content, std::string so
         }
         auto parsed = parse_value(*info, text.substr(value_start));
         if (!parsed) {
-            out.problems.push_back(make_error(errc::invalid_argument,
-                                              std::string(info->name) + ": " + parsed.error().message,
-                                              where(file.source_, line_no, value_start + 1)));
+            out.problems.push_back(make_error(
+                errc::invalid_argument, std::string(info->name) + ": " + parsed.error().message,
+                where(file.source_, line_no, value_start + 1)));
             continue;
         }
         file.lines_.back().param = info;
@@ -271,10 +271,10 @@ result<edit_outcome> edit_file(const std::filesystem::path& path,
         const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path{"."};
         std::error_code ec;
         if (!std::filesystem::is_directory(dir, ec)) {
-            return unexpected(make_error(errc::cant_create,
-                                         "cannot create the file: directory " + dir.string() +
-                                             " does not exist",
-                                         path.string(), ENOENT));
+            return unexpected(
+                make_error(errc::cant_create,
+                           "cannot create the file: directory " + dir.string() + " does not exist",
+                           path.string(), ENOENT));
         }
         SSW_TRY_ASSIGN(auto held, core::file_lock::acquire(path));
         lock.emplace(std::move(held));

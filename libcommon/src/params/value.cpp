@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Typed parameter values: parse, validate against the catalog row, print.
-#include <ssw/params/value.hpp>
-
 #include <ssw/core/text.hpp>
+#include <ssw/params/value.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -36,7 +35,8 @@ std::optional<std::int64_t> parse_count(const param_info& info, std::string_view
 {
     if (info.unit != time_unit::none) {
         const std::string_view suffix = unit_symbol(info.unit);
-        if (text.size() > suffix.size() && core::iequals(text.substr(text.size() - suffix.size()), suffix)) {
+        if (text.size() > suffix.size() &&
+            core::iequals(text.substr(text.size() - suffix.size()), suffix)) {
             text = core::trim(text.substr(0, text.size() - suffix.size()));
         }
     }
@@ -188,17 +188,17 @@ result<std::string> unquote(std::string_view written)
             const int hi = i + 1 < body.size() ? hex_digit(body[i + 1]) : -1;
             const int lo = i + 2 < body.size() ? hex_digit(body[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
-                return unexpected(make_error(errc::invalid_argument,
-                                             "expected two hex digits after \\x"));
+                return unexpected(
+                    make_error(errc::invalid_argument, "expected two hex digits after \\x"));
             }
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
             break;
         }
         default:
-            return unexpected(make_error(errc::invalid_argument,
-                                         std::string("unknown escape '\\") + body[i] +
-                                             "' (use \\\\ \\\" \\n \\r \\t or \\xHH)"));
+            return unexpected(
+                make_error(errc::invalid_argument, std::string("unknown escape '\\") + body[i] +
+                                                       "' (use \\\\ \\\" \\n \\r \\t or \\xHH)"));
         }
     }
     return out;
@@ -244,9 +244,9 @@ result<value> parse_raw_value(const param_info& info, std::string_view raw)
 {
     if (info.kind == value_kind::text || info.kind == value_kind::secret) {
         if (raw.size() > static_cast<std::size_t>(info.max)) {
-            return unexpected(make_error(errc::invalid_argument,
-                                         "expected " + accepted_form(info) + " (got " +
-                                             std::to_string(raw.size()) + " bytes)"));
+            return unexpected(
+                make_error(errc::invalid_argument, "expected " + accepted_form(info) + " (got " +
+                                                       std::to_string(raw.size()) + " bytes)"));
         }
         return value{std::string(raw)};
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // ssw.conf parsing and validation.
-#include <ssw/provision/config.hpp>
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/provision/config.hpp>
 
 #include <algorithm>
 #include <functional>
@@ -18,7 +18,10 @@ using core::trim;
 struct line_context {
     std::string_view origin;
     std::size_t line = 0;
-    [[nodiscard]] std::string where() const { return std::string(origin) + ":" + std::to_string(line); }
+    [[nodiscard]] std::string where() const
+    {
+        return std::string(origin) + ":" + std::to_string(line);
+    }
     [[nodiscard]] error fail(std::string message) const
     {
         return make_error(errc::parse_error, std::move(message), where());
@@ -57,13 +60,15 @@ result<endpoint> parse_endpoint(std::string_view v, const line_context& at, bool
     if (!v.empty() && v.front() == '[') {
         const auto close = v.find(']');
         if (close == std::string_view::npos) {
-            return unexpected(at.fail("expected ']' after the IPv6 address in '" + std::string(v) + "'"));
+            return unexpected(
+                at.fail("expected ']' after the IPv6 address in '" + std::string(v) + "'"));
         }
         host = v.substr(1, close - 1);
         const auto rest = v.substr(close + 1);
         if (!rest.empty()) {
             if (rest.front() != ':') {
-                return unexpected(at.fail("expected ':port' after ']' in '" + std::string(v) + "'"));
+                return unexpected(
+                    at.fail("expected ':port' after ']' in '" + std::string(v) + "'"));
             }
             port = rest.substr(1);
         }
@@ -293,7 +298,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
     std::size_t start = 0;
     while (start <= text_in.size()) {
         const auto end = text_in.find('\n', start);
-        std::string_view raw = text_in.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        std::string_view raw = text_in.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start);
         start = end == std::string_view::npos ? text_in.size() + 1 : end + 1;
         ++at.line;
         if (const auto hash = raw.find('#'); hash != std::string_view::npos) {
@@ -310,7 +316,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
             const auto inner = trim(line.substr(1, line.size() - 2));
             const auto space = inner.find_first_of(" \t");
             const std::string kind(inner.substr(0, space));
-            const std::string name(space == std::string_view::npos ? std::string_view{} : trim(inner.substr(space)));
+            const std::string name(space == std::string_view::npos ? std::string_view{}
+                                                                   : trim(inner.substr(space)));
             const std::string where = at.where();
             if (kind == "listen") {
                 section_label = "[listen]";
@@ -328,11 +335,13 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
             }
             if (kind != "account" && kind != "mapping-gateway" && kind != "routing-gateway") {
                 std::string message = "unknown section [" + kind + "]";
-                if (auto guess = core::closest_match(kind, {"listen", "account", "mapping-gateway", "routing-gateway"})) {
+                if (auto guess = core::closest_match(
+                        kind, {"listen", "account", "mapping-gateway", "routing-gateway"})) {
                     message += " (did you mean [" + *guess + "]?)";
                 }
-                return unexpected(at.fail(message + "; expected [listen], [account NAME], "
-                                                    "[mapping-gateway NAME] or [routing-gateway NAME]"));
+                return unexpected(at.fail(message +
+                                          "; expected [listen], [account NAME], "
+                                          "[mapping-gateway NAME] or [routing-gateway NAME]"));
             }
             if (name.empty() || name.find_first_of(" \t") != std::string::npos) {
                 return unexpected(at.fail("expected one name after [" + kind + " ...]"));
@@ -366,10 +375,12 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                          [&m](std::string_view v, const line_context& ctx) -> result<void> {
                              if (core::iequals(v, "from")) {
                                  m.caller = caller_source::from;
-                             } else if (core::iequals(v, "pai") || core::iequals(v, "p-asserted-identity")) {
+                             } else if (core::iequals(v, "pai") ||
+                                        core::iequals(v, "p-asserted-identity")) {
                                  m.caller = caller_source::p_asserted_identity;
                              } else {
-                                 return unexpected(ctx.fail("expected 'from' or 'pai', got '" + std::string(v) + "'"));
+                                 return unexpected(ctx.fail("expected 'from' or 'pai', got '" +
+                                                            std::string(v) + "'"));
                              }
                              return {};
                          }},
@@ -405,7 +416,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                          } else if (core::iequals(v, "tcp")) {
                              r.kind = transport::tcp;
                          } else {
-                             return unexpected(ctx.fail("expected udp or tcp, got '" + std::string(v) + "'"));
+                             return unexpected(
+                                 ctx.fail("expected udp or tcp, got '" + std::string(v) + "'"));
                          }
                          return {};
                      }},
@@ -417,8 +429,11 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                                  r.prefixes.emplace_back();
                                  continue;
                              }
-                             if (p.empty() || p.find_first_not_of("0123456789+*#") != std::string_view::npos) {
-                                 return unexpected(ctx.fail("expected a digit prefix or '*', got '" + std::string(p) + "'"));
+                             if (p.empty() ||
+                                 p.find_first_not_of("0123456789+*#") != std::string_view::npos) {
+                                 return unexpected(
+                                     ctx.fail("expected a digit prefix or '*', got '" +
+                                              std::string(p) + "'"));
                              }
                              r.prefixes.emplace_back(p);
                          }
@@ -449,7 +464,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                      }},
                     {"max-calls",
                      [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 1000000, "a call count"));
+                         SSW_TRY_ASSIGN(const auto n,
+                                        parse_count(v, ctx, 1, 1000000, "a call count"));
                          r.max_calls = static_cast<unsigned>(n);
                          return {};
                      }},
@@ -496,7 +512,8 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                              reg().expire.reset();
                              return {};
                          }
-                         SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 20, 7200, "seconds or auto"));
+                         SSW_TRY_ASSIGN(const auto n,
+                                        parse_count(v, ctx, 20, 7200, "seconds or auto"));
                          reg().expire = std::chrono::seconds(n);
                          return {};
                      }},
@@ -523,37 +540,50 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
     for (const auto& a : cfg.accounts) {
         const bool has_hash = !a.ha1.empty() || !a.ha1_sha256.empty();
         if (a.password.empty() == !has_hash) {
-            return config_error(a.line, "[account " + a.user + "] needs a password, or ha1 and/or ha1-sha256, not both kinds");
+            return config_error(a.line,
+                                "[account " + a.user +
+                                    "] needs a password, or ha1 and/or ha1-sha256, not both kinds");
         }
         if (!a.ha1.empty() && (a.ha1.size() != 32 || !core::parse_hex(a.ha1))) {
-            return config_error(a.line, "[account " + a.user + "] ha1 must be 32 hex digits (MD5 of user:realm:password)");
+            return config_error(a.line,
+                                "[account " + a.user +
+                                    "] ha1 must be 32 hex digits (MD5 of user:realm:password)");
         }
-        if (!a.ha1_sha256.empty() && (a.ha1_sha256.size() != 64 || !core::parse_hex(a.ha1_sha256))) {
-            return config_error(a.line, "[account " + a.user + "] ha1-sha256 must be 64 hex digits (SHA-256 of user:realm:password)");
+        if (!a.ha1_sha256.empty() &&
+            (a.ha1_sha256.size() != 64 || !core::parse_hex(a.ha1_sha256))) {
+            return config_error(
+                a.line, "[account " + a.user +
+                            "] ha1-sha256 must be 64 hex digits (SHA-256 of user:realm:password)");
         }
     }
     for (const auto& m : cfg.mapping_gateways) {
         if (m.networks.empty() && m.accounts.empty()) {
-            return config_error(m.line, "[mapping-gateway " + m.name + "] needs a network or an account to recognise its calls");
+            return config_error(m.line,
+                                "[mapping-gateway " + m.name +
+                                    "] needs a network or an account to recognise its calls");
         }
         for (const auto& user : m.accounts) {
             if (cfg.find_account(user) == nullptr) {
-                return config_error(m.line, "[mapping-gateway " + m.name + "] names account '" + user + "', which no [account] section defines");
+                return config_error(m.line, "[mapping-gateway " + m.name + "] names account '" +
+                                                user + "', which no [account] section defines");
             }
         }
     }
     for (auto& r : cfg.routing_gateways) {
         if (r.addresses.empty()) {
-            return config_error(r.line, "[routing-gateway " + r.name + "] needs at least one address");
+            return config_error(r.line,
+                                "[routing-gateway " + r.name + "] needs at least one address");
         }
         if (r.prefixes.empty()) {
             r.prefixes.emplace_back(); // no prefix: routes every number
         }
         if (r.register_to && r.register_to->proxy.host.empty()) {
-            return config_error(r.line, "[routing-gateway " + r.name + "] has register-* settings but no register-proxy");
+            return config_error(r.line, "[routing-gateway " + r.name +
+                                            "] has register-* settings but no register-proxy");
         }
         if (r.auth_user.empty() != r.auth_password.empty()) {
-            return config_error(r.line, "[routing-gateway " + r.name + "] needs both auth-user and auth-password, or neither");
+            return config_error(r.line, "[routing-gateway " + r.name +
+                                            "] needs both auth-user and auth-password, or neither");
         }
     }
     return cfg;

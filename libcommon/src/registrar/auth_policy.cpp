@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Digest retry, timeout and lockout policy.
-#include <ssw/registrar/auth_policy.hpp>
-
 #include "registrar/bounded_table.hpp"
+
+#include <ssw/registrar/auth_policy.hpp>
 
 #include <algorithm>
 
@@ -90,7 +90,10 @@ struct auth_policy::state {
                            [&](const core::ip_network& n) { return n.contains(a); });
     }
 
-    [[nodiscard]] unsigned attempt_limit() const { return std::max(1u, limits.attempt_max_failures); }
+    [[nodiscard]] unsigned attempt_limit() const
+    {
+        return std::max(1u, limits.attempt_max_failures);
+    }
 
     [[nodiscard]] unsigned terminal_limit() const
     {
@@ -173,8 +176,8 @@ auth_decision auth_policy::on_request(const auth_request& request, credential_ch
             fresh.failures = 0;
         }
         auth_decision d;
-        d.action = check == credential_check::none ? auth_action::challenge
-                                                   : auth_action::challenge_stale;
+        d.action =
+            check == credential_check::none ? auth_action::challenge : auth_action::challenge_stale;
         return d;
     }
     case credential_check::valid: {
@@ -211,8 +214,7 @@ auth_decision auth_policy::on_request(const auth_request& request, credential_ch
         return !t.auth.suspended(now) && !t.registration.suspended(now);
     };
     terminal& t = s.terminals.get_or_create(tkey, terminal_can_go);
-    const bool terminal_reached =
-        t.auth.count(now, s.terminal_limit(), s.limits.terminal_suspend);
+    const bool terminal_reached = t.auth.count(now, s.terminal_limit(), s.limits.terminal_suspend);
     const bool register_reached =
         request.is_register &&
         t.registration.count(now, s.limits.register_max_failures, s.limits.register_suspend);
@@ -231,20 +233,20 @@ auth_decision auth_policy::on_request(const auth_request& request, credential_ch
         src->suspend(now, s.limits.source_suspend);
         d.suspension_started = true;
         d.suspended_until = src->suspended_until;
-        d.reason = std::to_string(s.limits.source_max_failures) +
-                   " failed authentications from " + source_text +
-                   " across accounts: source suspended for " + seconds_text(s.limits.source_suspend);
+        d.reason = std::to_string(s.limits.source_max_failures) + " failed authentications from " +
+                   source_text + " across accounts: source suspended for " +
+                   seconds_text(s.limits.source_suspend);
     }
     if (terminal_reached || attempt_exhausted) {
         t.auth.suspend(now, s.limits.terminal_suspend);
         if (!d.suspension_started) {
             d.suspension_started = true;
             d.suspended_until = t.auth.suspended_until;
-            d.reason = (attempt_exhausted ? std::to_string(s.attempt_limit()) +
-                                                " wrong credentials in one attempt"
-                                          : std::to_string(s.terminal_limit()) +
-                                                " failed authentications") +
-                       " for " + who + ": suspended for " + seconds_text(s.limits.terminal_suspend);
+            d.reason =
+                (attempt_exhausted
+                     ? std::to_string(s.attempt_limit()) + " wrong credentials in one attempt"
+                     : std::to_string(s.terminal_limit()) + " failed authentications") +
+                " for " + who + ": suspended for " + seconds_text(s.limits.terminal_suspend);
         }
     }
     if (register_reached) {
@@ -290,7 +292,8 @@ void auth_policy::expire()
 {
     auto& s = *state_;
     const time_point now = s.clock.now();
-    s.attempts.erase_if([&](const attempt& a) { return now - a.started > s.limits.attempt_timeout; });
+    s.attempts.erase_if(
+        [&](const attempt& a) { return now - a.started > s.limits.attempt_timeout; });
     auto idle = [&](const failure_counter& c, std::chrono::seconds decay) {
         return !c.suspended(now) && (c.failures == 0 || now - c.last_failure > decay);
     };

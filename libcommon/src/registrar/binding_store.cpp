@@ -37,7 +37,7 @@ struct remove_all_op {
 using op = std::variant<put_op, remove_op, remove_all_op>;
 
 class statement {
-public:
+  public:
     statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
@@ -56,7 +56,7 @@ public:
         return rc;
     }
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 

@@ -12,9 +12,8 @@ namespace ssw::registrar::detail {
 
 // Every operation is O(1) amortised; eviction looks at most `eviction_scan` entries from the
 // cold end for one the caller allows to go (e.g. not suspended), else drops the coldest.
-template <class V>
-class bounded_table {
-public:
+template <class V> class bounded_table {
+  public:
     explicit bounded_table(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
     V* find(const std::string& key)
@@ -33,8 +32,7 @@ public:
         return it == index_.end() ? nullptr : &it->second->second;
     }
 
-    template <class CanEvict>
-    V& get_or_create(const std::string& key, CanEvict can_evict)
+    template <class CanEvict> V& get_or_create(const std::string& key, CanEvict can_evict)
     {
         if (V* existing = find(key)) {
             return *existing;
@@ -56,8 +54,7 @@ public:
         }
     }
 
-    template <class Pred>
-    void erase_if(Pred pred)
+    template <class Pred> void erase_if(Pred pred)
     {
         for (auto it = order_.begin(); it != order_.end();) {
             if (pred(it->second)) {
@@ -71,11 +68,10 @@ public:
 
     [[nodiscard]] std::size_t size() const noexcept { return index_.size(); }
 
-private:
+  private:
     static constexpr std::size_t eviction_scan = 64;
 
-    template <class CanEvict>
-    void evict_one(CanEvict can_evict)
+    template <class CanEvict> void evict_one(CanEvict can_evict)
     {
         auto victim = std::prev(order_.end());
         auto it = victim;

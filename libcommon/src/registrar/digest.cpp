@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Digest computation over OpenSSL EVP, stateless HMAC nonces, nonce-count replay table.
-#include <ssw/registrar/digest.hpp>
-#include <ssw/core/text.hpp>
-
 #include "registrar/bounded_table.hpp"
+
+#include <ssw/core/text.hpp>
+#include <ssw/registrar/digest.hpp>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -152,9 +152,10 @@ nonce_manager::~nonce_manager() = default;
 
 std::string nonce_manager::make_nonce(std::string_view realm)
 {
-    const auto issued = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(state_->clock.now().time_since_epoch())
-            .count());
+    const auto issued =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       state_->clock.now().time_since_epoch())
+                                       .count());
     std::string raw(time_bytes + random_bytes, '\0');
     for (std::size_t i = 0; i < time_bytes; ++i) {
         raw[i] = static_cast<char>((issued >> (8 * (time_bytes - 1 - i))) & 0xff);
@@ -164,7 +165,8 @@ std::string nonce_manager::make_nonce(std::string_view realm)
     return core::to_hex(raw);
 }
 
-nonce_status nonce_manager::check(std::string_view nonce, std::string_view realm, std::string_view nc)
+nonce_status nonce_manager::check(std::string_view nonce, std::string_view realm,
+                                  std::string_view nc)
 {
     auto raw = core::parse_hex(nonce);
     if (!raw || raw->size() != time_bytes + random_bytes + mac_bytes) {
@@ -183,7 +185,8 @@ nonce_status nonce_manager::check(std::string_view nonce, std::string_view realm
                             state_->clock.now().time_since_epoch())
                             .count();
     const auto age_ms = now_ms - static_cast<std::int64_t>(issued);
-    if (age_ms < 0 || age_ms > std::chrono::duration_cast<std::chrono::milliseconds>(state_->lifetime).count()) {
+    if (age_ms < 0 ||
+        age_ms > std::chrono::duration_cast<std::chrono::milliseconds>(state_->lifetime).count()) {
         return nonce_status::stale;
     }
     if (nc.empty()) {
@@ -197,7 +200,8 @@ nonce_status nonce_manager::check(std::string_view nonce, std::string_view realm
     for (const char c : *count) {
         value = (value << 8) | static_cast<unsigned char>(c);
     }
-    std::uint32_t& last = state_->last_nc.get_or_create(std::string(nonce), [](std::uint32_t) { return true; });
+    std::uint32_t& last =
+        state_->last_nc.get_or_create(std::string(nonce), [](std::uint32_t) { return true; });
     if (value <= last) {
         return nonce_status::replayed;
     }
@@ -211,8 +215,8 @@ digest_verdict verify_digest(nonce_manager& nonces, const digest_answer& answer,
 {
     const auto algorithm = parse_digest_algorithm(answer.algorithm);
     if (!algorithm || answer.nonce.empty() || answer.response.empty() ||
-        (!answer.qop.empty() && (!core::iequals(answer.qop, "auth") || answer.nc.empty() ||
-                                 answer.cnonce.empty())) ||
+        (!answer.qop.empty() &&
+         (!core::iequals(answer.qop, "auth") || answer.nc.empty() || answer.cnonce.empty())) ||
         answer.realm != expected_realm) {
         return digest_verdict::bad_request;
     }

@@ -95,7 +95,8 @@ std::vector<action> failover::fail(std::vector<action> actions, int code, stop_r
     state_ = state::failed;
     final_code_ = code;
     stopped_by_ = rule;
-    actions.push_back({action::kind::fail_caller, attempts_.empty() ? 0 : attempts_.size() - 1, code});
+    actions.push_back(
+        {action::kind::fail_caller, attempts_.empty() ? 0 : attempts_.size() - 1, code});
     return actions;
 }
 

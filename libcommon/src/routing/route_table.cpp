@@ -10,8 +10,9 @@ namespace ssw::routing {
 
 route_table::route_table(std::vector<route> routes) : routes_(std::move(routes)) {}
 
-std::vector<std::size_t> route_table::select(std::string_view callee, std::uint64_t seed,
-                                             const std::function<bool(std::size_t)>& available) const
+std::vector<std::size_t>
+route_table::select(std::string_view callee, std::uint64_t seed,
+                    const std::function<bool(std::size_t)>& available) const
 {
     struct candidate {
         std::size_t gateway;
@@ -45,7 +46,8 @@ std::vector<std::size_t> route_table::select(std::string_view callee, std::uint6
     }
     auto tie_is_weighted = [&](const candidate& a) {
         return std::any_of(found.begin(), found.end(), [&](const candidate& b) {
-            return b.match_length == a.match_length && b.priority == a.priority && b.weight != a.weight;
+            return b.match_length == a.match_length && b.priority == a.priority &&
+                   b.weight != a.weight;
         });
     };
     std::vector<bool> weighted(found.size());

@@ -85,7 +85,8 @@ audio_score score_g711(codec law, std::span<const std::span<const std::uint8_t>>
         for (std::size_t i = 0; i < p.size(); ++i) {
             const double x = table[p[i]];
             // Magnitude rank 0..127 of the code (log-domain amplitude, sign dropped).
-            const unsigned rank = law == codec::pcmu ? (~unsigned{p[i]} & 0x7fU) : ((p[i] ^ 0x55U) & 0x7fU);
+            const unsigned rank =
+                law == codec::pcmu ? (~unsigned{p[i]} & 0x7fU) : ((p[i] ^ 0x55U) & 0x7fU);
             rank_sum += rank;
             energy += x * x;
             if (i > 0) {
@@ -122,8 +123,9 @@ audio_score score_g711(codec law, std::span<const std::span<const std::uint8_t>>
     // quiet codes dominate (mean rank ~40; text-key XOR pushes it to 75+). Calibrated on
     // espeak-ng speech through sox with added noise and gain.
     const double by_correlation = clamp01((s.correlation - 0.5) / 0.3);
-    const double by_texture = std::min({clamp01((s.correlation - 0.2) / 0.3), clamp01((20.0 - s.mean_rank_step) / 8.0),
-                                        clamp01((62.0 - s.mean_rank) / 14.0)});
+    const double by_texture =
+        std::min({clamp01((s.correlation - 0.2) / 0.3), clamp01((20.0 - s.mean_rank_step) / 8.0),
+                  clamp01((62.0 - s.mean_rank) / 14.0)});
     s.score = std::max(by_correlation, by_texture);
     return s;
 }

@@ -13,8 +13,8 @@ constexpr double decision_line = 0.5;
 
 // Views of the buffers of packets carrying the scored payload type (comfort noise and DTMF
 // packets interleaved in an audio stream would otherwise be scored as audio).
-std::vector<std::span<const std::uint8_t>> views_of(const std::vector<std::vector<std::uint8_t>>& bufs,
-                                                    const stream& s, std::uint8_t pt)
+std::vector<std::span<const std::uint8_t>>
+views_of(const std::vector<std::vector<std::uint8_t>>& bufs, const stream& s, std::uint8_t pt)
 {
     std::vector<std::span<const std::uint8_t>> v;
     v.reserve(bufs.size());
@@ -45,8 +45,8 @@ std::uint8_t dominant_payload_type(const stream& s, std::size_t n)
 
 // Score of the window decrypted with one scheme and key; nullopt if the key does not fit.
 std::optional<double> try_candidate(const stream& s, std::size_t n, codec format, std::uint8_t pt,
-                                    const crypto::scheme& sc,
-                                    crypto::key_derivation d, const crypto::key_bytes& key,
+                                    const crypto::scheme& sc, crypto::key_derivation d,
+                                    const crypto::key_bytes& key,
                                     std::vector<std::vector<std::uint8_t>>& scratch)
 {
     auto cipher = crypto::scheme_cipher::make(sc, d, key);
@@ -73,10 +73,12 @@ bool is_fit(const stream_verdict& v)
 
 std::string describe_match(const stream_match& m, const diagnosis_options& o)
 {
-    std::string s = "mode " + std::to_string(static_cast<int>(m.scheme->native_mode)) + " (" +
-                    std::string(crypto::to_string(m.scheme->native_mode)) + "), " +
-                    (m.scheme->native ? "native scheme" : "hypothesis " + std::string(m.scheme->name));
-    if (m.scheme->native_mode == crypto::mode::aes128 && m.derivation != crypto::key_derivation::raw) {
+    std::string s =
+        "mode " + std::to_string(static_cast<int>(m.scheme->native_mode)) + " (" +
+        std::string(crypto::to_string(m.scheme->native_mode)) + "), " +
+        (m.scheme->native ? "native scheme" : "hypothesis " + std::string(m.scheme->name));
+    if (m.scheme->native_mode == crypto::mode::aes128 &&
+        m.derivation != crypto::key_derivation::raw) {
         s += " with key derivation " + std::string(crypto::to_string(m.derivation));
     }
     s += ", " + o.keys[m.key_index].label;
@@ -113,8 +115,9 @@ leg_verdict judge_leg(std::size_t f, std::size_t r, const std::vector<stream_ver
     }
     if (a_plain != b_plain) {
         leg.finding = leg_finding::mode_mismatch;
-        leg.explanation = std::string("one direction is plain and the other encrypted: one side has "
-                                      "SS_RTPENCRYPTIONMODE 0, the other does not");
+        leg.explanation =
+            std::string("one direction is plain and the other encrypted: one side has "
+                        "SS_RTPENCRYPTIONMODE 0, the other does not");
         return leg;
     }
     if (a.state == stream_state::decrypted && b.state == stream_state::decrypted) {
@@ -122,14 +125,16 @@ leg_verdict judge_leg(std::size_t f, std::size_t r, const std::vector<stream_ver
         const auto& mb = *b.match;
         if (ma.scheme != mb.scheme || ma.derivation != mb.derivation) {
             leg.finding = leg_finding::mode_mismatch;
-            leg.explanation = "the directions use different modes or schemes: " + describe_match(ma, o) +
-                              " versus " + describe_match(mb, o);
+            leg.explanation =
+                "the directions use different modes or schemes: " + describe_match(ma, o) +
+                " versus " + describe_match(mb, o);
             return leg;
         }
         if (o.keys[ma.key_index].key != o.keys[mb.key_index].key) {
             leg.finding = leg_finding::key_mismatch;
-            leg.explanation = "both directions decrypt, but with different keys (" + o.keys[ma.key_index].label +
-                              " and " + o.keys[mb.key_index].label + ")";
+            leg.explanation = "both directions decrypt, but with different keys (" +
+                              o.keys[ma.key_index].label + " and " + o.keys[mb.key_index].label +
+                              ")";
             return leg;
         }
         leg.finding = leg_finding::ok;
@@ -138,13 +143,15 @@ leg_verdict judge_leg(std::size_t f, std::size_t r, const std::vector<stream_ver
     }
     if (a.state == stream_state::encrypted && b.state == stream_state::encrypted) {
         leg.finding = leg_finding::key_mismatch;
-        leg.explanation = o.keys.empty() ? "both directions are encrypted and no key was given"
-                                         : "both directions are encrypted and no candidate key fits either";
+        leg.explanation = o.keys.empty()
+                              ? "both directions are encrypted and no key was given"
+                              : "both directions are encrypted and no candidate key fits either";
         return leg;
     }
     if (a.state == stream_state::encrypted || b.state == stream_state::encrypted) {
         leg.finding = leg_finding::one_way;
-        leg.explanation = "only one direction decrypts; the other uses a key or mode not among the candidates";
+        leg.explanation =
+            "only one direction decrypts; the other uses a key or mode not among the candidates";
         return leg;
     }
     // Both recovered without a key, or one recovered and one decrypted.
@@ -205,7 +212,7 @@ stream_verdict diagnose_stream(const stream& s, const diagnosis_options& o)
     const auto plain = score_audio(v.format, raw);
     v.plain_score = plain.score;
     if (v.format == codec::unknown) {
-        v.format = plain.format;  // the G.711 law that fitted better
+        v.format = plain.format; // the G.711 law that fitted better
     }
     if (raw.size() < min_window_packets) {
         return v;
@@ -224,12 +231,14 @@ stream_verdict diagnose_stream(const stream& s, const diagnosis_options& o)
                 continue;
             }
             const bool aes = sc.native_mode == crypto::mode::aes128;
-            for (const auto d : {crypto::key_derivation::raw, crypto::key_derivation::padded, crypto::key_derivation::md5}) {
+            for (const auto d : {crypto::key_derivation::raw, crypto::key_derivation::padded,
+                                 crypto::key_derivation::md5}) {
                 if (!aes && d != crypto::key_derivation::raw) {
                     continue;
                 }
-                if (aes && d == crypto::key_derivation::padded && o.keys[k].key.size() == crypto::aes128_key_bytes) {
-                    continue;  // same key as raw
+                if (aes && d == crypto::key_derivation::padded &&
+                    o.keys[k].key.size() == crypto::aes128_key_bytes) {
+                    continue; // same key as raw
                 }
                 const auto score = try_candidate(s, n, v.format, pt, sc, d, o.keys[k].key, scratch);
                 if (!score) {
@@ -254,7 +263,8 @@ stream_verdict diagnose_stream(const stream& s, const diagnosis_options& o)
         v.match = best;
         return v;
     }
-    if (o.recover_pad && (v.format == codec::pcmu || v.format == codec::pcma || v.format == codec::unknown)) {
+    if (o.recover_pad &&
+        (v.format == codec::pcmu || v.format == codec::pcma || v.format == codec::unknown)) {
         auto pad = recover_static_pad(v.format, raw);
         if (pad && pad->score_after >= decision_line) {
             v.state = stream_state::pad_recovered;

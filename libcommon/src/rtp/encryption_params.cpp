@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SS_RTPENCRYPTIONMODE / KEY from a `NAME = value` parameter file.
-#include <ssw/rtp/encryption_params.hpp>
-
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/rtp/encryption_params.hpp>
 
 namespace ssw::rtp {
 
@@ -30,13 +29,15 @@ result<encryption_params> parse_encryption_params(std::string_view text, std::st
         if (core::iequals(name, "SS_RTPENCRYPTIONMODE")) {
             auto m = crypto::parse_mode(value);
             if (!m) {
-                return unexpected(make_error(errc::parse_error, "SS_RTPENCRYPTIONMODE: " + m.error().message, at));
+                return unexpected(make_error(errc::parse_error,
+                                             "SS_RTPENCRYPTIONMODE: " + m.error().message, at));
             }
             out.mode = *m;
         } else if (core::iequals(name, "SS_RTPENCRYPTIONKEY")) {
             auto k = crypto::parse_key(value);
             if (!k) {
-                return unexpected(make_error(errc::parse_error, "SS_RTPENCRYPTIONKEY: " + k.error().message, at));
+                return unexpected(
+                    make_error(errc::parse_error, "SS_RTPENCRYPTIONKEY: " + k.error().message, at));
             }
             out.key = std::move(*k);
         }

@@ -60,7 +60,8 @@ result<packet_view> parse_packet(std::span<const std::uint8_t> datagram)
     }
     if (v.extension) {
         if (header + 4 > datagram.size()) {
-            return unexpected(make_error(errc::parse_error, "rtp: extension header runs past the end"));
+            return unexpected(
+                make_error(errc::parse_error, "rtp: extension header runs past the end"));
         }
         const std::size_t words = load16(p + header + 2);
         header += 4 + 4 * words;

@@ -16,7 +16,8 @@ unsigned magnitude_rank(codec law, unsigned byte)
     return law == codec::pcmu ? (~byte & 0x7fU) : ((byte ^ 0x55U) & 0x7fU);
 }
 
-std::optional<pad_recovery> recover_for(codec law, std::span<const std::span<const std::uint8_t>> payloads)
+std::optional<pad_recovery> recover_for(codec law,
+                                        std::span<const std::span<const std::uint8_t>> payloads)
 {
     std::size_t length = 0;
     for (const auto& p : payloads) {
@@ -64,7 +65,8 @@ std::optional<pad_recovery> recover_for(codec law, std::span<const std::span<con
             double ll = 0;
             for (unsigned c = 0; c < 256; ++c) {
                 if (histo[i][c] != 0) {
-                    ll += static_cast<double>(histo[i][c]) * log_prior[magnitude_rank(law, c ^ pad)];
+                    ll +=
+                        static_cast<double>(histo[i][c]) * log_prior[magnitude_rank(law, c ^ pad)];
                 }
             }
             column_ll[i][pad] = ll;
@@ -158,7 +160,8 @@ std::optional<pad_recovery> recover_for(codec law, std::span<const std::span<con
 
 } // namespace
 
-std::optional<pad_recovery> recover_static_pad(codec format, std::span<const std::span<const std::uint8_t>> payloads)
+std::optional<pad_recovery>
+recover_static_pad(codec format, std::span<const std::span<const std::uint8_t>> payloads)
 {
     if (format == codec::pcmu || format == codec::pcma) {
         return recover_for(format, payloads);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // In-place payload encryption of one RTP datagram.
-#include <ssw/rtp/payload_crypt.hpp>
-
 #include <ssw/rtp/packet.hpp>
+#include <ssw/rtp/payload_crypt.hpp>
 
 namespace ssw::rtp {
 
-result<crypt_outcome> crypt_datagram(crypto::payload_cipher& cipher, std::span<std::uint8_t> datagram)
+result<crypt_outcome> crypt_datagram(crypto::payload_cipher& cipher,
+                                     std::span<std::uint8_t> datagram)
 {
     if (is_rtcp(datagram)) {
         return crypt_outcome::passed_rtcp;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SDP parsing (RFC 4566 subset) and connection/port rewriting for media relays.
 #include <ssw/sdp/session.hpp>
-
 #include <ssw/sip/uri.hpp>
 
 #include <charconv>
@@ -12,9 +11,9 @@ namespace {
 struct line_view {
     char type = 0;
     std::string_view value;
-    std::size_t offset = 0;     // of the value within the text
-    std::size_t value_end = 0;  // offset just past the value (before CR/LF)
-    std::size_t number = 0;     // 1-based line number
+    std::size_t offset = 0;    // of the value within the text
+    std::size_t value_end = 0; // offset just past the value (before CR/LF)
+    std::size_t number = 0;    // 1-based line number
 };
 
 error line_error(std::string msg, std::size_t line)
@@ -43,8 +42,7 @@ std::vector<std::string_view> fields(std::string_view v)
     return out;
 }
 
-template <class T>
-std::optional<T> number(std::string_view s, T max)
+template <class T> std::optional<T> number(std::string_view s, T max)
 {
     if (s.empty() || s.size() > 10) {
         return std::nullopt;
@@ -125,7 +123,8 @@ result<std::vector<line_view>> split_lines(std::string_view text, const parse_li
         const std::string_view l = text.substr(pos, end - pos);
         if (!l.empty()) {
             if (lines.size() >= limits.max_lines) {
-                return unexpected(make_error(errc::limit_exceeded, "SDP has more than max_lines lines",
+                return unexpected(make_error(errc::limit_exceeded,
+                                             "SDP has more than max_lines lines",
                                              "line " + std::to_string(n)));
             }
             if (l.size() < 2 || l[1] != '=' || l[0] < 'a' || l[0] > 'z') {
@@ -193,10 +192,12 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
     SSW_TRY_ASSIGN(const auto lines, split_lines(text, limits));
     session s;
     if (lines.empty() || lines.front().type != 'v') {
-        return unexpected(line_error("SDP must start with v=", lines.empty() ? 1 : lines.front().number));
+        return unexpected(
+            line_error("SDP must start with v=", lines.empty() ? 1 : lines.front().number));
     }
     if (lines.front().value != "0") {
-        return unexpected(line_error("unsupported SDP version (v=0 expected)", lines.front().number));
+        return unexpected(
+            line_error("unsupported SDP version (v=0 expected)", lines.front().number));
     }
     s.version = lines.front().value;
     media* current = nullptr;
@@ -211,9 +212,7 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
             s.orig = origin{f[0], f[1], f[2], f[3], f[4], f[5]};
             break;
         }
-        case 's':
-            s.name = l.value;
-            break;
+        case 's': s.name = l.value; break;
         case 'c': {
             SSW_TRY_ASSIGN(auto c, parse_connection(l.value, l.number));
             if (current != nullptr) {
@@ -230,7 +229,8 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
             }
             const auto f = fields(l.value);
             if (f.size() < 3) {
-                return unexpected(line_error("m= needs <media> <port> <proto> [<fmt> ...]", l.number));
+                return unexpected(
+                    line_error("m= needs <media> <port> <proto> [<fmt> ...]", l.number));
             }
             media m;
             m.type = f[0];
@@ -243,13 +243,15 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
             if (slash != std::string_view::npos) {
                 const auto count = number<std::uint16_t>(f[1].substr(slash + 1), 65535);
                 if (!count || *count == 0) {
-                    return unexpected(line_error("m= port count must be a positive number", l.number));
+                    return unexpected(
+                        line_error("m= port count must be a positive number", l.number));
                 }
                 m.port_count = *count;
             }
             m.proto = f[2];
             if (f.size() - 3 > limits.max_formats_per_media) {
-                return unexpected(make_error(errc::limit_exceeded, "more than max_formats_per_media formats",
+                return unexpected(make_error(errc::limit_exceeded,
+                                             "more than max_formats_per_media formats",
                                              "line " + std::to_string(l.number)));
             }
             m.formats.assign(f.begin() + 3, f.end());
@@ -261,7 +263,8 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
             const std::string_view a = l.value;
             const auto colon = a.find(':');
             const std::string_view name = a.substr(0, colon);
-            const std::string_view val = colon == std::string_view::npos ? std::string_view{} : a.substr(colon + 1);
+            const std::string_view val =
+                colon == std::string_view::npos ? std::string_view{} : a.substr(colon + 1);
             if (auto d = direction_of(a)) {
                 (current != nullptr ? current->dir : s.dir) = *d;
             }
@@ -274,7 +277,8 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
                 const auto sp = val.find(' ');
                 const auto pt = number<std::uint8_t>(val.substr(0, sp), 127);
                 if (!pt || sp == std::string_view::npos) {
-                    return unexpected(line_error("a=rtpmap needs <payload type 0-127> <encoding>/<clock rate>", l.number));
+                    return unexpected(line_error(
+                        "a=rtpmap needs <payload type 0-127> <encoding>/<clock rate>", l.number));
                 }
                 const std::string_view enc = val.substr(sp + 1);
                 const auto s1 = enc.find('/');
@@ -291,7 +295,8 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
                     const auto s2 = rest.find('/');
                     const auto rate = number<std::uint32_t>(rest.substr(0, s2), 0xffffffffU);
                     if (!rate) {
-                        return unexpected(line_error("a=rtpmap clock rate must be a number", l.number));
+                        return unexpected(
+                            line_error("a=rtpmap clock rate must be a number", l.number));
                     }
                     r.clock_rate = *rate;
                     if (s2 != std::string_view::npos) {
@@ -301,27 +306,29 @@ result<session> parse_session(std::string_view text, const parse_limits& limits)
                 current->rtpmaps.push_back(r);
             } else if (name == "fmtp") {
                 const auto sp = val.find(' ');
-                current->fmtps.push_back(fmtp{val.substr(0, sp),
-                                              sp == std::string_view::npos ? std::string_view{} : val.substr(sp + 1)});
+                current->fmtps.push_back(fmtp{val.substr(0, sp), sp == std::string_view::npos
+                                                                     ? std::string_view{}
+                                                                     : val.substr(sp + 1)});
             } else if (name == "ptime") {
                 // RFC 4566 §6 ptime is in milliseconds; some peers write "20.0".
                 const auto dot = val.find('.');
                 const auto ms = number<std::uint32_t>(val.substr(0, dot), 100000);
                 if (!ms) {
-                    return unexpected(line_error("a=ptime must be a number of milliseconds", l.number));
+                    return unexpected(
+                        line_error("a=ptime must be a number of milliseconds", l.number));
                 }
                 current->ptime_ms = *ms;
             }
             break;
         }
-        default:
-            break;
+        default: break;
         }
     }
     return s;
 }
 
-result<std::string> rewrite_session(std::string_view text, const rewrite& rw, const parse_limits& limits)
+result<std::string> rewrite_session(std::string_view text, const rewrite& rw,
+                                    const parse_limits& limits)
 {
     SSW_TRY(parse_session(text, limits));
     SSW_TRY_ASSIGN(const auto lines, split_lines(text, limits));
@@ -340,7 +347,8 @@ result<std::string> rewrite_session(std::string_view text, const rewrite& rw, co
         if (l.type == 'c' && !rw.connection_address.empty()) {
             const auto f = fields(l.value);
             const auto slash = f[2].find('/');
-            std::string v = std::string(f[0]) + " " + std::string(addr_type) + " " + rw.connection_address;
+            std::string v =
+                std::string(f[0]) + " " + std::string(addr_type) + " " + rw.connection_address;
             if (slash != std::string_view::npos) {
                 v += f[2].substr(slash);
             }

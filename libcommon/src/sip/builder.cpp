@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Request/response building and RFC 3261 §8.2.6 response construction.
-#include <ssw/sip/builder.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/builder.hpp>
 
 namespace ssw::sip {
 
@@ -124,7 +124,11 @@ result<std::string> make_response(const message& request, int status_code, std::
     }
     std::string out;
     out.reserve(request.raw().size() / 2 + 128);
-    out.append("SIP/2.0 ").append(std::to_string(status_code)).append(" ").append(reason).append("\r\n");
+    out.append("SIP/2.0 ")
+        .append(std::to_string(status_code))
+        .append(" ")
+        .append(reason)
+        .append("\r\n");
     auto copy = [&](header_id id) {
         for (const auto& h : request.headers()) {
             if (h.id == id) {
@@ -196,7 +200,8 @@ result<std::string> make_cancel(const message& request)
 {
     if (!request.is_request() || request.method_kind() == method_id::ack ||
         request.method_kind() == method_id::cancel) {
-        return unexpected(make_error(errc::invalid_argument, "CANCEL needs a request other than ACK or CANCEL"));
+        return unexpected(
+            make_error(errc::invalid_argument, "CANCEL needs a request other than ACK or CANCEL"));
     }
     SSW_TRY_ASSIGN(const auto vc, via_and_cseq(request));
     std::string out;
@@ -215,10 +220,12 @@ result<std::string> make_cancel(const message& request)
 result<std::string> make_ack_for_failure(const message& invite, const message& response)
 {
     if (!invite.is_request() || invite.method_kind() != method_id::invite) {
-        return unexpected(make_error(errc::invalid_argument, "an ACK for a failure needs the INVITE"));
+        return unexpected(
+            make_error(errc::invalid_argument, "an ACK for a failure needs the INVITE"));
     }
     if (!response.is_response() || response.status_code() < 300) {
-        return unexpected(make_error(errc::invalid_argument, "an ACK for a failure needs a final response >= 300"));
+        return unexpected(make_error(errc::invalid_argument,
+                                     "an ACK for a failure needs a final response >= 300"));
     }
     SSW_TRY_ASSIGN(const auto vc, via_and_cseq(invite));
     const header_field* to = response.find(header_id::to);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Challenge and credentials parsing for SIP authentication headers.
-#include <ssw/sip/digest_auth.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/digest_auth.hpp>
 
 namespace ssw::sip {
 namespace {
@@ -11,7 +11,10 @@ using detail::value_error;
 
 } // namespace
 
-bool auth_value::is_digest() const noexcept { return detail::iequals(scheme, "Digest"); }
+bool auth_value::is_digest() const noexcept
+{
+    return detail::iequals(scheme, "Digest");
+}
 
 std::optional<std::string_view> auth_value::find(std::string_view name) const noexcept
 {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // CSeq, Contact, media-type, delta-seconds, Max-Forwards and token-list parsing.
-#include <ssw/sip/header_values.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/header_values.hpp>
 
 namespace ssw::sip {
 
@@ -16,12 +16,12 @@ result<cseq_value> parse_cseq(std::string_view text)
     const std::string_view digits = c.take_while(detail::is_digit);
     const auto n = detail::parse_bounded(digits, max_cseq_number);
     if (!n) {
-        return unexpected(value_error(digits.empty() ? "expected a CSeq number"
-                                                     : "CSeq number exceeds 2**31-1",
-                                      at));
+        return unexpected(value_error(
+            digits.empty() ? "expected a CSeq number" : "CSeq number exceeds 2**31-1", at));
     }
     if (!c.skip_lws()) {
-        return unexpected(value_error("expected whitespace between CSeq number and method", c.pos()));
+        return unexpected(
+            value_error("expected whitespace between CSeq number and method", c.pos()));
     }
     cseq_value v;
     v.number = static_cast<std::uint32_t>(*n);

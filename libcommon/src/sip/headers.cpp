@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SIP header name table: lookup by wire name (case-insensitive, compact forms) and back.
-#include <ssw/sip/headers.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/headers.hpp>
 
 #include <array>
 #include <cstddef>

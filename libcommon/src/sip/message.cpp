@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SIP message parsing (start line, header fields, body framing) and typed accessors.
-#include <ssw/sip/message.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/message.hpp>
 
 #include <cstring>
 
@@ -69,7 +69,8 @@ result<void> parse_start_line(std::string_view buffer, std::size_t base, std::st
             (line.size() > code_at + 3 && line[code_at + 3] != ' ')) {
             return bad("expected a three-digit status code", code_at);
         }
-        status = (line[code_at] - '0') * 100 + (line[code_at + 1] - '0') * 10 + (line[code_at + 2] - '0');
+        status = (line[code_at] - '0') * 100 + (line[code_at + 1] - '0') * 10 +
+                 (line[code_at + 2] - '0');
         if (status < 100) {
             return bad("status code must be 100-699", code_at);
         }
@@ -148,8 +149,9 @@ bool looks_like_sip(std::string_view data) noexcept
     }
     if (line.size() >= 4 && iequal(line.substr(0, 4), "SIP/")) {
         const auto sp = line.find(' ');
-        return sp != std::string_view::npos && is_sip_version(line.substr(0, sp)) && line.size() >= sp + 4 &&
-               detail::is_digit(line[sp + 1]) && detail::is_digit(line[sp + 2]) && detail::is_digit(line[sp + 3]) &&
+        return sp != std::string_view::npos && is_sip_version(line.substr(0, sp)) &&
+               line.size() >= sp + 4 && detail::is_digit(line[sp + 1]) &&
+               detail::is_digit(line[sp + 2]) && detail::is_digit(line[sp + 3]) &&
                (line.size() == sp + 4 || line[sp + 4] == ' ');
     }
     const auto sp1 = line.find(' ');
@@ -221,11 +223,13 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
     const char* const msg_start = p;
     const char* lf = find_lf(p, end);
     if (lf == nullptr) {
-        return unexpected(fail(errc::parse_error, "expected CRLF after the start line", data, off(end)));
+        return unexpected(
+            fail(errc::parse_error, "expected CRLF after the start line", data, off(end)));
     }
     const char* line_end = (lf > p && lf[-1] == '\r') ? lf - 1 : lf;
     if (static_cast<std::size_t>(line_end - p) > lim.max_start_line_bytes) {
-        return unexpected(fail(errc::limit_exceeded, "start line exceeds max_start_line_bytes", data, off(p)));
+        return unexpected(
+            fail(errc::limit_exceeded, "start line exceeds max_start_line_bytes", data, off(p)));
     }
     const std::string_view start_line(p, static_cast<std::size_t>(line_end - p));
     SSW_TRY(parse_start_line(data, off(p), start_line, m.method_, m.request_uri_, m.version_,
@@ -239,7 +243,8 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
     std::optional<std::size_t> content_length;
     while (true) {
         if (p >= end) {
-            return unexpected(fail(errc::parse_error, "expected an empty line after the headers", data, off(end)));
+            return unexpected(fail(errc::parse_error, "expected an empty line after the headers",
+                                   data, off(end)));
         }
         if (*p == '\n') {
             ++p;
@@ -253,24 +258,28 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
             return unexpected(fail(errc::parse_error, "expected LF after CR", data, off(p)));
         }
         if (*p == ' ' || *p == '\t') {
-            return unexpected(fail(errc::parse_error, "continuation line without a header field", data, off(p)));
+            return unexpected(
+                fail(errc::parse_error, "continuation line without a header field", data, off(p)));
         }
         if (m.headers_.size() >= lim.max_headers) {
-            return unexpected(fail(errc::limit_exceeded, "more than max_headers header fields", data, off(p)));
+            return unexpected(
+                fail(errc::limit_exceeded, "more than max_headers header fields", data, off(p)));
         }
         const char* name_end = p;
         while (name_end < end && detail::is_token_char(*name_end)) {
             ++name_end;
         }
         if (name_end == p) {
-            return unexpected(fail(errc::parse_error, "expected a header field name", data, off(p)));
+            return unexpected(
+                fail(errc::parse_error, "expected a header field name", data, off(p)));
         }
         const char* colon = name_end;
         while (colon < end && (*colon == ' ' || *colon == '\t')) {
             ++colon;
         }
         if (colon >= end || *colon != ':') {
-            return unexpected(fail(errc::parse_error, "expected ':' after the header field name", data, off(colon)));
+            return unexpected(fail(errc::parse_error, "expected ':' after the header field name",
+                                   data, off(colon)));
         }
         // Find the end of the field: a LF not followed by SP/HT.
         bool folded = false;
@@ -280,11 +289,13 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
             lf = find_lf(lf + 1, end);
         }
         if (lf == nullptr) {
-            return unexpected(fail(errc::parse_error, "header field not terminated by CRLF", data, off(end)));
+            return unexpected(
+                fail(errc::parse_error, "header field not terminated by CRLF", data, off(end)));
         }
         line_end = (lf[-1] == '\r') ? lf - 1 : lf;
         if (static_cast<std::size_t>(line_end - p) > lim.max_header_bytes) {
-            return unexpected(fail(errc::limit_exceeded, "header field exceeds max_header_bytes", data, off(p)));
+            return unexpected(
+                fail(errc::limit_exceeded, "header field exceeds max_header_bytes", data, off(p)));
         }
         const char* v = colon + 1;
         while (v < line_end && detail::is_lws(*v)) {
@@ -303,12 +314,14 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
         if (f.id == header_id::content_length) {
             const auto n = detail::parse_bounded(detail::trim_lws(f.value), lim.max_message_bytes);
             if (!n) {
-                return unexpected(fail(errc::parse_error,
-                                       "Content-Length must be a number of bytes up to max_message_bytes",
-                                       data, off(v)));
+                return unexpected(
+                    fail(errc::parse_error,
+                         "Content-Length must be a number of bytes up to max_message_bytes", data,
+                         off(v)));
             }
             if (content_length && *content_length != *n) {
-                return unexpected(fail(errc::parse_error, "conflicting Content-Length values", data, off(p)));
+                return unexpected(
+                    fail(errc::parse_error, "conflicting Content-Length values", data, off(p)));
             }
             content_length = static_cast<std::size_t>(*n);
         }
@@ -321,13 +334,15 @@ result<void> parse_message(std::string_view data, message& m, const parse_option
     if (content_length) {
         if (*content_length > available) {
             return unexpected(fail(errc::parse_error,
-                                   "Content-Length " + std::to_string(*content_length) + " exceeds the " +
-                                       std::to_string(available) + " bytes after the headers",
+                                   "Content-Length " + std::to_string(*content_length) +
+                                       " exceeds the " + std::to_string(available) +
+                                       " bytes after the headers",
                                    data, off(p)));
         }
         body_len = *content_length;
     } else if (options.mode == framing::stream) {
-        return unexpected(fail(errc::parse_error, "Content-Length is required on stream transports", data, off(p)));
+        return unexpected(fail(errc::parse_error, "Content-Length is required on stream transports",
+                               data, off(p)));
     }
     m.body_ = std::string_view(p, body_len);
     m.trailing_bytes_ = available - body_len;
@@ -412,8 +427,7 @@ error message::relocate(error e, std::string_view parsed) const
     return e;
 }
 
-template <class T, class F>
-result<std::vector<T>> message::list_of(header_id id, F&& parse) const
+template <class T, class F> result<std::vector<T>> message::list_of(header_id id, F&& parse) const
 {
     std::vector<T> out;
     for (const auto& h : headers_) {
@@ -422,9 +436,9 @@ result<std::vector<T>> message::list_of(header_id id, F&& parse) const
         }
         for (std::string_view item : split_list(h.value)) {
             if (item.empty()) {
-                return unexpected(make_error(errc::parse_error,
-                                             "empty element in " + std::string(header_name(id)) + " list",
-                                             locate(item.data())));
+                return unexpected(make_error(
+                    errc::parse_error, "empty element in " + std::string(header_name(id)) + " list",
+                    locate(item.data())));
             }
             auto r = parse(item);
             if (!r) {
@@ -436,12 +450,12 @@ result<std::vector<T>> message::list_of(header_id id, F&& parse) const
     return out;
 }
 
-template <class T, class F>
-result<T> message::single(header_id id, F&& parse) const
+template <class T, class F> result<T> message::single(header_id id, F&& parse) const
 {
     const header_field* h = find(id);
     if (h == nullptr) {
-        return unexpected(make_error(errc::not_found, "no " + std::string(header_name(id)) + " header"));
+        return unexpected(
+            make_error(errc::not_found, "no " + std::string(header_name(id)) + " header"));
     }
     auto r = parse(h->value);
     if (!r) {
@@ -462,7 +476,10 @@ result<uri> message::request_uri() const
     return r;
 }
 
-result<std::vector<via>> message::vias() const { return list_of<via>(header_id::via, parse_via); }
+result<std::vector<via>> message::vias() const
+{
+    return list_of<via>(header_id::via, parse_via);
+}
 
 result<via> message::top_via() const
 {
@@ -479,9 +496,18 @@ result<via> message::top_via() const
     return r;
 }
 
-result<name_addr> message::from() const { return single<name_addr>(header_id::from, parse_name_addr); }
-result<name_addr> message::to() const { return single<name_addr>(header_id::to, parse_name_addr); }
-result<cseq_value> message::cseq() const { return single<cseq_value>(header_id::cseq, parse_cseq); }
+result<name_addr> message::from() const
+{
+    return single<name_addr>(header_id::from, parse_name_addr);
+}
+result<name_addr> message::to() const
+{
+    return single<name_addr>(header_id::to, parse_name_addr);
+}
+result<cseq_value> message::cseq() const
+{
+    return single<cseq_value>(header_id::cseq, parse_cseq);
+}
 
 result<std::vector<contact>> message::contacts() const
 {
@@ -538,8 +564,7 @@ result<std::vector<name_addr>> message::p_asserted_identities() const
 }
 
 namespace {
-template <class M>
-result<std::vector<std::string_view>> tokens_of(const M& m, header_id id)
+template <class M> result<std::vector<std::string_view>> tokens_of(const M& m, header_id id)
 {
     std::vector<std::string_view> out;
     for (const auto& h : m.headers()) {
@@ -558,14 +583,24 @@ result<std::vector<std::string_view>> tokens_of(const M& m, header_id id)
 }
 } // namespace
 
-result<std::vector<std::string_view>> message::allow() const { return tokens_of(*this, header_id::allow); }
-result<std::vector<std::string_view>> message::supported() const { return tokens_of(*this, header_id::supported); }
-result<std::vector<std::string_view>> message::require() const { return tokens_of(*this, header_id::require); }
+result<std::vector<std::string_view>> message::allow() const
+{
+    return tokens_of(*this, header_id::allow);
+}
+result<std::vector<std::string_view>> message::supported() const
+{
+    return tokens_of(*this, header_id::supported);
+}
+result<std::vector<std::string_view>> message::require() const
+{
+    return tokens_of(*this, header_id::require);
+}
 
 result<std::vector<auth_value>> message::challenges(header_id id) const
 {
     if (id != header_id::www_authenticate && id != header_id::proxy_authenticate) {
-        return unexpected(make_error(errc::invalid_argument, "challenges() takes WWW-Authenticate or Proxy-Authenticate"));
+        return unexpected(make_error(errc::invalid_argument,
+                                     "challenges() takes WWW-Authenticate or Proxy-Authenticate"));
     }
     std::vector<auth_value> out;
     for (const auto& h : headers_) {
@@ -584,7 +619,8 @@ result<std::vector<auth_value>> message::challenges(header_id id) const
 result<auth_value> message::credentials(header_id id) const
 {
     if (id != header_id::authorization && id != header_id::proxy_authorization) {
-        return unexpected(make_error(errc::invalid_argument, "credentials() takes Authorization or Proxy-Authorization"));
+        return unexpected(make_error(errc::invalid_argument,
+                                     "credentials() takes Authorization or Proxy-Authorization"));
     }
     return single<auth_value>(id, parse_auth_value);
 }

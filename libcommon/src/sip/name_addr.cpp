@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // name-addr / addr-spec parsing and top-level comma splitting of list headers.
-#include <ssw/sip/name_addr.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/name_addr.hpp>
 
 namespace ssw::sip {
 namespace {
@@ -51,9 +51,11 @@ result<name_addr> parse_name_addr(std::string_view text)
             na.display_name = text.substr(start, last_end - start);
             bracketed = true;
         } else {
-            if (tokens > 0 && c.peek() != ':' && text.find('<', c.pos()) != std::string_view::npos) {
+            if (tokens > 0 && c.peek() != ':' &&
+                text.find('<', c.pos()) != std::string_view::npos) {
                 // RFC 4475 baddn: an unquoted display name may hold only tokens and LWS.
-                return unexpected(value_error("a display name with special characters must be quoted", c.pos()));
+                return unexpected(
+                    value_error("a display name with special characters must be quoted", c.pos()));
             }
             c.seek(start);
         }
@@ -89,7 +91,8 @@ result<name_addr> parse_name_addr(std::string_view text)
         const auto q = uri_text.find('?');
         if (q != std::string_view::npos) {
             // RFC 3261 §20: a URI with ',', '?' or ';' must be enclosed in <> (RFC 4475 regbadct).
-            return unexpected(value_error("a URI with headers ('?') must be enclosed in <>", uri_start + q));
+            return unexpected(
+                value_error("a URI with headers ('?') must be enclosed in <>", uri_start + q));
         }
         auto u = parse_uri(uri_text);
         if (!u) {

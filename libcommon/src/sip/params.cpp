@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Parameter lists: strict validation of header params, tolerant iteration of validated lists.
-#include <ssw/sip/params.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/params.hpp>
 
 namespace ssw::sip {
 namespace {
@@ -99,10 +99,12 @@ result<param_list> parse_header_params(std::string_view text)
             if (c.peek() == '"') {
                 const std::size_t at = c.pos();
                 if (!detail::take_quoted(c)) {
-                    return unexpected(detail::value_error("unterminated quoted parameter value", at));
+                    return unexpected(
+                        detail::value_error("unterminated quoted parameter value", at));
                 }
             } else if (c.take_while(is_value_char).empty()) {
-                return unexpected(detail::value_error("expected a parameter value after '='", c.pos()));
+                return unexpected(
+                    detail::value_error("expected a parameter value after '='", c.pos()));
             }
         }
     }

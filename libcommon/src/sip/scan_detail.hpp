@@ -19,12 +19,12 @@ namespace ssw::sip::detail {
 using core::iequals;
 
 enum char_class : std::uint8_t {
-    cc_token = 1,         // token chars (RFC 3261 §25.1)
-    cc_unreserved = 2,    // alphanum / mark
-    cc_user_extra = 4,    // user-unreserved
-    cc_param_extra = 8,   // param-unreserved
-    cc_hnv_extra = 16,    // hnv-unreserved
-    cc_host = 32,         // hostname / IPv4 chars: alphanum "-" "."
+    cc_token = 1,       // token chars (RFC 3261 §25.1)
+    cc_unreserved = 2,  // alphanum / mark
+    cc_user_extra = 4,  // user-unreserved
+    cc_param_extra = 8, // param-unreserved
+    cc_hnv_extra = 16,  // hnv-unreserved
+    cc_host = 32,       // hostname / IPv4 chars: alphanum "-" "."
     cc_password_extra = 64,
     cc_digit = 128,
 };
@@ -34,7 +34,8 @@ constexpr std::array<std::uint8_t, 256> make_char_table()
     std::array<std::uint8_t, 256> t{};
     auto set = [&t](std::string_view chars, std::uint8_t bits) {
         for (char c : chars) {
-            t[static_cast<unsigned char>(c)] = static_cast<std::uint8_t>(t[static_cast<unsigned char>(c)] | bits);
+            t[static_cast<unsigned char>(c)] =
+                static_cast<std::uint8_t>(t[static_cast<unsigned char>(c)] | bits);
         }
     };
     for (int c = 0; c < 256; ++c) {
@@ -44,7 +45,8 @@ constexpr std::array<std::uint8_t, 256> make_char_table()
             t[static_cast<std::size_t>(c)] = cc_token | cc_unreserved | cc_host;
         }
         if (digit) {
-            t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(t[static_cast<std::size_t>(c)] | cc_digit);
+            t[static_cast<std::size_t>(c)] =
+                static_cast<std::uint8_t>(t[static_cast<std::size_t>(c)] | cc_digit);
         }
     }
     set("-.!%*_+`'~", cc_token);
@@ -63,16 +65,28 @@ constexpr bool has_class(char c, std::uint8_t bits) noexcept
 {
     return (char_table[static_cast<unsigned char>(c)] & bits) != 0;
 }
-constexpr bool is_token_char(char c) noexcept { return has_class(c, cc_token); }
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_token_char(char c) noexcept
+{
+    return has_class(c, cc_token);
+}
+constexpr bool is_digit(char c) noexcept
+{
+    return c >= '0' && c <= '9';
+}
+constexpr bool is_alpha(char c) noexcept
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 constexpr bool is_hex(char c) noexcept
 {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 // Linear white space inside a header value: folds were already validated by the message
 // parser (every CR LF inside a value is followed by SP/HT), so CR and LF count as LWS here.
-constexpr bool is_lws(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+constexpr bool is_lws(char c) noexcept
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 constexpr char lower(char c) noexcept
 {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -124,7 +138,7 @@ inline std::optional<std::uint64_t> parse_bounded(std::string_view s, std::uint6
 
 // A read position over one header value or URI. Never reads outside `text`.
 class cursor {
-public:
+  public:
     explicit cursor(std::string_view text) noexcept : text_(text) {}
 
     [[nodiscard]] bool eof() const noexcept { return pos_ >= text_.size(); }
@@ -132,7 +146,10 @@ public:
     [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
     [[nodiscard]] std::string_view text() const noexcept { return text_; }
     [[nodiscard]] std::string_view rest() const noexcept { return text_.substr(pos_); }
-    void advance(std::size_t n = 1) noexcept { pos_ = pos_ + n > text_.size() ? text_.size() : pos_ + n; }
+    void advance(std::size_t n = 1) noexcept
+    {
+        pos_ = pos_ + n > text_.size() ? text_.size() : pos_ + n;
+    }
     void seek(std::size_t p) noexcept { pos_ = p > text_.size() ? text_.size() : p; }
 
     bool skip_lws() noexcept
@@ -163,8 +180,7 @@ public:
         pos_ = start;
         return false;
     }
-    template <class Pred>
-    std::string_view take_while(Pred pred) noexcept
+    template <class Pred> std::string_view take_while(Pred pred) noexcept
     {
         const std::size_t start = pos_;
         while (!eof() && pred(text_[pos_])) {
@@ -174,7 +190,7 @@ public:
     }
     std::string_view take_token() noexcept { return take_while(is_token_char); }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Byte-exact encoding and patching of SIP messages.
-#include <ssw/sip/serializer.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/serializer.hpp>
 
 #include <algorithm>
 
@@ -19,9 +19,15 @@ void put_field(std::string& out, std::string_view name, std::string_view value)
 
 } // namespace
 
-void encode_message(const message& m, std::string& out) { out.append(m.raw()); }
+void encode_message(const message& m, std::string& out)
+{
+    out.append(m.raw());
+}
 
-std::string encode_message(const message& m) { return std::string(m.raw()); }
+std::string encode_message(const message& m)
+{
+    return std::string(m.raw());
+}
 
 message_patch& message_patch::set_start_line(std::string line)
 {
@@ -89,8 +95,8 @@ std::string message_patch::apply(const message& m) const
 
     auto emit_prepends = [&](header_id id) {
         for (std::size_t i = 0; i < added_.size(); ++i) {
-            if (!added_done[i] && added_[i].where == position::first_of_kind && added_[i].id == id &&
-                id != header_id::other) {
+            if (!added_done[i] && added_[i].where == position::first_of_kind &&
+                added_[i].id == id && id != header_id::other) {
                 put_field(out, added_[i].name, added_[i].value);
                 added_done[i] = true;
             }
@@ -108,8 +114,9 @@ std::string message_patch::apply(const message& m) const
     for (const auto& h : m.headers()) {
         emit_prepends(h.id);
         const auto idx = static_cast<std::size_t>(h.id);
-        bool drop = std::find(removed_ids_.begin(), removed_ids_.end(), h.id) != removed_ids_.end() &&
-                    h.id != header_id::other;
+        bool drop =
+            std::find(removed_ids_.begin(), removed_ids_.end(), h.id) != removed_ids_.end() &&
+            h.id != header_id::other;
         if (h.id == header_id::other) {
             for (const auto& n : removed_names_) {
                 drop = drop || detail::iequals(n, h.name);
@@ -155,13 +162,15 @@ std::string message_patch::apply(const message& m) const
     for (std::size_t i = 0; i < replaced_.size(); ++i) {
         if (!replaced_done[i]) {
             put_field(out, header_name(replaced_[i].first), replaced_[i].second);
-            content_length_written = content_length_written || replaced_[i].first == header_id::content_length;
+            content_length_written =
+                content_length_written || replaced_[i].first == header_id::content_length;
         }
     }
     for (std::size_t i = 0; i < added_.size(); ++i) {
         if (!added_done[i]) {
             put_field(out, added_[i].name, added_[i].value);
-            content_length_written = content_length_written || added_[i].id == header_id::content_length;
+            content_length_written =
+                content_length_written || added_[i].id == header_id::content_length;
         }
     }
     if (!content_length_written && body_changed) {
@@ -183,8 +192,9 @@ result<std::string> fit_for_udp(std::string bytes)
     options.limits.max_message_bytes = std::max(options.limits.max_message_bytes, bytes.size());
     auto parsed = parse_message(bytes, options);
     if (!parsed) {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "cannot compact an unparseable message: " + parsed.error().message));
+        return unexpected(
+            make_error(errc::invalid_argument,
+                       "cannot compact an unparseable message: " + parsed.error().message));
     }
     const message& m = *parsed;
     std::string compact;
@@ -206,7 +216,8 @@ result<std::string> fit_for_udp(std::string bytes)
     compact.append(m.body());
     if (compact.size() > max_udp_payload) {
         return unexpected(make_error(errc::invalid_argument,
-                                     "a " + std::to_string(compact.size()) + "-byte message (compact form) exceeds the " +
+                                     "a " + std::to_string(compact.size()) +
+                                         "-byte message (compact form) exceeds the " +
                                          std::to_string(max_udp_payload) + "-byte UDP limit"));
     }
     return compact;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Stream framing for SIP over TCP/TLS.
-#include <ssw/sip/stream_framer.hpp>
+#include "sip/scan_detail.hpp"
 
 #include <ssw/sip/headers.hpp>
-
-#include "sip/scan_detail.hpp"
+#include <ssw/sip/stream_framer.hpp>
 
 #include <cstring>
 #include <optional>
@@ -65,7 +64,8 @@ frame next_frame(std::string_view buf, const framer_limits& limits)
     }
 
     // Find the end of the header section.
-    const std::size_t scan_limit = buf.size() < limits.max_header_bytes ? buf.size() : limits.max_header_bytes;
+    const std::size_t scan_limit =
+        buf.size() < limits.max_header_bytes ? buf.size() : limits.max_header_bytes;
     std::size_t header_end = std::string_view::npos;
     for (std::size_t i = 0; i < scan_limit;) {
         const void* hit = std::memchr(buf.data() + i, '\n', scan_limit - i);
@@ -112,7 +112,8 @@ frame next_frame(std::string_view buf, const framer_limits& limits)
         if (lookup_header(name) != header_id::content_length) {
             continue;
         }
-        const auto n = detail::parse_bounded(detail::trim_lws(line.substr(colon + 1)), limits.max_message_bytes);
+        const auto n = detail::parse_bounded(detail::trim_lws(line.substr(colon + 1)),
+                                             limits.max_message_bytes);
         if (!n) {
             return invalid("bad Content-Length value");
         }

@@ -53,9 +53,8 @@ std::optional<core::clock::time_point> earliest(const std::optional<core::clock:
 
 client_transaction::client_transaction(bool is_invite, transport_reliability transport,
                                        const transaction_timers& timers, const core::clock& clock)
-    : invite_(is_invite), reliable_(transport == transport_reliability::reliable),
-      timers_(timers), clock_(clock),
-      state_(is_invite ? transaction_state::calling : transaction_state::trying)
+    : invite_(is_invite), reliable_(transport == transport_reliability::reliable), timers_(timers),
+      clock_(clock), state_(is_invite ? transaction_state::calling : transaction_state::trying)
 {
 }
 
@@ -188,9 +187,8 @@ std::optional<core::clock::time_point> client_transaction::deadline() const
 
 server_transaction::server_transaction(bool is_invite, transport_reliability transport,
                                        const transaction_timers& timers, const core::clock& clock)
-    : invite_(is_invite), reliable_(transport == transport_reliability::reliable),
-      timers_(timers), clock_(clock),
-      state_(is_invite ? transaction_state::proceeding : transaction_state::trying)
+    : invite_(is_invite), reliable_(transport == transport_reliability::reliable), timers_(timers),
+      clock_(clock), state_(is_invite ? transaction_state::proceeding : transaction_state::trying)
 {
 }
 
@@ -202,7 +200,7 @@ transaction_events server_transaction::on_request_retransmission()
         if (last_code_ != 0) {
             return {{act::resend_response, last_code_}};
         }
-        return {}; // nothing sent yet (or silence chosen): absorb
+        return {};      // nothing sent yet (or silence chosen): absorb
     default: return {}; // trying, accepted, confirmed: absorb
     }
 }

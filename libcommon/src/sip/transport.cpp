@@ -11,7 +11,8 @@ std::string_view to_string(transport_kind t) noexcept
 
 std::string peer::to_string() const
 {
-    const std::string host = address.is_v4() ? address.to_string() : "[" + address.to_string() + "]";
+    const std::string host =
+        address.is_v4() ? address.to_string() : "[" + address.to_string() + "]";
     return std::string(sip::to_string(transport)) + " " + host + ":" + std::to_string(port);
 }
 

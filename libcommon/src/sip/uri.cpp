@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // URI parsing (sip, sips, tel, other), %-unescaping, IPv4/IPv6 literal checks.
-#include <ssw/sip/uri.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/uri.hpp>
 
 namespace ssw::sip {
 namespace {
@@ -45,7 +45,8 @@ bool is_hostname(std::string_view s) noexcept
 
 bool is_uri_param_char(char c) noexcept
 {
-    return detail::has_class(c, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_param_extra));
+    return detail::has_class(
+        c, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_param_extra));
 }
 
 // uri-parameters: *( ";" pname [ "=" pvalue ] ), pname/pvalue = 1*paramchar.
@@ -78,7 +79,8 @@ result<void> check_uri_params(std::string_view s, std::size_t base)
                 continue;
             }
             if (!is_uri_param_char(c)) {
-                return unexpected(value_error(std::string("unexpected '") + c + "' in URI parameter", base + i));
+                return unexpected(
+                    value_error(std::string("unexpected '") + c + "' in URI parameter", base + i));
             }
             ++i;
         }
@@ -109,7 +111,8 @@ result<void> parse_hostport(std::string_view s, std::size_t base, uri& u)
             host_end = s.size();
         }
         if (!is_hostname(s.substr(0, host_end))) {
-            return unexpected(value_error(host_end == 0 ? "expected a host" : "malformed host", base));
+            return unexpected(
+                value_error(host_end == 0 ? "expected a host" : "malformed host", base));
         }
     }
     u.host = s.substr(0, host_end);
@@ -138,16 +141,21 @@ result<void> parse_sip_rest(std::string_view rest, std::size_t base, uri& u)
         if (u.user.empty()) {
             return unexpected(value_error("expected a user before '@'", base));
         }
-        const auto bad_user = check_escaped(u.user, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_user_extra));
+        const auto bad_user = check_escaped(
+            u.user, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_user_extra));
         if (bad_user != std::string_view::npos) {
-            return unexpected(value_error("unexpected character in the URI user part", base + bad_user));
+            return unexpected(
+                value_error("unexpected character in the URI user part", base + bad_user));
         }
         if (colon != std::string_view::npos) {
             u.has_password = true;
             u.password = userinfo.substr(colon + 1);
-            const auto bad = check_escaped(u.password, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_password_extra));
+            const auto bad =
+                check_escaped(u.password, static_cast<std::uint8_t>(detail::cc_unreserved |
+                                                                    detail::cc_password_extra));
             if (bad != std::string_view::npos) {
-                return unexpected(value_error("unexpected character in the URI password", base + colon + 1 + bad));
+                return unexpected(value_error("unexpected character in the URI password",
+                                              base + colon + 1 + bad));
             }
         }
         pos = at + 1;
@@ -175,13 +183,17 @@ result<void> parse_sip_rest(std::string_view rest, std::size_t base, uri& u)
             if (c == '%') {
                 if (i + 2 >= u.headers.size() || !detail::is_hex(u.headers[i + 1]) ||
                     !detail::is_hex(u.headers[i + 2])) {
-                    return unexpected(value_error("bad %-escape in URI headers", base + end + 1 + i));
+                    return unexpected(
+                        value_error("bad %-escape in URI headers", base + end + 1 + i));
                 }
                 i += 2;
                 continue;
             }
-            if (c != '=' && c != '&' && !detail::has_class(c, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_hnv_extra))) {
-                return unexpected(value_error(std::string("unexpected '") + c + "' in URI headers", base + end + 1 + i));
+            if (c != '=' && c != '&' &&
+                !detail::has_class(
+                    c, static_cast<std::uint8_t>(detail::cc_unreserved | detail::cc_hnv_extra))) {
+                return unexpected(value_error(std::string("unexpected '") + c + "' in URI headers",
+                                              base + end + 1 + i));
             }
         }
     }
@@ -242,7 +254,8 @@ result<uri> parse_uri(std::string_view text)
     for (std::size_t i = 0; i < rest.size(); ++i) {
         const auto ch = static_cast<unsigned char>(rest[i]);
         if (ch <= 0x20 || ch == 0x7f || ch == '<' || ch == '>' || ch == '"') {
-            return unexpected(value_error("unexpected whitespace or delimiter inside a URI", colon + 1 + i));
+            return unexpected(
+                value_error("unexpected whitespace or delimiter inside a URI", colon + 1 + i));
         }
     }
     if (detail::iequals(scheme, "sip") || detail::iequals(scheme, "sips")) {
@@ -265,9 +278,7 @@ result<std::string> unescape(std::string_view text)
 {
     std::string out;
     out.reserve(text.size());
-    auto hex = [](char c) {
-        return detail::is_digit(c) ? c - '0' : detail::lower(c) - 'a' + 10;
-    };
+    auto hex = [](char c) { return detail::is_digit(c) ? c - '0' : detail::lower(c) - 'a' + 10; };
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] != '%') {
             out.push_back(text[i]);
@@ -328,7 +339,8 @@ bool is_ipv6_address(std::string_view text) noexcept
     while (i < text.size()) {
         // An IPv4 tail takes the place of the last two groups.
         const auto next_colon = text.find(':', i);
-        const std::string_view part = text.substr(i, next_colon == std::string_view::npos ? std::string_view::npos : next_colon - i);
+        const std::string_view part = text.substr(
+            i, next_colon == std::string_view::npos ? std::string_view::npos : next_colon - i);
         if (next_colon == std::string_view::npos && part.find('.') != std::string_view::npos) {
             if (!is_ipv4_address(part)) {
                 return false;

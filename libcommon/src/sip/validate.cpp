@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Semantic validation of parsed SIP messages (mandatory headers, cardinality, scalar ranges).
-#include <ssw/sip/validate.hpp>
-
 #include "sip/scan_detail.hpp"
+
+#include <ssw/sip/validate.hpp>
 
 #include <array>
 
@@ -20,24 +20,26 @@ result<void> validate_message(const message& m)
 {
     const char* start = m.start_line().data();
     if (m.version() != "SIP/2.0") {
-        return unexpected(at(m, errc::protocol_error,
-                             "unsupported SIP version " + std::string(m.version()) + " (only SIP/2.0)",
-                             m.version().data()));
+        return unexpected(
+            at(m, errc::protocol_error,
+               "unsupported SIP version " + std::string(m.version()) + " (only SIP/2.0)",
+               m.version().data()));
     }
     if (m.is_response() && (m.status_code() < 100 || m.status_code() > 699)) {
         return unexpected(at(m, errc::protocol_error, "status code must be 100-699", start));
     }
-    for (header_id id : {header_id::to, header_id::from, header_id::call_id, header_id::cseq, header_id::via}) {
+    for (header_id id :
+         {header_id::to, header_id::from, header_id::call_id, header_id::cseq, header_id::via}) {
         if (m.find(id) == nullptr) {
             return unexpected(at(m, errc::protocol_error,
-                                 "missing mandatory header " + std::string(header_name(id)), start));
+                                 "missing mandatory header " + std::string(header_name(id)),
+                                 start));
         }
     }
-    constexpr std::array single_valued{header_id::to,           header_id::from,
-                                       header_id::call_id,      header_id::cseq,
-                                       header_id::max_forwards, header_id::content_length,
-                                       header_id::content_type, header_id::expires,
-                                       header_id::min_expires};
+    constexpr std::array single_valued{
+        header_id::to,           header_id::from,         header_id::call_id,
+        header_id::cseq,         header_id::max_forwards, header_id::content_length,
+        header_id::content_type, header_id::expires,      header_id::min_expires};
     for (header_id id : single_valued) {
         if (m.count(id) > 1) {
             const header_field* first = m.find(id);
@@ -60,7 +62,8 @@ result<void> validate_message(const message& m)
         }
     }
     if (call_id.empty()) {
-        return unexpected(at(m, errc::parse_error, "Call-ID is empty", m.find(header_id::call_id)->line.data()));
+        return unexpected(
+            at(m, errc::parse_error, "Call-ID is empty", m.find(header_id::call_id)->line.data()));
     }
 
     SSW_TRY(m.vias());
@@ -105,12 +108,14 @@ result<void> validate_message(const message& m)
         if (cs.method != m.method()) {
             return unexpected(at(m, errc::protocol_error,
                                  "CSeq method " + std::string(cs.method) +
-                                     " does not match the request method " + std::string(m.method()),
+                                     " does not match the request method " +
+                                     std::string(m.method()),
                                  cs.method.data()));
         }
         SSW_TRY_ASSIGN(const uri ruri, m.request_uri());
         if (ruri.is_sip() && ruri.has_headers) {
-            return unexpected(at(m, errc::protocol_error, "a SIP Request-URI must not carry headers",
+            return unexpected(at(m, errc::protocol_error,
+                                 "a SIP Request-URI must not carry headers",
                                  ruri.headers.data() - 1));
         }
     }

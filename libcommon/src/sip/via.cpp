@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Via header value parsing.
-#include <ssw/sip/via.hpp>
+#include "sip/scan_detail.hpp"
 
 #include <ssw/sip/uri.hpp>
-
-#include "sip/scan_detail.hpp"
+#include <ssw/sip/via.hpp>
 
 namespace ssw::sip {
 namespace {
@@ -57,13 +56,15 @@ result<via> parse_via(std::string_view text)
     }
     const std::size_t host_at = c.pos();
     if (c.peek() == '[') {
-        v.host = c.take_while([](char ch) { return ch != ']' && !detail::is_lws(ch) && ch != ';'; });
+        v.host =
+            c.take_while([](char ch) { return ch != ']' && !detail::is_lws(ch) && ch != ';'; });
         if (!c.consume(']')) {
             return unexpected(value_error("expected ']' after an IPv6 reference in Via", c.pos()));
         }
         v.host = text.substr(host_at, c.pos() - host_at);
     } else {
-        v.host = c.take_while([](char ch) { return detail::has_class(ch, detail::cc_host) || ch == '_'; });
+        v.host = c.take_while(
+            [](char ch) { return detail::has_class(ch, detail::cc_host) || ch == '_'; });
     }
     if (!is_host_text(v.host)) {
         return unexpected(value_error("expected a host in Via sent-by", host_at));

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Message filters and the time syntax of ssw-trace.
-#include <ssw/trace/filter.hpp>
-
 #include <ssw/core/text.hpp>
+#include <ssw/trace/filter.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -12,8 +11,8 @@ namespace ssw::trace {
 
 bool message_filter::empty() const noexcept
 {
-    return hosts.empty() && ports.empty() && methods.empty() && statuses.empty() && call_ids.empty() &&
-           users.empty() && !since_ns && !until_ns;
+    return hosts.empty() && ports.empty() && methods.empty() && statuses.empty() &&
+           call_ids.empty() && users.empty() && !since_ns && !until_ns;
 }
 
 bool message_filter::matches(const sip_record& r) const
@@ -27,11 +26,19 @@ bool message_filter::matches(const sip_record& r) const
     if (until_ns && r.timestamp_ns > *until_ns) {
         return false;
     }
-    return any(hosts, [&](const pcap::ip_address& a) { return r.src.address == a || r.dst.address == a; }) &&
+    return any(hosts,
+               [&](const pcap::ip_address& a) {
+                   return r.src.address == a || r.dst.address == a;
+               }) &&
            any(ports, [&](std::uint16_t p) { return r.src.port == p || r.dst.port == p; }) &&
-           any(methods, [&](const std::string& m) { return (r.is_request ? r.method : r.cseq_method) == m; }) &&
+           any(methods,
+               [&](const std::string& m) {
+                   return (r.is_request ? r.method : r.cseq_method) == m;
+               }) &&
            any(statuses,
-               [&](int s) { return !r.is_request && (s < 10 ? r.status / 100 == s : r.status == s); }) &&
+               [&](int s) {
+                   return !r.is_request && (s < 10 ? r.status / 100 == s : r.status == s);
+               }) &&
            any(call_ids, [&](const std::string& c) { return r.call_id == c; }) &&
            any(users, [&](const std::string& u) { return r.from_user == u || r.to_user == u; });
 }
@@ -39,14 +46,16 @@ bool message_filter::matches(const sip_record& r) const
 result<std::int64_t> parse_time(std::string_view text)
 {
     const auto bad = [&] {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "invalid time '" + std::string(text) +
-                                         "': expected seconds since the epoch or YYYY-MM-DD HH:MM[:SS[.ffffff]] (UTC)"));
+        return unexpected(make_error(
+            errc::invalid_argument,
+            "invalid time '" + std::string(text) +
+                "': expected seconds since the epoch or YYYY-MM-DD HH:MM[:SS[.ffffff]] (UTC)"));
     };
     if (text.empty()) {
         return bad();
     }
-    if (std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
         const auto v = core::parse_decimal(text);
         if (!v || *v > 4e9) {
             return bad();
@@ -63,7 +72,8 @@ result<std::int64_t> parse_time(std::string_view text)
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     char sep = 0;
     int consumed = 0;
-    const int n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &consumed);
+    const int n =
+        std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &consumed);
     if (n < 6 || (sep != ' ' && sep != 'T')) {
         return bad();
     }
@@ -109,13 +119,15 @@ result<std::int64_t> parse_time(std::string_view text)
 
 result<int> parse_status_filter(std::string_view text)
 {
-    if (text.size() == 3 && text[0] >= '1' && text[0] <= '6' && (text.substr(1) == "xx" || text.substr(1) == "XX")) {
+    if (text.size() == 3 && text[0] >= '1' && text[0] <= '6' &&
+        (text.substr(1) == "xx" || text.substr(1) == "XX")) {
         return text[0] - '0';
     }
     const auto v = core::parse_int(text);
     if (!v || *v < 100 || *v > 699) {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "invalid status '" + std::string(text) + "': expected 100-699 or a class such as 4xx"));
+        return unexpected(
+            make_error(errc::invalid_argument, "invalid status '" + std::string(text) +
+                                                   "': expected 100-699 or a class such as 4xx"));
     }
     return static_cast<int>(*v);
 }

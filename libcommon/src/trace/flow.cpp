@@ -9,7 +9,8 @@ namespace ssw::trace {
 
 std::string format_time(std::int64_t timestamp_ns)
 {
-    const std::int64_t secs = timestamp_ns >= 0 ? timestamp_ns / 1'000'000'000 : (timestamp_ns + 1) / 1'000'000'000 - 1;
+    const std::int64_t secs =
+        timestamp_ns >= 0 ? timestamp_ns / 1'000'000'000 : (timestamp_ns + 1) / 1'000'000'000 - 1;
     const std::int64_t micros = (timestamp_ns - secs * 1'000'000'000) / 1000;
     const auto t = static_cast<std::time_t>(secs);
     std::tm tm{};
@@ -84,8 +85,10 @@ std::string format_flow(const std::vector<sip_record>& records)
     const std::string rail_trim = rail.substr(0, rail.find_last_not_of(' ') + 1);
     out += rail_trim + '\n';
     for (const auto& r : records) {
-        const auto si = static_cast<std::size_t>(std::find(hosts.begin(), hosts.end(), r.src) - hosts.begin());
-        const auto di = static_cast<std::size_t>(std::find(hosts.begin(), hosts.end(), r.dst) - hosts.begin());
+        const auto si =
+            static_cast<std::size_t>(std::find(hosts.begin(), hosts.end(), r.src) - hosts.begin());
+        const auto di =
+            static_cast<std::size_t>(std::find(hosts.begin(), hosts.end(), r.dst) - hosts.begin());
         line = rail;
         const std::string time = format_time(r.timestamp_ns).substr(11);
         line.replace(0, time.size(), time);
@@ -95,7 +98,8 @@ std::string format_flow(const std::vector<sip_record>& records)
         }
         if (si == di) {
             const std::string self = "<-> " + label;
-            line.replace(pos(si) + 1, std::min(self.size(), line.size() - pos(si) - 1), self.substr(0, line.size() - pos(si) - 1));
+            line.replace(pos(si) + 1, std::min(self.size(), line.size() - pos(si) - 1),
+                         self.substr(0, line.size() - pos(si) - 1));
         } else {
             const std::size_t a = std::min(pos(si), pos(di));
             const std::size_t b = std::max(pos(si), pos(di));
@@ -143,20 +147,24 @@ std::string html_escape(std::string_view s)
 
 std::string format_flow_html(const std::vector<sip_record>& records, const std::string& call_id)
 {
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>SIP flow of ";
+    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+                      "charset=\"utf-8\">\n<title>SIP flow of ";
     out += html_escape(call_id);
     out += "</title>\n<style>\nbody{font-family:sans-serif;margin:1em}\npre{font-family:monospace;"
            "background:#f6f6f6;padding:1em;overflow-x:auto}\ntable{border-collapse:collapse}\n"
-           "td,th{border:1px solid #ccc;padding:2px 6px;font-family:monospace}\n</style>\n</head>\n<body>\n<h1>SIP flow of ";
+           "td,th{border:1px solid #ccc;padding:2px "
+           "6px;font-family:monospace}\n</style>\n</head>\n<body>\n<h1>SIP flow of ";
     out += html_escape(call_id);
     out += "</h1>\n<pre>\n";
     out += html_escape(format_flow(records));
-    out += "</pre>\n<table>\n<tr><th>frame</th><th>time</th><th>source</th><th>destination</th><th>transport</th>"
+    out += "</pre>\n<table>\n<tr><th>frame</th><th>time</th><th>source</th><th>destination</"
+           "th><th>transport</th>"
            "<th>message</th><th>CSeq</th><th>from</th><th>to</th></tr>\n";
     for (const auto& r : records) {
         out += "<tr><td>" + std::to_string(r.frames.empty() ? 0 : r.frames.back()) + "</td><td>" +
-               html_escape(format_time(r.timestamp_ns)) + "</td><td>" + html_escape(r.src.to_string()) + "</td><td>" +
-               html_escape(r.dst.to_string()) + "</td><td>" + std::string(to_string(r.proto)) + "</td><td>" +
+               html_escape(format_time(r.timestamp_ns)) + "</td><td>" +
+               html_escape(r.src.to_string()) + "</td><td>" + html_escape(r.dst.to_string()) +
+               "</td><td>" + std::string(to_string(r.proto)) + "</td><td>" +
                html_escape(message_label(r)) + "</td><td>" + std::to_string(r.cseq) + " " +
                html_escape(r.cseq_method) + "</td><td>" + html_escape(r.from_user) + "</td><td>" +
                html_escape(r.to_user) + "</td></tr>\n";

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Trace reports: SIP statistics, call table with RTP streams, registrations.
-#include <ssw/trace/report.hpp>
-#include <ssw/sip/builder.hpp>
-
 #include <ssw/core/text.hpp>
 #include <ssw/sdp/session.hpp>
+#include <ssw/sip/builder.hpp>
+#include <ssw/trace/report.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -29,8 +28,8 @@ std::string_view standard_reason(int status) noexcept
     return sip::default_reason(status);
 }
 
-bool parse_rtp_header(std::span<const std::uint8_t> p, std::uint8_t& pt, std::uint16_t& seq, std::uint32_t& ts,
-                      std::uint32_t& ssrc) noexcept
+bool parse_rtp_header(std::span<const std::uint8_t> p, std::uint8_t& pt, std::uint16_t& seq,
+                      std::uint32_t& ts, std::uint32_t& ssrc) noexcept
 {
     if (p.size() < 12 || (p[0] >> 6) != 2) {
         return false;
@@ -66,8 +65,8 @@ void rtp_stream::on_packet(std::uint16_t seq, std::uint32_t ts, std::int64_t arr
     ++packets;
     // Relative to the first packet: absolute epoch nanoseconds times the clock rate lose
     // precision in a double.
-    const auto arrival =
-        static_cast<std::int64_t>(static_cast<double>(arrival_ns - first_arrival_ns) * clock_rate / 1e9);
+    const auto arrival = static_cast<std::int64_t>(
+        static_cast<double>(arrival_ns - first_arrival_ns) * clock_rate / 1e9);
     const std::int64_t transit = arrival - static_cast<std::int64_t>(ts);
     if (packets > 1) {
         std::int64_t d = transit - last_transit;
@@ -106,7 +105,8 @@ bool has_sdp(const sip::message& msg)
         return false;
     }
     const auto ct = msg.value(sip::header_id::content_type);
-    return ct.empty() ? msg.body().starts_with("v=0") : core::istarts_with(core::trim(ct), "application/sdp");
+    return ct.empty() ? msg.body().starts_with("v=0")
+                      : core::istarts_with(core::trim(ct), "application/sdp");
 }
 
 } // namespace
@@ -164,9 +164,10 @@ void call_tracker::on_sip(const sip_event& e, bool matched)
             return;
         }
         if (calls_.size() >= limits_.max_calls) {
-            auto oldest = std::min_element(calls_.begin(), calls_.end(), [](const auto& a, const auto& b) {
-                return a.second.last_ns < b.second.last_ns;
-            });
+            auto oldest =
+                std::min_element(calls_.begin(), calls_.end(), [](const auto& a, const auto& b) {
+                    return a.second.last_ns < b.second.last_ns;
+                });
             emit(oldest);
         }
         it = calls_.try_emplace(r.call_id).first;
@@ -264,7 +265,8 @@ void call_tracker::on_udp(const pcap::udp_datagram& d)
         n.dst = d.dst;
         n.ssrc = ssrc;
         n.payload_type = pt;
-        const auto idx = static_cast<std::size_t>(std::find(c.media.begin(), c.media.end(), d.dst) - c.media.begin());
+        const auto idx = static_cast<std::size_t>(std::find(c.media.begin(), c.media.end(), d.dst) -
+                                                  c.media.begin());
         n.clock_rate = idx < c.media_clock.size() ? c.media_clock[idx] : static_clock_rate(pt);
         c.rtp.push_back(n);
         s = c.rtp.end() - 1;
@@ -291,7 +293,8 @@ void call_tracker::expire(std::int64_t now_ns)
     std::vector<std::unordered_map<std::string, call_info>::iterator> done;
     for (auto it = calls_.begin(); it != calls_.end(); ++it) {
         const auto idle = now_ns - it->second.last_ns;
-        if ((it->second.ended && idle > limits_.linger.count()) || idle > limits_.idle_timeout.count()) {
+        if ((it->second.ended && idle > limits_.linger.count()) ||
+            idle > limits_.idle_timeout.count()) {
             done.push_back(it);
         }
     }
@@ -337,7 +340,8 @@ void registration_tracker::on_sip(const sip_event& e, bool matched)
         }
         std::string contact;
         if (auto cs = e.msg.contacts(); cs && !cs->empty()) {
-            contact = cs->front().star ? std::string("*") : std::string(cs->front().address.address.text);
+            contact =
+                cs->front().star ? std::string("*") : std::string(cs->front().address.address.text);
         }
         auto& row = rows_[{account, contact}];
         if (row.attempts == 0 && row.first_ns == 0) {

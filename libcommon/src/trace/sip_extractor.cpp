@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SIP extraction from captures: UDP payloads and framed TCP streams, keep-alives, resend marking.
-#include <ssw/trace/sip_extractor.hpp>
-
 #include <ssw/core/text.hpp>
 #include <ssw/pcap/sip_sniff.hpp>
 #include <ssw/sip/stream_framer.hpp>
+#include <ssw/trace/sip_extractor.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -12,7 +11,10 @@
 
 namespace ssw::trace {
 
-std::string_view to_string(transport t) noexcept { return t == transport::udp ? "UDP" : "TCP"; }
+std::string_view to_string(transport t) noexcept
+{
+    return t == transport::udp ? "UDP" : "TCP";
+}
 
 std::string_view to_string(keepalive_kind k) noexcept
 {
@@ -63,13 +65,15 @@ bool resend_detector::on_message(const sip_record& r)
     key_.push_back('\0');
     const auto put = [this](const pcap::endpoint& e) {
         key_.push_back(static_cast<char>(e.address.version));
-        key_.append(reinterpret_cast<const char*>(e.address.bytes.data()), e.address.version == 6 ? 16 : 4);
+        key_.append(reinterpret_cast<const char*>(e.address.bytes.data()),
+                    e.address.version == 6 ? 16 : 4);
         key_.push_back(static_cast<char>(e.port >> 8));
         key_.push_back(static_cast<char>(e.port & 0xff));
     };
     put(r.src);
     put(r.dst);
-    if (r.timestamp_ns - generation_start_ns_ >= generation_ns || r.timestamp_ns < generation_start_ns_) {
+    if (r.timestamp_ns - generation_start_ns_ >= generation_ns ||
+        r.timestamp_ns < generation_start_ns_) {
         previous_ = std::move(states_);
         states_.clear();
         generation_start_ns_ = r.timestamp_ns;
@@ -99,8 +103,8 @@ bool resend_detector::on_message(const sip_record& r)
         r.cseq_method != "ACK" && r.cseq_method != "CANCEL") {
         resent = true;
     }
-    if (!r.is_request && r.cseq == compare && s.phase == 3 && r.cseq_method == s.method && r.status >= 200 &&
-        r.status == s.last_final) {
+    if (!r.is_request && r.cseq == compare && s.phase == 3 && r.cseq_method == s.method &&
+        r.status >= 200 && r.status == s.last_final) {
         resent = true;
     }
     if (r.is_request) {
@@ -118,12 +122,13 @@ namespace {
 
 // One TCP direction carrying SIP.
 struct tcp_direction {
-    sip::stream_framer framer{sip::framer_limits{max_stream_header_bytes, max_stream_message_bytes}};
+    sip::stream_framer framer{
+        sip::framer_limits{max_stream_header_bytes, max_stream_message_bytes}};
     std::deque<std::pair<std::uint64_t, std::uint64_t>> chunk_frames; // (stream end offset, frame)
-    std::uint64_t appended = 0;  // stream bytes given to the framer
-    std::uint64_t consumed = 0;  // stream bytes framed
+    std::uint64_t appended = 0;          // stream bytes given to the framer
+    std::uint64_t consumed = 0;          // stream bytes framed
     std::uint64_t first_chunk_start = 0; // stream offset where chunk_frames.front() begins
-    bool sip = false;            // decided at the first data
+    bool sip = false;                    // decided at the first data
     bool decided = false;
 };
 
@@ -141,20 +146,19 @@ struct sip_extractor::impl {
     std::unordered_map<pcap::flow_key, tcp_direction, pcap::flow_key_hash> flows;
 
     impl(extractor_handlers h, pcap::capture_limits limits)
-        : handlers(std::move(h)),
-          decoder(
-              pcap::capture_handlers{
-                  [this](const pcap::udp_datagram& d) { on_udp(d); },
-                  [this](const pcap::tcp_chunk& c) { on_tcp(c); },
-                  {},
-                  {},
-              },
-              limits)
+        : handlers(std::move(h)), decoder(pcap::capture_handlers{
+                                              [this](const pcap::udp_datagram& d) { on_udp(d); },
+                                              [this](const pcap::tcp_chunk& c) { on_tcp(c); },
+                                              {},
+                                              {},
+                                          },
+                                          limits)
     {
     }
 
-    void emit(std::string_view bytes, sip::framing mode, const pcap::endpoint& src, const pcap::endpoint& dst,
-              transport proto, std::int64_t ts, std::span<const std::uint64_t> frames)
+    void emit(std::string_view bytes, sip::framing mode, const pcap::endpoint& src,
+              const pcap::endpoint& dst, transport proto, std::int64_t ts,
+              std::span<const std::uint64_t> frames)
     {
         sip::parse_options opt;
         opt.mode = mode;
@@ -259,8 +263,8 @@ struct sip_extractor::impl {
     {
         const std::span<const std::uint8_t> p = d.payload;
         if (pcap::looks_like_sip(p)) {
-            emit(std::string_view(reinterpret_cast<const char*>(p.data()), p.size()), sip::framing::datagram, d.src,
-                 d.dst, transport::udp, d.timestamp_ns, d.frames);
+            emit(std::string_view(reinterpret_cast<const char*>(p.data()), p.size()),
+                 sip::framing::datagram, d.src, d.dst, transport::udp, d.timestamp_ns, d.frames);
             return;
         }
         keepalive_kind kind{};
@@ -283,9 +287,7 @@ struct sip_extractor::impl {
         case pcap::tcp_event::open:
         case pcap::tcp_event::fin:
         case pcap::tcp_event::reset:
-        case pcap::tcp_event::expired:
-            flows.erase(c.key);
-            return;
+        case pcap::tcp_event::expired: flows.erase(c.key); return;
         case pcap::tcp_event::gap: {
             // Bytes are missing: resynchronise at the next chunk that starts a message.
             auto it = flows.find(c.key);
@@ -323,7 +325,8 @@ struct sip_extractor::impl {
                 ++stats.tcp_framing_errors;
                 if (handlers.on_bad_sip) {
                     const std::uint64_t f = c.frames.empty() ? 0 : c.frames.back();
-                    handlers.on_bad_sip(make_error(errc::parse_error, "cannot frame SIP over TCP: " + fr.reason,
+                    handlers.on_bad_sip(make_error(errc::parse_error,
+                                                   "cannot frame SIP over TCP: " + fr.reason,
                                                    "frame " + std::to_string(f)),
                                         c.frames);
                 }
@@ -350,8 +353,8 @@ struct sip_extractor::impl {
                 }
                 chunk_start = chunk_end;
             }
-            emit(dir.framer.current(), sip::framing::stream, c.key.src, c.key.dst, transport::tcp, c.timestamp_ns,
-                 frame_scratch);
+            emit(dir.framer.current(), sip::framing::stream, c.key.src, c.key.dst, transport::tcp,
+                 c.timestamp_ns, frame_scratch);
         }
         while (!dir.chunk_frames.empty() && dir.chunk_frames.front().first <= dir.consumed) {
             dir.first_chunk_start = dir.chunk_frames.front().first;
@@ -367,17 +370,30 @@ sip_extractor::sip_extractor(extractor_handlers handlers, pcap::capture_limits l
 
 sip_extractor::~sip_extractor() = default;
 
-void sip_extractor::on_packet(const pcap::packet& p) { impl_->decoder.on_packet(p); }
+void sip_extractor::on_packet(const pcap::packet& p)
+{
+    impl_->decoder.on_packet(p);
+}
 
-void sip_extractor::finish() { impl_->decoder.finish(); }
+void sip_extractor::finish()
+{
+    impl_->decoder.finish();
+}
 
-result<void> sip_extractor::run(pcap::reader& in, const std::function<void(const pcap::reader&)>& progress)
+result<void> sip_extractor::run(pcap::reader& in,
+                                const std::function<void(const pcap::reader&)>& progress)
 {
     return pcap::decode_capture(in, impl_->decoder, progress);
 }
 
-const extractor_stats& sip_extractor::stats() const noexcept { return impl_->stats; }
+const extractor_stats& sip_extractor::stats() const noexcept
+{
+    return impl_->stats;
+}
 
-pcap::capture_stats sip_extractor::capture_stats() const { return impl_->decoder.stats(); }
+pcap::capture_stats sip_extractor::capture_stats() const
+{
+    return impl_->decoder.stats();
+}
 
 } // namespace ssw::trace

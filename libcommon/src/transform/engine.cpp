@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Compiled matching: flattened digit trie with '?' edges, exact hash maps, RE2::Set prefilters.
-#include <ssw/transform/engine.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/transform/engine.hpp>
 #include <ssw/transform/rule_parser.hpp>
 
 #include <re2/re2.h>
@@ -31,7 +31,7 @@ bool glob_tail(std::string_view pat, std::string_view text) noexcept
 
 // A flattened trie: children of node n are child_chars/child_nodes[begin, begin+count).
 class digit_trie {
-public:
+  public:
     void insert(std::string_view key, std::uint32_t rule_index)
     {
         std::uint32_t n = 0;
@@ -55,8 +55,7 @@ public:
 
     // `before(a, b)`: rule a beats rule b when both match at the same node; each node's rules
     // are sorted by it so matching can stop at the first one that passes its checks.
-    template <class Before>
-    void freeze(Before before)
+    template <class Before> void freeze(Before before)
     {
         for (auto& b : build_) {
             std::stable_sort(b.rules.begin(), b.rules.end(), before);
@@ -87,8 +86,7 @@ public:
 
     // Calls fn(rule_index, depth) for the rules whose key matches a prefix of `number`, node
     // by node in freeze() order; fn returns true to skip the rest of that node's rules.
-    template <class Fn>
-    void for_each_match(std::string_view number, Fn&& fn) const
+    template <class Fn> void for_each_match(std::string_view number, Fn&& fn) const
     {
         if (nodes_.empty()) {
             return;
@@ -149,7 +147,7 @@ public:
         }
     }
 
-private:
+  private:
     struct node {
         std::uint32_t child_begin = 0;
         std::uint32_t child_count = 0;
@@ -182,13 +180,13 @@ private:
 
 struct compiled_rule {
     const rule* source = nullptr;
-    std::uint32_t id = 0;          // engine-wide, for the selector
-    std::size_t key_length = 0;    // what "longest match" compares
-    std::size_t fixed_length = 0;  // characters matched by the trie key
-    bool has_star = false;         // vos: the original contains '*'
-    std::string tail;              // vos: the original from the first '*' on
+    std::uint32_t id = 0;                // engine-wide, for the selector
+    std::size_t key_length = 0;          // what "longest match" compares
+    std::size_t fixed_length = 0;        // characters matched by the trie key
+    bool has_star = false;               // vos: the original contains '*'
+    std::string tail;                    // vos: the original from the first '*' on
     std::vector<std::uint8_t> wildcards; // vos: positions of '?' before the first '*'
-    std::unique_ptr<RE2> re;       // regex rules
+    std::unique_ptr<RE2> re;             // regex rules
 };
 
 // What matching needs of a rule, packed so that checking a candidate touches one cache line
@@ -199,7 +197,7 @@ struct rule_filter {
     std::uint32_t key_length = 0;
     bool has_star = false;
     bool not_equal = false; // an F/len!= condition: ask all_hold()
-    bool is_regex = false;  // a regex filed in the trie under its anchored literal: confirm with RE2
+    bool is_regex = false; // a regex filed in the trie under its anchored literal: confirm with RE2
 };
 
 rule_filter make_filter(const rule& r, std::size_t key_length, bool has_star)
@@ -269,7 +267,8 @@ std::optional<std::string> anchored_literal(std::string_view pattern)
         if ((c >= '0' && c <= '9') || c == '#') {
             lit += c;
             ++i;
-        } else if (c == '\\' && i + 1 < pattern.size() && (pattern[i + 1] == '+' || pattern[i + 1] == '*')) {
+        } else if (c == '\\' && i + 1 < pattern.size() &&
+                   (pattern[i + 1] == '+' || pattern[i + 1] == '*')) {
             lit += pattern[i + 1];
             i += 2;
         } else {
@@ -360,7 +359,8 @@ struct engine::impl {
     std::unordered_map<std::string, compiled_list> lists;
 
     // The rule of `cp` that fires for `number` among rules with index >= floor, or no_rule.
-    std::uint32_t winner(const compiled_plan& cp, std::string_view number, std::uint32_t floor) const
+    std::uint32_t winner(const compiled_plan& cp, std::string_view number,
+                         std::uint32_t floor) const
     {
         const bool longest = cp.source->order == plan_order::longest;
         std::uint32_t best = no_rule;
@@ -403,8 +403,8 @@ struct engine::impl {
             if (f.has_star && !glob_tail(cp.rules[idx].tail, number.substr(depth))) {
                 return false;
             }
-            if (f.is_regex &&
-                !RE2::PartialMatch(re2::StringPiece(number.data(), number.size()), *cp.rules[idx].re)) {
+            if (f.is_regex && !RE2::PartialMatch(re2::StringPiece(number.data(), number.size()),
+                                                 *cp.rules[idx].re)) {
                 return false;
             }
             offer(idx, f.key_length);
@@ -424,7 +424,8 @@ struct engine::impl {
                 // The set's DFA ran out of its budget: ask each regex in turn (slow, correct).
                 for (const auto idx : cp.regex_rules) {
                     if (passes(idx) &&
-                        RE2::PartialMatch(re2::StringPiece(number.data(), number.size()), *cp.rules[idx].re)) {
+                        RE2::PartialMatch(re2::StringPiece(number.data(), number.size()),
+                                          *cp.rules[idx].re)) {
                         offer(idx, 0);
                     }
                 }
@@ -482,8 +483,8 @@ result<engine> engine::compile(rule_set rules)
                         cr.wildcards.push_back(static_cast<std::uint8_t>(w));
                     }
                 }
-                cr.key_length = static_cast<std::size_t>(
-                    std::count_if(r.pattern.begin(), r.pattern.end(), [](char c) { return c != '*'; }));
+                cr.key_length = static_cast<std::size_t>(std::count_if(
+                    r.pattern.begin(), r.pattern.end(), [](char c) { return c != '*'; }));
                 if (cr.has_star) {
                     cr.tail = r.pattern.substr(star);
                 }
@@ -511,7 +512,8 @@ result<engine> engine::compile(rule_set rules)
                 }
                 std::string why;
                 if (cp.regex_set->Add(r.pattern, &why) < 0) {
-                    return unexpected(make_error(errc::parse_error, "invalid regex (RE2 syntax): " + why,
+                    return unexpected(make_error(errc::parse_error,
+                                                 "invalid regex (RE2 syntax): " + why,
                                                  r.where.with_column()));
                 }
                 cp.regex_rules.push_back(i);
@@ -571,13 +573,13 @@ result<engine> engine::compile(rule_set rules)
     return engine(std::move(p));
 }
 
-result<plan_outcome> engine::apply(std::string_view name, std::string_view number, selector& choices,
-                                   bool trace) const
+result<plan_outcome> engine::apply(std::string_view name, std::string_view number,
+                                   selector& choices, bool trace) const
 {
     if (number.size() > max_number_length) {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "number longer than " + std::to_string(max_number_length) +
-                                         " characters"));
+        return unexpected(
+            make_error(errc::invalid_argument,
+                       "number longer than " + std::to_string(max_number_length) + " characters"));
     }
     plan_outcome out;
     out.number = std::string(number);
@@ -589,7 +591,8 @@ result<plan_outcome> engine::apply(std::string_view name, std::string_view numbe
             out.matched = true;
             out.last_location = &entry.where;
             s.output = out.number;
-            s.rule = entry.number + " => " + (entry.replacement.empty() ? "\"\"" : entry.replacement);
+            s.rule =
+                entry.number + " => " + (entry.replacement.empty() ? "\"\"" : entry.replacement);
             s.where = entry.where.to_string();
         }
         if (trace) {
@@ -599,7 +602,8 @@ result<plan_outcome> engine::apply(std::string_view name, std::string_view numbe
     }
     auto found = impl_->plans.find(std::string(name));
     if (found == impl_->plans.end()) {
-        return unexpected(make_error(errc::not_found, "no plan or table named '" + std::string(name) + "'"));
+        return unexpected(
+            make_error(errc::not_found, "no plan or table named '" + std::string(name) + "'"));
     }
     const compiled_plan* cp = &found->second;
     std::uint32_t floor = 0;
@@ -609,26 +613,28 @@ result<plan_outcome> engine::apply(std::string_view name, std::string_view numbe
         const std::uint32_t idx = impl_->winner(*cp, out.number, floor);
         if (idx == no_rule) {
             if (trace && !fired_in_plan) {
-                out.steps.push_back(step{"plan", "plan " + cp->source->name, out.number, out.number, {}, {}});
+                out.steps.push_back(
+                    step{"plan", "plan " + cp->source->name, out.number, out.number, {}, {}});
             }
             return out;
         }
         const auto& cr = cp->rules[idx];
         const rule& r = *cr.source;
-        const auto& tg = r.targets.size() == 1 ? r.targets.front() : r.targets[choices.pick(cr.id, r)];
+        const auto& tg =
+            r.targets.size() == 1 ? r.targets.front() : r.targets[choices.pick(cr.id, r)];
         std::string rewritten = rewrite(cr, tg.text, out.number);
         if (rewritten.size() > max_output_length) {
             return unexpected(make_error(errc::limit_exceeded,
-                                         "the number grew beyond " + std::to_string(max_output_length) +
-                                             " characters",
+                                         "the number grew beyond " +
+                                             std::to_string(max_output_length) + " characters",
                                          r.where.to_string()));
         }
         out.matched = true;
         fired_in_plan = true;
         out.last_location = &r.where;
         if (trace) {
-            out.steps.push_back(step{"plan", "plan " + cp->source->name, out.number, rewritten, r.text,
-                                     r.where.to_string()});
+            out.steps.push_back(step{"plan", "plan " + cp->source->name, out.number, rewritten,
+                                     r.text, r.where.to_string()});
         }
         out.number = std::move(rewritten);
         switch (r.then) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Lint of rule sets: unreachable rules, duplicate entries, goto cycles, empty results, list conflicts.
-#include <ssw/transform/lint.hpp>
+// Lint of rule sets: unreachable rules, duplicate entries, goto cycles, empty results, list
+// conflicts.
 #include <ssw/core/text.hpp>
+#include <ssw/transform/lint.hpp>
 
 #include <re2/re2.h>
 
@@ -102,7 +103,7 @@ void lint_plan(const plan& p, std::vector<finding>& out)
     std::unordered_map<std::string, std::size_t> exacts;
     std::vector<std::size_t> other_prefixes;
     std::vector<std::size_t> regexes;
-    std::vector<std::unique_ptr<RE2>> compiled; // parallel to regexes
+    std::vector<std::unique_ptr<RE2>> compiled;   // parallel to regexes
     std::map<std::string, std::size_t> identical; // kind|pattern|conditions -> first index
     for (std::size_t j = 0; j < p.rules.size(); ++j) {
         const rule& rj = p.rules[j];
@@ -113,7 +114,8 @@ void lint_plan(const plan& p, std::vector<finding>& out)
         if (const auto it = identical.find(ident); it != identical.end()) {
             const rule& ri = p.rules[it->second];
             const bool same = targets_text(ri) == targets_text(rj);
-            out.push_back({same ? severity::warning : severity::error, "duplicate", rj.where.to_string(),
+            out.push_back({same ? severity::warning : severity::error, "duplicate",
+                           rj.where.to_string(),
                            "plan " + p.name + ": the same match as " + ri.where.to_string() +
                                (same ? "" : " with a different target") + "; the first one wins"});
         } else {
@@ -128,7 +130,8 @@ void lint_plan(const plan& p, std::vector<finding>& out)
                     by = &p.rules[e->second];
                 }
                 for (std::size_t len = 0; by == nullptr && len <= n.size(); ++len) {
-                    if (const auto e = plain_prefixes.find(n.substr(0, len)); e != plain_prefixes.end()) {
+                    if (const auto e = plain_prefixes.find(n.substr(0, len));
+                        e != plain_prefixes.end()) {
                         by = &p.rules[e->second];
                     }
                 }
@@ -146,7 +149,8 @@ void lint_plan(const plan& p, std::vector<finding>& out)
                 const std::string kj = fixed_key(rj);
                 const std::size_t top = std::min(kj.size(), kj.find('?'));
                 for (std::size_t len = 0; by == nullptr && len <= top; ++len) {
-                    if (const auto e = plain_prefixes.find(kj.substr(0, len)); e != plain_prefixes.end()) {
+                    if (const auto e = plain_prefixes.find(kj.substr(0, len));
+                        e != plain_prefixes.end()) {
                         by = &p.rules[e->second];
                     }
                 }
@@ -178,7 +182,8 @@ void lint_plan(const plan& p, std::vector<finding>& out)
         case rule_kind::vos: {
             const std::string k = fixed_key(rj);
             const std::string tail = star_tail(rj);
-            if (rj.conditions.empty() && k.find('?') == std::string::npos && (tail.empty() || tail == "*")) {
+            if (rj.conditions.empty() && k.find('?') == std::string::npos &&
+                (tail.empty() || tail == "*")) {
                 plain_prefixes.emplace(k, j);
             } else {
                 other_prefixes.push_back(j);
@@ -199,7 +204,8 @@ void lint_plan(const plan& p, std::vector<finding>& out)
             case rule_kind::exact: why = "turns " + r.pattern + " into an empty number"; break;
             case rule_kind::prefix:
             case rule_kind::vos: {
-                const bool star = r.kind == rule_kind::vos && r.pattern.find('*') != std::string::npos;
+                const bool star =
+                    r.kind == rule_kind::vos && r.pattern.find('*') != std::string::npos;
                 const std::string k = fixed_key(r);
                 if (star) {
                     why = "turns every number it matches into an empty number";
@@ -298,16 +304,18 @@ std::vector<finding> lint(const engine& rules)
             if (const auto it = seen.find(e.number); it != seen.end()) {
                 const auto& first = t.entries[it->second];
                 const bool same = first.replacement == e.replacement;
-                out.push_back({same ? severity::warning : severity::error, "duplicate", e.where.to_string(),
-                               "table " + t.name + ": " + e.number + " is already at " +
-                                   first.where.to_string() +
-                                   (same ? "" : " with a different replacement") + "; the first one wins"});
+                out.push_back(
+                    {same ? severity::warning : severity::error, "duplicate", e.where.to_string(),
+                     "table " + t.name + ": " + e.number + " is already at " +
+                         first.where.to_string() + (same ? "" : " with a different replacement") +
+                         "; the first one wins"});
             } else {
                 seen.emplace(e.number, i);
             }
             if (e.replacement.empty()) {
-                out.push_back({severity::error, "empty", e.where.to_string(),
-                               "table " + t.name + ": turns " + e.number + " into an empty number"});
+                out.push_back(
+                    {severity::error, "empty", e.where.to_string(),
+                     "table " + t.name + ": turns " + e.number + " into an empty number"});
             }
         }
     }
@@ -321,10 +329,11 @@ std::vector<finding> lint(const engine& rules)
             }
             for (const auto& e : w.entries) {
                 if (entries_overlap(rules, b, e)) {
-                    out.push_back({severity::warning, "conflict", e.where.to_string(),
-                                   "white list " + w.name + " allows " + e.value + " but black list " +
-                                       b.name + " (" + b.where.to_string() +
-                                       ") blocks it first; make the white list 'system' to override"});
+                    out.push_back(
+                        {severity::warning, "conflict", e.where.to_string(),
+                         "white list " + w.name + " allows " + e.value + " but black list " +
+                             b.name + " (" + b.where.to_string() +
+                             ") blocks it first; make the white list 'system' to override"});
                 }
             }
         }

@@ -31,7 +31,8 @@ result<std::string> apply_policy(side_context& ctx, const number_policy& policy,
     return number;
 }
 
-std::vector<std::string> joined(const std::vector<std::string>& a, const std::vector<std::string>& b)
+std::vector<std::string> joined(const std::vector<std::string>& a,
+                                const std::vector<std::string>& b)
 {
     std::vector<std::string> out = a;
     out.insert(out.end(), b.begin(), b.end());
@@ -45,7 +46,8 @@ bool check(side_context& ctx, call_outcome& out, const std::string& number,
     auto verdict = ctx.rules.check_lists(number, black, white);
     if (ctx.trace && (!verdict.list.empty() || verdict.blocked)) {
         ctx.steps.push_back(step{std::string(stage) + " " + side, "lists", number,
-                                 verdict.blocked ? "blocked" : number, verdict.reason, verdict.where});
+                                 verdict.blocked ? "blocked" : number, verdict.reason,
+                                 verdict.where});
     }
     if (verdict.blocked) {
         out.blocked = true;
@@ -59,7 +61,8 @@ bool check(side_context& ctx, call_outcome& out, const std::string& number,
 
 } // namespace
 
-result<call_outcome> run_call(const engine& rules, const call_request& call, selector& choices, bool trace)
+result<call_outcome> run_call(const engine& rules, const call_request& call, selector& choices,
+                              bool trace)
 {
     const rule_set& set = rules.rules();
     const gateway* from = nullptr;
@@ -70,9 +73,10 @@ result<call_outcome> run_call(const engine& rules, const call_request& call, sel
             return unexpected(make_error(errc::not_found, "no gateway named '" + call.from + "'"));
         }
         if (from->role == gateway_role::routing) {
-            return unexpected(make_error(errc::invalid_argument,
-                                         "gateway '" + call.from + "' is a routing gateway: calls come "
-                                         "in through mapping gateways or endpoints"));
+            return unexpected(
+                make_error(errc::invalid_argument, "gateway '" + call.from +
+                                                       "' is a routing gateway: calls come "
+                                                       "in through mapping gateways or endpoints"));
         }
     }
     if (!call.to.empty()) {
@@ -82,8 +86,9 @@ result<call_outcome> run_call(const engine& rules, const call_request& call, sel
         }
         if (to->role == gateway_role::mapping) {
             return unexpected(make_error(errc::invalid_argument,
-                                         "gateway '" + call.to + "' is a mapping gateway: calls go "
-                                         "out through routing gateways or endpoints"));
+                                         "gateway '" + call.to +
+                                             "' is a mapping gateway: calls go "
+                                             "out through routing gateways or endpoints"));
         }
     }
     call_outcome out;

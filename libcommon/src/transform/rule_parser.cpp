@@ -41,7 +41,7 @@ bool is_number_char(char c)
 }
 
 class parser {
-public:
+  public:
     explicit parser(const file_reader& reader) : reader_(reader) {}
 
     result<rule_set> run(std::string_view text, const std::string& name)
@@ -51,7 +51,7 @@ public:
         return std::move(set_);
     }
 
-private:
+  private:
     result<void> parse_file(std::string_view text, const std::string& name)
     {
         if (std::find(stack_.begin(), stack_.end(), name) != stack_.end()) {
@@ -65,15 +65,15 @@ private:
             return {}; // a diamond include: read each file once
         }
         if (stack_.size() >= max_include_depth) {
-            return unexpected(make_error(errc::limit_exceeded,
-                                         "includes nested deeper than " +
-                                             std::to_string(max_include_depth),
-                                         include_where_.with_column()));
+            return unexpected(
+                make_error(errc::limit_exceeded,
+                           "includes nested deeper than " + std::to_string(max_include_depth),
+                           include_where_.with_column()));
         }
         if (set_.files.size() >= max_rule_files) {
-            return unexpected(make_error(errc::limit_exceeded,
-                                         "more than " + std::to_string(max_rule_files) + " rule files",
-                                         include_where_.with_column()));
+            return unexpected(make_error(
+                errc::limit_exceeded, "more than " + std::to_string(max_rule_files) + " rule files",
+                include_where_.with_column()));
         }
         seen_.insert(name);
         set_.files.push_back(name);
@@ -89,10 +89,10 @@ private:
             ++line_no;
             line_ = line_no;
             if (line.size() > max_line_bytes) {
-                return unexpected(make_error(errc::limit_exceeded,
-                                             "line longer than " + std::to_string(max_line_bytes) +
-                                                 " bytes",
-                                             loc(1).with_column()));
+                return unexpected(
+                    make_error(errc::limit_exceeded,
+                               "line longer than " + std::to_string(max_line_bytes) + " bytes",
+                               loc(1).with_column()));
             }
             SSW_TRY(parse_line(line));
             if (nl == std::string_view::npos) {
@@ -230,10 +230,12 @@ private:
         return {};
     }
 
-    result<std::string> expect_name(const std::vector<token>& t, std::size_t i, const char* what) const
+    result<std::string> expect_name(const std::vector<token>& t, std::size_t i,
+                                    const char* what) const
     {
         if (i >= t.size()) {
-            const int col = t.empty() ? 1 : t.back().column + static_cast<int>(t.back().text.size()) + 1;
+            const int col =
+                t.empty() ? 1 : t.back().column + static_cast<int>(t.back().text.size()) + 1;
             return fail(col, std::string("expected ") + what);
         }
         const token& tok = t[i];
@@ -257,8 +259,8 @@ private:
                               const source_location* previous, int column) const
     {
         if (previous != nullptr) {
-            return fail(column, kind + " '" + name + "' is already defined at " +
-                                    previous->to_string());
+            return fail(column,
+                        kind + " '" + name + "' is already defined at " + previous->to_string());
         }
         return {};
     }
@@ -333,13 +335,15 @@ private:
             SSW_TRY(check_unique("list", name, prev ? &prev->where : nullptr, t[1].column));
             number_list l{name, list_kind::black, false, {}, block_where_};
             if (t.size() < 3 || (t[2].text != "black" && t[2].text != "white")) {
-                return fail(t.size() < 3 ? t[1].column + static_cast<int>(name.size()) + 1 : t[2].column,
+                return fail(t.size() < 3 ? t[1].column + static_cast<int>(name.size()) + 1
+                                         : t[2].column,
                             "expected 'black' or 'white' after the list name");
             }
             l.kind = t[2].text == "black" ? list_kind::black : list_kind::white;
             if (t.size() > 3) {
                 if (t[3].text != "system" || l.kind != list_kind::white) {
-                    return fail(t[3].column, "expected end of line ('system' is only for white lists)");
+                    return fail(t[3].column,
+                                "expected end of line ('system' is only for white lists)");
                 }
                 l.system = true;
                 SSW_TRY(expect_end_of_line(t, 4));
@@ -379,8 +383,8 @@ private:
         if (kw == "routing") {
             SSW_TRY(expect_end_of_line(t, 1));
             if (set_.routing_where.line != 0) {
-                return fail(head.column,
-                            "the routing block is already defined at " + set_.routing_where.to_string());
+                return fail(head.column, "the routing block is already defined at " +
+                                             set_.routing_where.to_string());
             }
             set_.routing_where = block_where_;
             block_ = block::routing;
@@ -388,11 +392,13 @@ private:
             return {};
         }
         std::string hint;
-        if (auto m = core::closest_match(kw, {"include", "table", "plan", "list", "gateway", "routing"})) {
+        if (auto m = core::closest_match(
+                kw, {"include", "table", "plan", "list", "gateway", "routing"})) {
             hint = " (did you mean '" + *m + "'?)";
         }
         return fail(head.column, "unknown keyword '" + kw +
-                                     "': expected include, table, plan, list, gateway or routing" + hint);
+                                     "': expected include, table, plan, list, gateway or routing" +
+                                     hint);
     }
 
     result<std::string> number_token(const token& tok, const char* what, bool allow_empty,
@@ -424,16 +430,20 @@ private:
     result<void> parse_table_entry(const std::vector<token>& t)
     {
         if (core::closest_match(t[0].text, {"end"}) && t.size() == 1) {
-            return fail(t[0].column, "unknown word '" + t[0].text + "': expected NUMBER => REPLACEMENT or "
-                                     "'end' to close '" + block_name_ + "' (did you mean 'end'?)");
+            return fail(t[0].column, "unknown word '" + t[0].text +
+                                         "': expected NUMBER => REPLACEMENT or "
+                                         "'end' to close '" +
+                                         block_name_ + "' (did you mean 'end'?)");
         }
         SSW_TRY_ASSIGN(auto number, number_token(t[0], "a number", false));
         if (t.size() < 2 || t[1].text != "=>" || t[1].quoted) {
-            return fail(t.size() < 2 ? t[0].column + static_cast<int>(t[0].text.size()) + 1 : t[1].column,
+            return fail(t.size() < 2 ? t[0].column + static_cast<int>(t[0].text.size()) + 1
+                                     : t[1].column,
                         "expected '=>' after the number (or 'end' to close '" + block_name_ + "')");
         }
         if (t.size() < 3) {
-            return fail(t[1].column + 3, "expected the replacement number after '=>' (\"\" for empty)");
+            return fail(t[1].column + 3,
+                        "expected the replacement number after '=>' (\"\" for empty)");
         }
         SSW_TRY_ASSIGN(auto replacement, number_token(t[2], "a replacement number", true));
         SSW_TRY(expect_end_of_line(t, 3));
@@ -530,9 +540,10 @@ private:
                                                  loc(col).with_column()));
                 }
                 if (const auto dollar = text.find('$'); dollar != std::string_view::npos) {
-                    return fail(col + static_cast<int>(dollar),
-                                "unexpected '$' in a regex replacement: capture groups are \\1 to \\9 "
-                                "(RE2 rewrite syntax), not $1");
+                    return fail(
+                        col + static_cast<int>(dollar),
+                        "unexpected '$' in a regex replacement: capture groups are \\1 to \\9 "
+                        "(RE2 rewrite syntax), not $1");
                 }
                 tg.text = std::string(text);
             } else {
@@ -561,7 +572,8 @@ private:
             }
             if (tok.text == "continue" || tok.text == "stop" || tok.text == "goto") {
                 if (chained) {
-                    return fail(tok.column, "a rule has one chaining action: stop, continue or goto");
+                    return fail(tok.column,
+                                "a rule has one chaining action: stop, continue or goto");
                 }
                 chained = true;
                 if (tok.text == "continue") {
@@ -580,14 +592,17 @@ private:
             if (auto m = core::closest_match(tok.text, {"continue", "stop", "goto"})) {
                 hint = " (did you mean '" + *m + "'?)";
             }
-            return fail(tok.column, "unexpected '" + tok.text +
-                                        "': expected len<N, len=N, len>N, len!=N, continue, stop or "
-                                        "goto PLAN" + hint);
+            return fail(tok.column,
+                        "unexpected '" + tok.text +
+                            "': expected len<N, len=N, len>N, len!=N, continue, stop or "
+                            "goto PLAN" +
+                            hint);
         }
         return {};
     }
 
-    result<void> check_regex(const token& tok, const std::string& pattern, std::vector<target>* targets)
+    result<void> check_regex(const token& tok, const std::string& pattern,
+                             std::vector<target>* targets)
     {
         RE2::Options opts;
         opts.set_log_errors(false);
@@ -635,10 +650,11 @@ private:
             case 'G': cond.op = length_op::greater; break;
             case 'F': cond.op = length_op::not_equal; break;
             default:
-                return fail(column + static_cast<int>(i),
-                            std::string("unexpected '") + c +
-                                "' in the original: expected digits, '?', '*', then length conditions "
-                                "L, E, G or F with a number");
+                return fail(
+                    column + static_cast<int>(i),
+                    std::string("unexpected '") + c +
+                        "' in the original: expected digits, '?', '*', then length conditions "
+                        "L, E, G or F with a number");
             }
             std::size_t j = i + 1;
             while (j < text.size() && text[j] >= '0' && text[j] <= '9') {
@@ -654,9 +670,9 @@ private:
             i = j;
         }
         if (r.pattern.size() > max_number_length) {
-            return unexpected(make_error(errc::limit_exceeded, "original longer than " +
-                                                                   std::to_string(max_number_length),
-                                         loc(column).with_column()));
+            return unexpected(make_error(
+                errc::limit_exceeded, "original longer than " + std::to_string(max_number_length),
+                loc(column).with_column()));
         }
         return {};
     }
@@ -664,9 +680,10 @@ private:
     result<void> expect_arrow(const std::vector<token>& t, std::size_t i, const char* after) const
     {
         if (i >= t.size() || t[i].text != "=>" || t[i].quoted) {
-            const int col = i < t.size() ? t[i].column
-                                         : t.back().column + static_cast<int>(t.back().text.size()) +
-                                               (t.back().quoted || t.back().regex ? 2 : 0) + 1;
+            const int col = i < t.size()
+                                ? t[i].column
+                                : t.back().column + static_cast<int>(t.back().text.size()) +
+                                      (t.back().quoted || t.back().regex ? 2 : 0) + 1;
             return fail(col, std::string("expected '=>' after ") + after);
         }
         if (i + 1 >= t.size()) {
@@ -747,35 +764,42 @@ private:
             if (colon == std::string::npos || body->quoted || body->regex) {
                 return fail(body->column, "expected original:target (e.g. 0086:86 or ?????:9$$$$)");
             }
-            SSW_TRY(parse_vos_original(std::string_view(body->text).substr(0, colon), body->column, r));
-            token tail{body->text.substr(colon + 1), body->column + static_cast<int>(colon) + 1, false,
-                       false};
+            SSW_TRY(
+                parse_vos_original(std::string_view(body->text).substr(0, colon), body->column, r));
+            token tail{body->text.substr(colon + 1), body->column + static_cast<int>(colon) + 1,
+                       false, false};
             SSW_TRY(parse_targets(tail, r, true));
             const auto wildcards = static_cast<std::size_t>(std::count(
-                r.pattern.begin(), r.pattern.begin() + static_cast<std::ptrdiff_t>(
-                                                           std::min(r.pattern.find('*'), r.pattern.size())),
+                r.pattern.begin(),
+                r.pattern.begin() +
+                    static_cast<std::ptrdiff_t>(std::min(r.pattern.find('*'), r.pattern.size())),
                 '?'));
             for (const auto& tg : r.targets) {
-                const auto dollars = static_cast<std::size_t>(std::count(tg.text.begin(), tg.text.end(), '$'));
+                const auto dollars =
+                    static_cast<std::size_t>(std::count(tg.text.begin(), tg.text.end(), '$'));
                 if (dollars > wildcards) {
-                    return fail(tail.column, "the target has " + std::to_string(dollars) +
-                                                 " '$' but the original has only " + std::to_string(wildcards) +
-                                                 " '?' before any '*' (each '$' keeps the digit of one '?')");
+                    return fail(tail.column,
+                                "the target has " + std::to_string(dollars) +
+                                    " '$' but the original has only " + std::to_string(wildcards) +
+                                    " '?' before any '*' (each '$' keeps the digit of one '?')");
                 }
             }
         } else {
             std::string hint;
-            if (auto m = core::closest_match(kw, {"exact", "prefix", "strip", "add", "vos", "regex", "end"})) {
+            if (auto m = core::closest_match(
+                    kw, {"exact", "prefix", "strip", "add", "vos", "regex", "end"})) {
                 hint = " (did you mean '" + *m + "'?)";
             }
             if (hint.empty() && !kw.empty() && std::all_of(kw.begin(), kw.end(), [](char c) {
                     return (c >= '0' && c <= '9') || c == '?' || c == '*' || c == '+';
                 })) {
-                hint = " (write " + kw + ":TARGET for the VOS form, or exact/prefix " + kw + " => TARGET)";
+                hint = " (write " + kw + ":TARGET for the VOS form, or exact/prefix " + kw +
+                       " => TARGET)";
             }
             return fail(head.column, "unknown rule '" + kw +
                                          "': expected exact, prefix, strip, add, vos, regex, "
-                                         "original:target or 'end'" + hint);
+                                         "original:target or 'end'" +
+                                         hint);
         }
         SSW_TRY(parse_options(t, next, r));
         SSW_TRY(count_rule());
@@ -826,7 +850,8 @@ private:
         number_policy& caller = in_gateway ? set_.gateways.back().caller : set_.routing_caller;
         number_policy& callee = in_gateway ? set_.gateways.back().callee : set_.routing_callee;
         const std::string& kw = head.text;
-        auto single = [&](std::string& slot, pending_ref::kind k, const char* what) -> result<void> {
+        auto single = [&](std::string& slot, pending_ref::kind k,
+                          const char* what) -> result<void> {
             SSW_TRY_ASSIGN(auto name, expect_name(t, 1, what));
             SSW_TRY(expect_end_of_line(t, 2));
             if (!slot.empty()) {
@@ -889,7 +914,8 @@ private:
         for (const auto& k : keys) {
             all += (all.empty() ? "" : ", ") + k;
         }
-        return fail(head.column, "unknown setting '" + kw + "': expected " + all + " or 'end'" + hint);
+        return fail(head.column,
+                    "unknown setting '" + kw + "': expected " + all + " or 'end'" + hint);
     }
 
     result<void> resolve() const
@@ -926,7 +952,8 @@ private:
                 if (auto m = core::closest_match(ref.name, names)) {
                     hint = " (did you mean '" + *m + "'?)";
                 }
-                return fail_at(ref.where, std::string("unknown ") + what + " '" + ref.name + "'" + hint);
+                return fail_at(ref.where,
+                               std::string("unknown ") + what + " '" + ref.name + "'" + hint);
             }
         }
         return {};
@@ -949,7 +976,8 @@ private:
 
 } // namespace
 
-result<rule_set> parse_rules(std::string_view text, const std::string& name, const file_reader& reader)
+result<rule_set> parse_rules(std::string_view text, const std::string& name,
+                             const file_reader& reader)
 {
     parser p(reader);
     return p.run(text, name);

@@ -46,8 +46,7 @@ bool all_hold(const std::vector<length_condition>& conditions, std::size_t lengt
 }
 
 namespace {
-template <class T>
-const T* find_named(const std::vector<T>& items, std::string_view name) noexcept
+template <class T> const T* find_named(const std::vector<T>& items, std::string_view name) noexcept
 {
     for (const auto& item : items) {
         if (item.name == name) {

@@ -32,9 +32,9 @@ result<std::vector<word>> split_words(std::string_view line, const std::string& 
         if (c == '"') {
             const auto close = line.find('"', i + 1);
             if (close == std::string_view::npos) {
-                return unexpected(make_error(errc::parse_error,
-                                             "unterminated string: expected a closing '\"'",
-                                             source_location{path, line_no, w.column}.with_column()));
+                return unexpected(
+                    make_error(errc::parse_error, "unterminated string: expected a closing '\"'",
+                               source_location{path, line_no, w.column}.with_column()));
             }
             w.text = std::string(line.substr(i + 1, close - i - 1));
             i = close + 1;
@@ -67,15 +67,17 @@ result<case_file> parse_cases(std::string_view text, const std::string& path)
             continue;
         }
         auto fail = [&](std::size_t i, const std::string& msg) {
-            const int col = i < w.size() ? w[i].column
-                                         : w.back().column + static_cast<int>(w.back().text.size()) + 1;
+            const int col = i < w.size()
+                                ? w[i].column
+                                : w.back().column + static_cast<int>(w.back().text.size()) + 1;
             return unexpected(make_error(errc::parse_error, msg,
                                          source_location{path, line_no, col}.with_column()));
         };
         test_case c;
         c.where = source_location{path, line_no, w[0].column};
         for (const auto& part : w) {
-            c.text += (c.text.empty() ? "" : " ") + (part.text.empty() ? std::string("\"\"") : part.text);
+            c.text +=
+                (c.text.empty() ? "" : " ") + (part.text.empty() ? std::string("\"\"") : part.text);
         }
         const std::string& head = w[0].text;
         if (head == "rules") {
@@ -101,7 +103,8 @@ result<case_file> parse_cases(std::string_view text, const std::string& path)
         } else if (head == "call") {
             c.what = test_case::kind::call;
             if (w.size() < 5) {
-                return fail(w.size(), "expected: call FROM TO CALLER CALLEE => CALLER CALLEE (or blocked)");
+                return fail(w.size(),
+                            "expected: call FROM TO CALLER CALLEE => CALLER CALLEE (or blocked)");
             }
             c.from = w[1].text == "-" ? "" : w[1].text;
             c.to = w[2].text == "-" ? "" : w[2].text;
@@ -164,12 +167,14 @@ case_result run_case(const engine& rules, const test_case& c, std::uint64_t seed
     if (out->blocked) {
         r.actual = "blocked";
         r.rule_where = out->verdict.where;
-        r.detail = out->blocked_side + " " + (out->blocked_side == "caller" ? out->caller : out->callee) +
-                   ": " + out->verdict.reason;
+        r.detail = out->blocked_side + " " +
+                   (out->blocked_side == "caller" ? out->caller : out->callee) + ": " +
+                   out->verdict.reason;
         r.passed = c.expect_blocked;
     } else {
         r.actual = show(out->caller) + " " + show(out->callee);
-        r.passed = !c.expect_blocked && out->caller == c.expected && out->callee == c.expected_callee;
+        r.passed =
+            !c.expect_blocked && out->caller == c.expected && out->callee == c.expected_callee;
         for (auto it = out->steps.rbegin(); it != out->steps.rend(); ++it) {
             if (!it->where.empty()) {
                 r.rule_where = it->where;

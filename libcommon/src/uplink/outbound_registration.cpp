@@ -72,7 +72,8 @@ std::optional<register_request> outbound_registration::fail(int code, std::strin
     return std::nullopt;
 }
 
-std::optional<register_request> outbound_registration::on_response(const register_response& response)
+std::optional<register_request>
+outbound_registration::on_response(const register_response& response)
 {
     if (state_ != registration_state::registering && state_ != registration_state::unregistering) {
         return std::nullopt;
@@ -146,8 +147,8 @@ std::optional<register_request> outbound_registration::on_timer()
     case registration_state::retry_wait: return start();
     case registration_state::unregistering:
         // Grace time over without a final answer: give up and let the daemon exit.
-        last_failure_ = registration_failure{0, "un-REGISTER unanswered within the shutdown grace time",
-                                             clock_.now()};
+        last_failure_ = registration_failure{
+            0, "un-REGISTER unanswered within the shutdown grace time", clock_.now()};
         state_ = registration_state::stopped;
         return std::nullopt;
     default: return std::nullopt;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests of CDR writing and export.
-#include <ssw/cdr/writer.hpp>
-
 #include "support/temp_dir.hpp"
+
+#include <ssw/cdr/writer.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -83,9 +83,10 @@ TEST_CASE("cdr::writer: records are written and exported as CSV and JSON lines",
     REQUIRE(*export_records(db, export_format::csv, std::nullopt, csv) == 2);
     const auto text = csv.str();
     CHECK(text.rfind("call_id,source,", 0) == 0);
-    CHECK_THAT(text, Catch::Contains("call-1@x,1000,127.0.0.1:5062,1000,0044123456789,1000,44123456789,"
-                                     "2027-01-15T08:00:00.000Z,2027-01-15T08:00:01.200Z,"
-                                     "2027-01-15T08:00:05.000Z,2027-01-15T08:01:05.000Z,1200,60000,200,"));
+    CHECK_THAT(
+        text, Catch::Contains("call-1@x,1000,127.0.0.1:5062,1000,0044123456789,1000,44123456789,"
+                              "2027-01-15T08:00:00.000Z,2027-01-15T08:00:01.200Z,"
+                              "2027-01-15T08:00:05.000Z,2027-01-15T08:01:05.000Z,1200,60000,200,"));
     CHECK_THAT(text, Catch::Contains("\"vendor-a:408:invite_timeout;vendor,b:200:answered\""));
 
     std::ostringstream json;
@@ -94,7 +95,6 @@ TEST_CASE("cdr::writer: records are written and exported as CSV and JSON lines",
     CHECK_THAT(json.str(), Catch::Contains(R"("attempts":[{"gateway":"vendor-a")"));
     CHECK_THAT(json.str(), Catch::Contains(R"("end_reason":"answered"}])"));
     CHECK_THAT(json.str(), Catch::Contains(R"("sdp":null)")); // absent times are null, not ""
-
 }
 
 TEST_CASE("cdr::writer: a SIGKILL after the records are flushed loses none", "[cdr][writer]")

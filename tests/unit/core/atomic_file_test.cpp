@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests for crash-safe writes: every failing step leaves the original intact.
-#include <ssw/core/atomic_file.hpp>
-
 #include "support/temp_dir.hpp"
+
+#include <ssw/core/atomic_file.hpp>
 
 #include <catch2/catch.hpp>
 

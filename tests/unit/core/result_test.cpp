@@ -11,7 +11,8 @@ namespace {
 ssw::result<int> parse_positive(int v)
 {
     if (v <= 0) {
-        return ssw::unexpected(ssw::make_error(ssw::errc::invalid_argument, "expected a positive number"));
+        return ssw::unexpected(
+            ssw::make_error(ssw::errc::invalid_argument, "expected a positive number"));
     }
     return v;
 }

@@ -30,7 +30,8 @@ TEST_CASE("crypto::parse_key: text is taken as typed and hex: is decoded", "[cry
     CHECK(parse_key(std::string(1025, 'a')).error().code == ssw::errc::limit_exceeded);
 }
 
-TEST_CASE("crypto::check_key: mode 3 needs exactly 16 bytes, modes 1 and 2 at least one", "[crypto][key]")
+TEST_CASE("crypto::check_key: mode 3 needs exactly 16 bytes, modes 1 and 2 at least one",
+          "[crypto][key]")
 {
     CHECK(check_key(mode::aes128, key_bytes(16, 1)));
     CHECK_FALSE(check_key(mode::aes128, key_bytes(20, 1)));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Native payload ciphers: known answers vs `openssl enc`, RFC 6229 RC4 vectors, round trips.
-#include <ssw/crypto/payload_cipher.hpp>
-
 #include "support/rtp_test_helpers.hpp"
+
+#include <ssw/crypto/payload_cipher.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -47,8 +47,9 @@ TEST_CASE("crypto::payload_cipher: mode 3 matches openssl enc -aes-128-ctr for e
     }
 }
 
-TEST_CASE("crypto::payload_cipher: mode 2 matches openssl enc -rc4 where key||SSRC||TS||SEQ is 16 bytes",
-          "[crypto][payload_cipher]")
+TEST_CASE(
+    "crypto::payload_cipher: mode 2 matches openssl enc -rc4 where key||SSRC||TS||SEQ is 16 bytes",
+    "[crypto][payload_cipher]")
 {
     // A 6-byte key: openssl truncates RC4 keys to 16 bytes, so only this length compares.
     const std::vector<std::uint8_t> key = {'s', 'e', 'c', 'r', 'e', 't'};
@@ -56,8 +57,8 @@ TEST_CASE("crypto::payload_cipher: mode 2 matches openssl enc -rc4 where key||SS
     REQUIRE(cipher);
     for (const std::size_t n : spec_lengths) {
         INFO("payload bytes " << n);
-        const header_fields f{0x11223344U + static_cast<std::uint32_t>(n), 160U * static_cast<std::uint32_t>(n),
-                              static_cast<std::uint16_t>(n)};
+        const header_fields f{0x11223344U + static_cast<std::uint32_t>(n),
+                              160U * static_cast<std::uint32_t>(n), static_cast<std::uint16_t>(n)};
         const auto plain = pattern_bytes(n, 7);
         auto mine = plain;
         REQUIRE(cipher->apply(mine, f));
@@ -89,8 +90,10 @@ TEST_CASE("crypto::payload_cipher: mode 2 with long keys gives the RFC 6229 keys
         const auto full = from_hex(c.key_hex);
         const std::vector<std::uint8_t> user(full.begin(), full.end() - 10);
         const std::uint8_t* t = full.data() + full.size() - 10;
-        const header_fields f{(std::uint32_t{t[0]} << 24) | (std::uint32_t{t[1]} << 16) | (std::uint32_t{t[2]} << 8) | t[3],
-                              (std::uint32_t{t[4]} << 24) | (std::uint32_t{t[5]} << 16) | (std::uint32_t{t[6]} << 8) | t[7],
+        const header_fields f{(std::uint32_t{t[0]} << 24) | (std::uint32_t{t[1]} << 16) |
+                                  (std::uint32_t{t[2]} << 8) | t[3],
+                              (std::uint32_t{t[4]} << 24) | (std::uint32_t{t[5]} << 16) |
+                                  (std::uint32_t{t[6]} << 8) | t[7],
                               static_cast<std::uint16_t>((t[8] << 8) | t[9])};
         auto cipher = payload_cipher::make(mode::rc4, user);
         REQUIRE(cipher);
@@ -100,8 +103,9 @@ TEST_CASE("crypto::payload_cipher: mode 2 with long keys gives the RFC 6229 keys
         for (int i = 0; i < 4; ++i) {
             std::string expected = c.stream_hex[i];
             std::erase(expected, ' ');
-            const std::vector<std::uint8_t> got(zeros.begin() + static_cast<std::ptrdiff_t>(offsets[i]),
-                                                zeros.begin() + static_cast<std::ptrdiff_t>(offsets[i] + 16));
+            const std::vector<std::uint8_t> got(
+                zeros.begin() + static_cast<std::ptrdiff_t>(offsets[i]),
+                zeros.begin() + static_cast<std::ptrdiff_t>(offsets[i] + 16));
             CHECK(hex_of(got) == expected);
         }
     }
@@ -123,8 +127,9 @@ TEST_CASE("crypto::payload_cipher: mode 1 XORs the key cyclically from byte 0 of
 TEST_CASE("crypto::payload_cipher: decrypt(encrypt(p)) == p for every mode and spec length",
           "[crypto][payload_cipher]")
 {
-    const std::pair<mode, std::string> modes[] = {
-        {mode::xor_, "k3y"}, {mode::rc4, "a longer rc4 key for mode two"}, {mode::aes128, "0123456789abcdef"}};
+    const std::pair<mode, std::string> modes[] = {{mode::xor_, "k3y"},
+                                                  {mode::rc4, "a longer rc4 key for mode two"},
+                                                  {mode::aes128, "0123456789abcdef"}};
     for (const auto& [m, k] : modes) {
         const std::vector<std::uint8_t> key(k.begin(), k.end());
         auto enc = payload_cipher::make(m, key);
@@ -133,7 +138,8 @@ TEST_CASE("crypto::payload_cipher: decrypt(encrypt(p)) == p for every mode and s
         REQUIRE(dec);
         for (const std::size_t n : spec_lengths) {
             INFO("mode " << static_cast<int>(m) << " bytes " << n);
-            const header_fields f{0x12345678, static_cast<std::uint32_t>(n * 160), static_cast<std::uint16_t>(n)};
+            const header_fields f{0x12345678, static_cast<std::uint32_t>(n * 160),
+                                  static_cast<std::uint16_t>(n)};
             const auto plain = pattern_bytes(n, 3);
             auto data = plain;
             REQUIRE(enc->apply(data, f));
@@ -149,7 +155,8 @@ TEST_CASE("crypto::payload_cipher: decrypt(encrypt(p)) == p for every mode and s
 TEST_CASE("crypto::payload_cipher: a different header field changes the keystream of modes 2 and 3",
           "[crypto][payload_cipher]")
 {
-    for (const auto& [m, k] : {std::pair{mode::rc4, std::string("key")}, std::pair{mode::aes128, std::string("0123456789abcdef")}}) {
+    for (const auto& [m, k] : {std::pair{mode::rc4, std::string("key")},
+                               std::pair{mode::aes128, std::string("0123456789abcdef")}}) {
         const std::vector<std::uint8_t> key(k.begin(), k.end());
         auto c = payload_cipher::make(m, key);
         REQUIRE(c);
@@ -164,7 +171,8 @@ TEST_CASE("crypto::payload_cipher: a different header field changes the keystrea
     }
 }
 
-TEST_CASE("crypto::payload_cipher: keys that do not fit the mode are refused", "[crypto][payload_cipher]")
+TEST_CASE("crypto::payload_cipher: keys that do not fit the mode are refused",
+          "[crypto][payload_cipher]")
 {
     const std::vector<std::uint8_t> fifteen(15, 'a');
     const std::vector<std::uint8_t> seventeen(17, 'a');
@@ -194,7 +202,8 @@ TEST_CASE("crypto::payload_cipher: a missing legacy provider fails RC4 with a cl
     CHECK(payload_cipher::make(mode::aes128, std::vector<std::uint8_t>(16, 'k')));
 }
 
-TEST_CASE("crypto::payload_cipher: payloads above the datagram limit are refused", "[crypto][payload_cipher]")
+TEST_CASE("crypto::payload_cipher: payloads above the datagram limit are refused",
+          "[crypto][payload_cipher]")
 {
     auto c = payload_cipher::make(mode::xor_, std::vector<std::uint8_t>{'k'});
     REQUIRE(c);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Scheme table lookups and the hypothesis ciphers (ECB/CBC clear tail, RC4 static and stream).
+#include "support/rtp_test_helpers.hpp"
+
 #include <ssw/crypto/payload_cipher.hpp>
 #include <ssw/crypto/scheme.hpp>
-
-#include "support/rtp_test_helpers.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,8 @@ using namespace ssw::crypto;
 using ssw::test::hex_of;
 using ssw::test::pattern_bytes;
 
-TEST_CASE("crypto::find_scheme: native follows the mode, hypotheses fix their own", "[crypto][scheme]")
+TEST_CASE("crypto::find_scheme: native follows the mode, hypotheses fix their own",
+          "[crypto][scheme]")
 {
     CHECK((*find_scheme("native", mode::aes128))->cipher == cipher_kind::aes_ctr);
     CHECK((*find_scheme("native", mode::xor_))->cipher == cipher_kind::xor_pad);
@@ -29,17 +30,21 @@ TEST_CASE("crypto::derive_aes_key: raw, padded and md5 derivations", "[crypto][s
 {
     const key_bytes short_key{'a', 'b', 'c'};
     CHECK_FALSE(derive_aes_key(key_derivation::raw, short_key));
-    CHECK(hex_of(*derive_aes_key(key_derivation::padded, short_key)) == "61626300000000000000000000000000");
+    CHECK(hex_of(*derive_aes_key(key_derivation::padded, short_key)) ==
+          "61626300000000000000000000000000");
     // RFC 1321 §A.5: MD5("abc") = 900150983cd24fb0d6963f7d28e17f72
-    CHECK(hex_of(*derive_aes_key(key_derivation::md5, short_key)) == "900150983cd24fb0d6963f7d28e17f72");
+    CHECK(hex_of(*derive_aes_key(key_derivation::md5, short_key)) ==
+          "900150983cd24fb0d6963f7d28e17f72");
     CHECK(derive_aes_key(key_derivation::padded, key_bytes(20, 'x'))->size() == 16);
 }
 
-TEST_CASE("crypto::scheme_cipher: aes-ecb-cleartail matches openssl ECB on whole blocks, tail in clear",
-          "[crypto][scheme]")
+TEST_CASE(
+    "crypto::scheme_cipher: aes-ecb-cleartail matches openssl ECB on whole blocks, tail in clear",
+    "[crypto][scheme]")
 {
     const key_bytes key(16, 0x42);
-    auto c = scheme_cipher::make(**find_scheme("aes-ecb-cleartail", std::nullopt), key_derivation::raw, key);
+    auto c = scheme_cipher::make(**find_scheme("aes-ecb-cleartail", std::nullopt),
+                                 key_derivation::raw, key);
     REQUIRE(c);
     const auto plain = pattern_bytes(37, 9);
     auto data = plain;
@@ -57,7 +62,8 @@ TEST_CASE("crypto::scheme_cipher: aes-cbc-zeroiv-cleartail matches openssl CBC w
           "[crypto][scheme]")
 {
     const key_bytes key{'p', 'a', 's', 's'};
-    auto c = scheme_cipher::make(**find_scheme("aes-cbc-zeroiv-cleartail", std::nullopt), key_derivation::md5, key);
+    auto c = scheme_cipher::make(**find_scheme("aes-cbc-zeroiv-cleartail", std::nullopt),
+                                 key_derivation::md5, key);
     REQUIRE(c);
     const auto plain = pattern_bytes(160, 4);
     auto data = plain;
@@ -80,8 +86,10 @@ TEST_CASE("crypto::scheme_cipher: rc4-static repeats one pad, rc4-stream continu
 {
     // 16 bytes: openssl enc zero-pads shorter -K values, so only this length compares.
     const key_bytes key(16, 'k');
-    auto st = scheme_cipher::make(**find_scheme("rc4-static", std::nullopt), key_derivation::raw, key);
-    auto sm = scheme_cipher::make(**find_scheme("rc4-stream", std::nullopt), key_derivation::raw, key);
+    auto st =
+        scheme_cipher::make(**find_scheme("rc4-static", std::nullopt), key_derivation::raw, key);
+    auto sm =
+        scheme_cipher::make(**find_scheme("rc4-stream", std::nullopt), key_derivation::raw, key);
     REQUIRE(st);
     REQUIRE(sm);
     std::vector<std::uint8_t> a(20, 0), b(20, 0), c(20, 0), d(20, 0);
@@ -93,8 +101,8 @@ TEST_CASE("crypto::scheme_cipher: rc4-static repeats one pad, rc4-stream continu
     CHECK(c == a);
     CHECK(d != c);
     // The stream continued: the second packet is keystream bytes 20..39.
-    const auto ks = ssw::test::openssl_enc("-rc4 -provider legacy -provider default", hex_of(key), "",
-                                           std::vector<std::uint8_t>(40, 0));
+    const auto ks = ssw::test::openssl_enc("-rc4 -provider legacy -provider default", hex_of(key),
+                                           "", std::vector<std::uint8_t>(40, 0));
     REQUIRE(ks);
     CHECK(hex_of(d) == hex_of(std::vector<std::uint8_t>(ks->begin() + 20, ks->end())));
     REQUIRE(sm->reset());
@@ -103,7 +111,8 @@ TEST_CASE("crypto::scheme_cipher: rc4-static repeats one pad, rc4-stream continu
     CHECK(e == a);
 }
 
-TEST_CASE("crypto::scheme_cipher: native schemes give the same bytes as payload_cipher", "[crypto][scheme]")
+TEST_CASE("crypto::scheme_cipher: native schemes give the same bytes as payload_cipher",
+          "[crypto][scheme]")
 {
     const key_bytes key(16, 7);
     for (const mode m : {mode::xor_, mode::rc4, mode::aes128}) {

@@ -16,9 +16,8 @@ namespace {
 struct harness {
     explicit harness(params::settings s = {}, provision::config c = provision::demo_config("/tmp"))
         : store(*registrar::binding_store::open(":memory:", clock.wall_now())),
-          engine(std::move(c), std::move(s), clock, store, [this](daemon::log_level, std::string_view t) {
-              log.emplace_back(t);
-          })
+          engine(std::move(c), std::move(s), clock, store,
+                 [this](daemon::log_level, std::string_view t) { log.emplace_back(t); })
     {
     }
     core::manual_clock clock;
@@ -39,19 +38,32 @@ struct harness {
 };
 
 std::string register_request(const std::string& user, int cseq, const std::string& branch,
-                             const std::string& extra = {}, const std::string& contact_host = "127.0.0.1:5062",
+                             const std::string& extra = {},
+                             const std::string& contact_host = "127.0.0.1:5062",
                              const std::string& expires = "3600")
 {
     return "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK" + branch + ";rport\r\n"
+           "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK" +
+           branch +
+           ";rport\r\n"
            "Max-Forwards: 70\r\n"
-           "From: <sip:" + user + "@127.0.0.1>;tag=abc\r\n"
-           "To: <sip:" + user + "@127.0.0.1>\r\n"
-           "Call-ID: reg-" + user + "@127.0.0.1\r\n"
-           "CSeq: " + std::to_string(cseq) + " REGISTER\r\n"
-           "Contact: <sip:" + user + "@" + contact_host + ">\r\n"
-           "Expires: " + expires + "\r\n" + extra +
-           "Content-Length: 0\r\n\r\n";
+           "From: <sip:" +
+           user +
+           "@127.0.0.1>;tag=abc\r\n"
+           "To: <sip:" +
+           user +
+           "@127.0.0.1>\r\n"
+           "Call-ID: reg-" +
+           user +
+           "@127.0.0.1\r\n"
+           "CSeq: " +
+           std::to_string(cseq) +
+           " REGISTER\r\n"
+           "Contact: <sip:" +
+           user + "@" + contact_host +
+           ">\r\n"
+           "Expires: " +
+           expires + "\r\n" + extra + "Content-Length: 0\r\n\r\n";
 }
 
 std::string nonce_of(const std::string& response)
@@ -61,12 +73,14 @@ std::string nonce_of(const std::string& response)
     return m[1];
 }
 
-std::string authorization(const std::string& header, const std::string& user, const std::string& password,
-                          const std::string& nonce, const std::string& nc = "00000001")
+std::string authorization(const std::string& header, const std::string& user,
+                          const std::string& password, const std::string& nonce,
+                          const std::string& nc = "00000001")
 {
     const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, user, "ssw", password);
-    const auto response = registrar::digest_response(registrar::digest_algorithm::md5, ha1, "REGISTER",
-                                                     "sip:127.0.0.1", nonce, nc, "c0ffee", "auth");
+    const auto response =
+        registrar::digest_response(registrar::digest_algorithm::md5, ha1, "REGISTER",
+                                   "sip:127.0.0.1", nonce, nc, "c0ffee", "auth");
     return header + ": Digest username=\"" + user + "\", realm=\"ssw\", nonce=\"" + nonce +
            "\", uri=\"sip:127.0.0.1\", response=\"" + response +
            "\", algorithm=MD5, qop=auth, nc=" + nc + ", cnonce=\"c0ffee\"\r\n";
@@ -78,17 +92,20 @@ int status_of(const daemon::outgoing& o)
 }
 
 // Registers `user` with `password`; returns the final response.
-std::vector<daemon::outgoing> do_register(harness& h, const std::string& user, const std::string& password,
-                                          int& cseq, const std::string& contact = "127.0.0.1:5062",
+std::vector<daemon::outgoing> do_register(harness& h, const std::string& user,
+                                          const std::string& password, int& cseq,
+                                          const std::string& contact = "127.0.0.1:5062",
                                           const std::string& expires = "3600")
 {
-    auto challenge = h.send(register_request(user, cseq, std::to_string(cseq), {}, contact, expires));
+    auto challenge =
+        h.send(register_request(user, cseq, std::to_string(cseq), {}, contact, expires));
     ++cseq;
     REQUIRE(challenge.size() == 1);
     REQUIRE(status_of(challenge[0]) == 401);
     const auto nonce = nonce_of(challenge[0].bytes);
     auto result = h.send(register_request(user, cseq, std::to_string(cseq),
-                                          authorization("Authorization", user, password, nonce), contact, expires));
+                                          authorization("Authorization", user, password, nonce),
+                                          contact, expires));
     ++cseq;
     return result;
 }
@@ -105,10 +122,12 @@ TEST_CASE("daemon::engine: REGISTER with digest auth, response routed by rport",
     CHECK_THAT(first[0].bytes, Catch::Contains("WWW-Authenticate: Digest realm=\"ssw\""));
     CHECK_THAT(first[0].bytes, Catch::Contains(";rport=5062;received=127.0.0.1"));
     CHECK(first[0].to.port == 5062);
-    CHECK_THAT(first[0].bytes, !Catch::Contains("Server:")); // nothing tells scanners what runs here
+    CHECK_THAT(first[0].bytes,
+               !Catch::Contains("Server:")); // nothing tells scanners what runs here
 
-    const auto ok = h.send(register_request("1000", cseq++, "b",
-                                            authorization("Authorization", "1000", "demo", nonce_of(first[0].bytes))));
+    const auto ok = h.send(
+        register_request("1000", cseq++, "b",
+                         authorization("Authorization", "1000", "demo", nonce_of(first[0].bytes))));
     REQUIRE(ok.size() == 1);
     CHECK(status_of(ok[0]) == 200);
     CHECK_THAT(ok[0].bytes, Catch::Contains("Contact: <sip:1000@127.0.0.1:5062>;expires=3600"));
@@ -116,7 +135,8 @@ TEST_CASE("daemon::engine: REGISTER with digest auth, response routed by rport",
     CHECK(h.engine.counters().registrations == 1);
 }
 
-TEST_CASE("daemon::engine: a retransmitted request gets the same response, handled once", "[daemon][engine]")
+TEST_CASE("daemon::engine: a retransmitted request gets the same response, handled once",
+          "[daemon][engine]")
 {
     harness h;
     const auto text = register_request("1000", 1, "x");
@@ -149,11 +169,13 @@ TEST_CASE("daemon::engine: wrong passwords until suspension, then recovery", "[d
     const auto ok = do_register(h, "1001", "demo", cseq);
     CHECK(status_of(ok[0]) == 200);
     CHECK(std::any_of(h.log.begin(), h.log.end(), [](const std::string& l) {
-        return l.find("suspension: ") != std::string::npos && l.find("suspended for 180 s") != std::string::npos;
+        return l.find("suspension: ") != std::string::npos &&
+               l.find("suspended for 180 s") != std::string::npos;
     }));
 }
 
-TEST_CASE("daemon::engine: unknown sources get 401/403 when On and not a byte when Off", "[daemon][engine]")
+TEST_CASE("daemon::engine: unknown sources get 401/403 when On and not a byte when Off",
+          "[daemon][engine]")
 {
     const std::string invite = "INVITE sip:0044123456789@127.0.0.1 SIP/2.0\r\n"
                                "Via: SIP/2.0/UDP 203.0.113.9:5070;branch=z9hG4bKscan1\r\n"
@@ -198,8 +220,9 @@ TEST_CASE("daemon::engine: 407 when SS_SIP_AUTHENTICATION_CODE is 407", "[daemon
     const auto first = h.send(register_request("1000", 1, "a"));
     REQUIRE(status_of(first[0]) == 407);
     CHECK_THAT(first[0].bytes, Catch::Contains("Proxy-Authenticate: Digest"));
-    const auto ok = h.send(register_request("1000", 2, "b",
-                                            authorization("Proxy-Authorization", "1000", "demo", nonce_of(first[0].bytes))));
+    const auto ok = h.send(register_request(
+        "1000", 2, "b",
+        authorization("Proxy-Authorization", "1000", "demo", nonce_of(first[0].bytes))));
     CHECK(status_of(ok[0]) == 200);
 }
 
@@ -213,7 +236,8 @@ TEST_CASE("daemon::engine: expiry rules, NAT cap, unregister and wildcard", "[da
         CHECK(status_of(r[0]) == 423);
         CHECK_THAT(r[0].bytes, Catch::Contains("Min-Expires: 60"));
     }
-    SECTION("a contact that is not where the packet came from is behind NAT: SS_ENDPOINT_NAT_EXPIRE")
+    SECTION(
+        "a contact that is not where the packet came from is behind NAT: SS_ENDPOINT_NAT_EXPIRE")
     {
         const auto r = do_register(h, "1000", "demo", cseq, "10.0.0.5:5060");
         CHECK_THAT(r[0].bytes, Catch::Contains("expires=300"));
@@ -232,8 +256,10 @@ TEST_CASE("daemon::engine: expiry rules, NAT cap, unregister and wildcard", "[da
         REQUIRE(status_of(c[0]) == 401);
         auto answer = star;
         answer.replace(answer.find("branch=z9hG4bKstar"), 18, "branch=z9hG4bKstar2");
-        answer.replace(answer.find("Content-Length"), 0, authorization("Authorization", "1000", "demo", nonce_of(c[0].bytes)));
-        answer.replace(answer.find("CSeq: " + std::to_string(cseq)), 6 + std::to_string(cseq).size(), "CSeq: " + std::to_string(cseq + 1));
+        answer.replace(answer.find("Content-Length"), 0,
+                       authorization("Authorization", "1000", "demo", nonce_of(c[0].bytes)));
+        answer.replace(answer.find("CSeq: " + std::to_string(cseq)),
+                       6 + std::to_string(cseq).size(), "CSeq: " + std::to_string(cseq + 1));
         CHECK(status_of(h.send(answer)[0]) == 200);
         CHECK(h.store.lookup("1000", h.clock.wall_now()).empty());
     }
@@ -247,7 +273,8 @@ TEST_CASE("daemon::engine: expiry rules, NAT cap, unregister and wildcard", "[da
     }
 }
 
-TEST_CASE("daemon::engine: SS_ENDPOINT_REGISTER_REPLACE Off refuses a second contact", "[daemon][engine]")
+TEST_CASE("daemon::engine: SS_ENDPOINT_REGISTER_REPLACE Off refuses a second contact",
+          "[daemon][engine]")
 {
     params::settings s;
     s.set(*params::find_param("SS_ENDPOINT_REGISTER_REPLACE"), params::value{false});
@@ -292,8 +319,9 @@ TEST_CASE("daemon::engine: NAT endpoints get SS_SIP_NAT_KEEP_ALIVE_MESSAGE at th
 {
     harness h;
     int cseq = 1;
-    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060")[0]) == 200); // behind NAT
-    REQUIRE(status_of(do_register(h, "1001", "demo", cseq)[0]) == 200);                 // not behind NAT
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq, "10.0.0.5:5060")[0]) ==
+            200);                                                       // behind NAT
+    REQUIRE(status_of(do_register(h, "1001", "demo", cseq)[0]) == 200); // not behind NAT
     std::vector<daemon::outgoing> out;
     h.clock.set(*h.engine.next_deadline());
     h.engine.on_timer(out);
@@ -317,7 +345,8 @@ TEST_CASE("daemon::engine: NAT endpoints get SS_SIP_NAT_KEEP_ALIVE_MESSAGE at th
     CHECK(out.empty());
 }
 
-TEST_CASE("daemon::engine: an empty keep-alive message sends nothing", "[daemon][engine][keepalive]")
+TEST_CASE("daemon::engine: an empty keep-alive message sends nothing",
+          "[daemon][engine][keepalive]")
 {
     params::settings s;
     s.set(*params::find_param("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"), params::value{std::string{}});
@@ -330,28 +359,35 @@ TEST_CASE("daemon::engine: an empty keep-alive message sends nothing", "[daemon]
     CHECK(out.empty());
 }
 
-TEST_CASE("daemon::engine: a flood of garbage and valid-looking requests from many sources stays bounded",
-          "[daemon][engine]")
+TEST_CASE(
+    "daemon::engine: a flood of garbage and valid-looking requests from many sources stays bounded",
+    "[daemon][engine]")
 {
     params::settings s;
     s.set(*params::find_param("SS_REPLY_UNAUTHORIZED"), params::value{false});
     harness h(s);
     std::vector<daemon::outgoing> out;
     for (std::uint32_t i = 0; i < 20000; ++i) {
-        const daemon::peer from{core::ip_address::v4(0xc6120000u + i), static_cast<std::uint16_t>(1024 + i % 60000),
+        const daemon::peer from{core::ip_address::v4(0xc6120000u + i),
+                                static_cast<std::uint16_t>(1024 + i % 60000),
                                 sip::transport_kind::udp, 0};
         const std::string n = std::to_string(i);
         h.engine.on_message("\x16\x03garbage " + n, from, out);
-        h.engine.on_message(register_request(std::to_string(2000 + i % 7000), 1, "f" + n), from, out);
-        h.engine.on_message(register_request("1000", 2, "g" + n,
-                                             "Authorization: Digest username=\"1000\", realm=\"ssw\", nonce=\"00\", "
-                                             "uri=\"sip:127.0.0.1\", response=\"0123456789abcdef0123456789abcdef\"\r\n"),
-                            from, out);
+        h.engine.on_message(register_request(std::to_string(2000 + i % 7000), 1, "f" + n), from,
+                            out);
+        h.engine.on_message(
+            register_request(
+                "1000", 2, "g" + n,
+                "Authorization: Digest username=\"1000\", realm=\"ssw\", nonce=\"00\", "
+                "uri=\"sip:127.0.0.1\", response=\"0123456789abcdef0123456789abcdef\"\r\n"),
+            from, out);
         h.clock.advance(1ms);
     }
     h.engine.flush(out);
     // Unknown sources got nothing at all; the known account got challenges.
-    CHECK(std::none_of(out.begin(), out.end(), [](const daemon::outgoing& o) { return o.bytes.find("2000@") != std::string::npos; }));
+    CHECK(std::none_of(out.begin(), out.end(), [](const daemon::outgoing& o) {
+        return o.bytes.find("2000@") != std::string::npos;
+    }));
     CHECK(h.engine.counters().malformed_dropped == 20000);
     CHECK(h.engine.open_transactions() <= 40000);
     h.clock.advance(40s);
@@ -360,8 +396,9 @@ TEST_CASE("daemon::engine: a flood of garbage and valid-looking requests from ma
     CHECK(h.store.size() == 0);
 }
 
-TEST_CASE("daemon::engine: challenges offer SHA-256 and MD5 in the configured order, either answer works",
-          "[daemon][engine][digest]")
+TEST_CASE(
+    "daemon::engine: challenges offer SHA-256 and MD5 in the configured order, either answer works",
+    "[daemon][engine][digest]")
 {
     auto config = provision::demo_config("/tmp");
     config.digest_algorithms = {"SHA-256", "MD5"};
@@ -372,7 +409,8 @@ TEST_CASE("daemon::engine: challenges offer SHA-256 and MD5 in the configured or
     const auto& text = challenge[0].bytes;
     const auto sha = text.find("WWW-Authenticate: Digest realm=\"ssw\", nonce=");
     REQUIRE(sha != std::string::npos);
-    CHECK(text.find("algorithm=SHA-256", sha) < text.find("algorithm=MD5", sha)); // RFC 8760 §2.4 order
+    CHECK(text.find("algorithm=SHA-256", sha) <
+          text.find("algorithm=MD5", sha)); // RFC 8760 §2.4 order
 
     harness defaults; // MD5 leads by default (clients that read only the first challenge)
     const auto md5_first = defaults.send(register_request("1000", 1, "d1")).at(0).bytes;
@@ -380,11 +418,13 @@ TEST_CASE("daemon::engine: challenges offer SHA-256 and MD5 in the configured or
 
     // A SHA-256 answer (RFC 7616) to the first challenge.
     const auto nonce = nonce_of(text);
-    const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::sha256, "1000", "ssw", "demo");
-    const auto response = registrar::digest_response(registrar::digest_algorithm::sha256, ha1, "REGISTER",
-                                                     "sip:127.0.0.1", nonce, "00000001", "c0ffee", "auth");
-    const std::string auth = "Authorization: Digest username=\"1000\", realm=\"ssw\", nonce=\"" + nonce +
-                             "\", uri=\"sip:127.0.0.1\", response=\"" + response +
+    const auto ha1 =
+        registrar::digest_ha1(registrar::digest_algorithm::sha256, "1000", "ssw", "demo");
+    const auto response =
+        registrar::digest_response(registrar::digest_algorithm::sha256, ha1, "REGISTER",
+                                   "sip:127.0.0.1", nonce, "00000001", "c0ffee", "auth");
+    const std::string auth = "Authorization: Digest username=\"1000\", realm=\"ssw\", nonce=\"" +
+                             nonce + "\", uri=\"sip:127.0.0.1\", response=\"" + response +
                              "\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c0ffee\"\r\n";
     const auto ok = h.send(register_request("1000", cseq++, "s2", auth));
     REQUIRE(ok.size() == 1);
@@ -394,7 +434,8 @@ TEST_CASE("daemon::engine: challenges offer SHA-256 and MD5 in the configured or
     CHECK(status_of(do_register(h, "1001", "demo", cseq).at(0)) == 200);
 }
 
-TEST_CASE("daemon::engine: digest-algorithms and accounts that store one hash only", "[daemon][engine][digest]")
+TEST_CASE("daemon::engine: digest-algorithms and accounts that store one hash only",
+          "[daemon][engine][digest]")
 {
     auto config = provision::demo_config("/tmp");
     config.digest_algorithms = {"MD5"};
@@ -407,7 +448,8 @@ TEST_CASE("daemon::engine: digest-algorithms and accounts that store one hash on
     // An account with only an MD5 HA1 is offered MD5 only (a SHA-256 answer could not be checked).
     auto hashed = provision::demo_config("/tmp");
     auto& account = hashed.accounts.at(0);
-    account.ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, account.user, "ssw", "demo");
+    account.ha1 =
+        registrar::digest_ha1(registrar::digest_algorithm::md5, account.user, "ssw", "demo");
     account.password.clear();
     harness h({}, hashed);
     const auto known = h.send(register_request(account.user, cseq++, "m2"));

@@ -20,7 +20,8 @@ nat_endpoint endpoint(std::uint64_t id)
 
 // Runs the scheduler for `duration`, always jumping to its next wake-up; counts sends per id.
 std::map<std::uint64_t, int> run_for(nat_keepalive& scheduler, manual_clock& clock,
-                                     std::chrono::seconds duration, std::size_t* largest_batch = nullptr)
+                                     std::chrono::seconds duration,
+                                     std::size_t* largest_batch = nullptr)
 {
     std::map<std::uint64_t, int> sent;
     const auto end = clock.now() + duration;
@@ -43,7 +44,8 @@ std::map<std::uint64_t, int> run_for(nat_keepalive& scheduler, manual_clock& clo
 
 } // namespace
 
-TEST_CASE("keepalive::cycle_capacity: PERIOD x 1000 / INTERVAL x ONE_TIME", "[keepalive][nat_keepalive]")
+TEST_CASE("keepalive::cycle_capacity: PERIOD x 1000 / INTERVAL x ONE_TIME",
+          "[keepalive][nat_keepalive]")
 {
     CHECK(cycle_capacity(keepalive_settings{}) == 180000);
     keepalive_settings constrained;
@@ -169,7 +171,8 @@ TEST_CASE("keepalive::nat_keepalive: disabled or empty means no wake-ups; remova
     CHECK(seen == std::map<std::uint64_t, int>{{2, 1}, {3, 1}});
 }
 
-TEST_CASE("keepalive::nat_keepalive: 100,000 endpoints served every cycle, never more than a batch per wake-up",
+TEST_CASE("keepalive::nat_keepalive: 100,000 endpoints served every cycle, never more than a batch "
+          "per wake-up",
           "[keepalive][nat_keepalive]")
 {
     manual_clock clock;

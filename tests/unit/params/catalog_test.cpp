@@ -38,7 +38,8 @@ std::string strip(std::string_view cell, std::string_view marker, bool& found)
 // Parses the two markdown tables of the spec: "| name | type / unit | default | range | ...".
 std::map<std::string, spec_row> read_spec()
 {
-    const auto text = ssw::core::read_file(std::string(SSW_TEST_DATA_DIR) + "/params/parameters.md");
+    const auto text =
+        ssw::core::read_file(std::string(SSW_TEST_DATA_DIR) + "/params/parameters.md");
     REQUIRE(text);
     std::map<std::string, spec_row> rows;
     std::optional<section> current;
@@ -207,7 +208,8 @@ TEST_CASE("params::catalog: ssw-params(5) documents every parameter with its def
         const auto next = text.find(".TP", at);
         const std::string entry = text.substr(at, next - at);
         CHECK(entry.find(std::string(info.summary)) != std::string::npos);
-        const std::string shown = info.default_text.empty() ? "empty" : std::string(info.default_text);
+        const std::string shown =
+            info.default_text.empty() ? "empty" : std::string(info.default_text);
         CHECK(entry.find("Default: " + shown + (info.default_is_ours ? " (ours)." : ".")) !=
               std::string::npos);
         if (!info.range_text.empty()) {

@@ -17,7 +17,8 @@ settings with(std::string_view content)
 }
 const finding* rule(const std::vector<finding>& all, std::string_view id)
 {
-    const auto it = std::find_if(all.begin(), all.end(), [&](const finding& f) { return f.rule == id; });
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const finding& f) { return f.rule == id; });
     return it == all.end() ? nullptr : &*it;
 }
 } // namespace
@@ -28,7 +29,8 @@ TEST_CASE("params::check: the factory defaults give advice only", "[params][chec
     CHECK_FALSE(check_failed(findings, true));
     REQUIRE(rule(findings, "auth-timeout-vs-retries") != nullptr);
     CHECK(rule(findings, "auth-timeout-vs-retries")->level == severity::advice);
-    CHECK(rule(findings, "auth-timeout-vs-retries")->message.find("6 retries x 3 s = 18 s") != std::string::npos);
+    CHECK(rule(findings, "auth-timeout-vs-retries")->message.find("6 retries x 3 s = 18 s") !=
+          std::string::npos);
     CHECK(rule(findings, "switch-limit") != nullptr);
     CHECK(rule(findings, "public-facing") != nullptr);
     CHECK(rule(findings, "keepalive-period-vs-nat-expire") == nullptr);
@@ -43,7 +45,8 @@ TEST_CASE("params::check: keep-alive period against the NAT expiry", "[params][c
     const auto warn = check(with("SS_SIP_NAT_KEEP_ALIVE_PERIOD = 100\n"));
     REQUIRE(rule(warn, "keepalive-period-vs-nat-expire") != nullptr);
     CHECK(rule(warn, "keepalive-period-vs-nat-expire")->level == severity::warning);
-    CHECK(rule(warn, "keepalive-period-vs-nat-expire")->fix.find("at most 60") != std::string::npos);
+    CHECK(rule(warn, "keepalive-period-vs-nat-expire")->fix.find("at most 60") !=
+          std::string::npos);
     CHECK_FALSE(check_failed(warn, false));
     CHECK(check_failed(warn, true));
     const auto err = check(with("SS_SIP_NAT_KEEP_ALIVE_PERIOD = 300\n"));
@@ -51,7 +54,8 @@ TEST_CASE("params::check: keep-alive period against the NAT expiry", "[params][c
     CHECK(check_failed(err, false));
     const auto ok = check(with("SS_SIP_NAT_KEEP_ALIVE_PERIOD = 60\n"));
     CHECK(rule(ok, "keepalive-period-vs-nat-expire") == nullptr);
-    const auto off = check(with("SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\"\nSS_SIP_NAT_KEEP_ALIVE_PERIOD = 300\n"));
+    const auto off =
+        check(with("SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\"\nSS_SIP_NAT_KEEP_ALIVE_PERIOD = 300\n"));
     CHECK(rule(off, "keepalive-period-vs-nat-expire") == nullptr);
     CHECK(rule(off, "keepalive-off")->level == severity::advice);
 }
@@ -72,11 +76,15 @@ TEST_CASE("params::check: keep-alive capacity for --nat-endpoints", "[params][ch
 
 TEST_CASE("params::check: authentication rules", "[params][check]")
 {
-    CHECK(rule(check(with("SS_SIP_AUTHENTICATION_TIMEOUT = 18\n")), "auth-timeout-vs-retries") == nullptr);
-    CHECK(rule(check(with("SS_SIP_AUTHENTICATION_RETRY = 0\n")), "auth-timeout-vs-retries") == nullptr);
-    const auto risky = check(with("SS_SIP_AUTHENTICATION_RETRY = 11\nSS_SIP_AUTHENTICATION_TIMEOUT = 60\n"));
+    CHECK(rule(check(with("SS_SIP_AUTHENTICATION_TIMEOUT = 18\n")), "auth-timeout-vs-retries") ==
+          nullptr);
+    CHECK(rule(check(with("SS_SIP_AUTHENTICATION_RETRY = 0\n")), "auth-timeout-vs-retries") ==
+          nullptr);
+    const auto risky =
+        check(with("SS_SIP_AUTHENTICATION_RETRY = 11\nSS_SIP_AUTHENTICATION_TIMEOUT = 60\n"));
     CHECK(rule(risky, "auth-retry-brute-force")->level == severity::warning);
-    CHECK(rule(check(with("SS_SIP_AUTHENTICATION_RETRY = 10\n")), "auth-retry-brute-force") == nullptr);
+    CHECK(rule(check(with("SS_SIP_AUTHENTICATION_RETRY = 10\n")), "auth-retry-brute-force") ==
+          nullptr);
     const auto unprotected = check(with("SS_ENDPOINT_REGISTER_SUSPEND = 0\n"));
     CHECK(rule(unprotected, "retries-without-suspension")->level == severity::warning);
     CHECK(rule(check(with("SS_ENDPOINT_REGISTER_SUSPEND = 0\nSS_ENDPOINT_REGISTER_RETRY = 0\n")),
@@ -90,9 +98,11 @@ TEST_CASE("params::check: the key length fits the encryption mode", "[params][ch
     CHECK(rule(short_aes, "encryption-key-length")->message.find("has 5") != std::string::npos);
     CHECK(rule(check(with("SS_RTPENCRYPTIONMODE = 3\nSS_RTPENCRYPTIONKEY = 0123456789abcdef\n")),
                "encryption-key-length") == nullptr);
-    CHECK(rule(check(with("SS_RTPENCRYPTIONMODE = 1\n")), "encryption-key-length")->level == severity::error);
+    CHECK(rule(check(with("SS_RTPENCRYPTIONMODE = 1\n")), "encryption-key-length")->level ==
+          severity::error);
     CHECK(rule(check(with("SS_RTPENCRYPTIONMODE = 2\nSS_RTPENCRYPTIONKEY = abc\n")),
-               "encryption-key-length")->level == severity::warning);
+               "encryption-key-length")
+              ->level == severity::warning);
     CHECK(rule(check(with("SS_RTPENCRYPTIONKEY = abc\n")), "encryption-key-unused")->level ==
           severity::advice);
 }
@@ -108,7 +118,8 @@ TEST_CASE("params::check: switch limit and public-facing advice", "[params][chec
 TEST_CASE("params::file_findings: problems in the file become errors with their place",
           "[params][check]")
 {
-    const auto parsed = param_file::parse_lenient("SS_SIP_TIMEOUT_INVITE = 0\nbad line\n", "p.conf");
+    const auto parsed =
+        param_file::parse_lenient("SS_SIP_TIMEOUT_INVITE = 0\nbad line\n", "p.conf");
     const auto findings = file_findings(parsed.problems);
     REQUIRE(findings.size() == 2);
     CHECK(findings[0].level == severity::error);

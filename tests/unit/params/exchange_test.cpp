@@ -25,7 +25,8 @@ std::string import_error(std::string_view json)
 TEST_CASE("params::export_json: one object with every value, or only the changed ones",
           "[params][exchange]")
 {
-    const auto file = parsed("SS_SIP_TIMEOUT_INVITE = 20\nSS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\r\\n\"\n");
+    const auto file =
+        parsed("SS_SIP_TIMEOUT_INVITE = 20\nSS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\r\\n\"\n");
     CHECK(export_json(file, true, false) ==
           "{\"type\":\"params\",\"format\":1,\"params\":{\"SS_SIP_TIMEOUT_INVITE\":\"20\","
           "\"SS_SIP_NAT_KEEP_ALIVE_MESSAGE\":\"\\r\\n\"}}\n");
@@ -45,11 +46,13 @@ TEST_CASE("params::export_json: a set key is hidden unless secrets are shown", "
           std::string::npos);
 }
 
-TEST_CASE("params::parse_import: round trip of an export, binary bytes included", "[params][exchange]")
+TEST_CASE("params::parse_import: round trip of an export, binary bytes included",
+          "[params][exchange]")
 {
-    const auto source = parsed("SS_SIP_TIMEOUT_INVITE = 20\nSS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\x00\\xff\\r\\n\"\n"
-                               "SS_RTPENCRYPTIONKEY = \"\\x01\\x80key\"\nSS_SIP_RESEND_INTERVAL = 0.25,1\n"
-                               "SS_GATEWAY_SWITCH_LIMIT = None\nSS_REPLY_UNAUTHORIZED = Off\n");
+    const auto source =
+        parsed("SS_SIP_TIMEOUT_INVITE = 20\nSS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\x00\\xff\\r\\n\"\n"
+               "SS_RTPENCRYPTIONKEY = \"\\x01\\x80key\"\nSS_SIP_RESEND_INTERVAL = 0.25,1\n"
+               "SS_GATEWAY_SWITCH_LIMIT = None\nSS_REPLY_UNAUTHORIZED = Off\n");
     const auto data = parse_import(export_json(source, false, true), "x.json");
     REQUIRE(data);
     param_file target;
@@ -68,16 +71,17 @@ TEST_CASE("params::parse_import: plain objects, typed JSON values and null", "[p
     REQUIRE(data);
     param_file file = parsed("SS_SIP_TIMEOUT_RINGING = 60\nSS_SIP_TIMEOUT_TRYING = 5\n");
     apply_import(*data, file, false);
-    CHECK(file.render() == "SS_SIP_TIMEOUT_TRYING = 5\nSS_REPLY_UNAUTHORIZED = Off\nSS_SIP_TIMEOUT_INVITE = 15\n"
-                           "SS_SIP_RESEND_INTERVAL = 0.5,1,2\nSS_GATEWAY_SWITCH_LIMIT = 4\n");
+    CHECK(file.render() ==
+          "SS_SIP_TIMEOUT_TRYING = 5\nSS_REPLY_UNAUTHORIZED = Off\nSS_SIP_TIMEOUT_INVITE = 15\n"
+          "SS_SIP_RESEND_INTERVAL = 0.5,1,2\nSS_GATEWAY_SWITCH_LIMIT = 4\n");
     apply_import(*data, file, true);
     CHECK(file.find(*find_param("SS_SIP_TIMEOUT_TRYING")) == nullptr);
 }
 
 TEST_CASE("params::parse_import: --replace keeps what the export hid", "[params][exchange]")
 {
-    const auto data = parse_import(R"({"type":"params","format":1,"params":{},"hidden":["SS_RTPENCRYPTIONKEY"]})",
-                                   "in.json");
+    const auto data = parse_import(
+        R"({"type":"params","format":1,"params":{},"hidden":["SS_RTPENCRYPTIONKEY"]})", "in.json");
     REQUIRE(data);
     param_file file = parsed("SS_RTPENCRYPTIONKEY = secret\nSS_SIP_TIMEOUT_INVITE = 9\n");
     apply_import(*data, file, true);
@@ -94,10 +98,12 @@ TEST_CASE("params::parse_import: bad JSON, unknown names and bad values are reje
           "unknown parameter 'SS_SIP_TIMEOUT_INVIT' (did you mean SS_SIP_TIMEOUT_INVITE?)");
     CHECK(import_error("{\"SS_SIP_TIMEOUT_INVITE\": 900}") ==
           "SS_SIP_TIMEOUT_INVITE: expected whole seconds 1-300 (got '900')");
-    CHECK(import_error("{\"SS_SIP_TIMEOUT_INVITE\": {}}").find("got a JSON object") != std::string::npos);
+    CHECK(import_error("{\"SS_SIP_TIMEOUT_INVITE\": {}}").find("got a JSON object") !=
+          std::string::npos);
     CHECK(import_error("{\"a\": \"\\ud800\"}").find("surrogate") != std::string::npos);
     CHECK(import_error("{\"a\": \"open").find("unterminated string") != std::string::npos);
     CHECK(import_error("{} x").find("after the JSON value") != std::string::npos);
     CHECK(import_error("").find("unexpected end") != std::string::npos);
-    CHECK(import_error(std::string(20, '[') + std::string(20, ']')).find("nested deeper") != std::string::npos);
+    CHECK(import_error(std::string(20, '[') + std::string(20, ']')).find("nested deeper") !=
+          std::string::npos);
 }

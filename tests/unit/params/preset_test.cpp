@@ -30,8 +30,9 @@ TEST_CASE("params::presets: the authentication presets of the spec", "[params][p
         std::chrono::seconds suspend;
         bool reply;
     };
-    for (const row& r : {row{"internet-facing", 3, 5s, 600s, false}, row{"standard", 6, 10s, 180s, true},
-                         row{"satellite", 8, 20s, 300s, true}, row{"lan", 6, 10s, 120s, true}}) {
+    for (const row& r :
+         {row{"internet-facing", 3, 5s, 600s, false}, row{"standard", 6, 10s, 180s, true},
+          row{"satellite", 8, 20s, 300s, true}, row{"lan", 6, 10s, 120s, true}}) {
         INFO(r.name);
         const settings s = applied(r.name);
         CHECK(s.authentication_retry() == r.retry);
@@ -63,13 +64,13 @@ TEST_CASE("params::presets: the NAT keep-alive presets of the spec", "[params][p
 TEST_CASE("params::apply_preset: sets only its own parameters and keeps the rest of the file",
           "[params][preset]")
 {
-    auto file = param_file::parse("# mine\nSS_SIP_TIMEOUT_INVITE = 7\nSS_REPLY_UNAUTHORIZED = On\n", "p.conf");
+    auto file = param_file::parse("# mine\nSS_SIP_TIMEOUT_INVITE = 7\nSS_REPLY_UNAUTHORIZED = On\n",
+                                  "p.conf");
     REQUIRE(file);
     REQUIRE(apply_preset(**find_preset("internet-facing"), *file));
-    CHECK(file->render() ==
-          "# mine\nSS_SIP_TIMEOUT_INVITE = 7\nSS_REPLY_UNAUTHORIZED = Off\n"
-          "SS_SIP_AUTHENTICATION_RETRY = 3\nSS_SIP_AUTHENTICATION_TIMEOUT = 5\n"
-          "SS_AUTHENTICATION_FAILED_SUSPEND = 600\n");
+    CHECK(file->render() == "# mine\nSS_SIP_TIMEOUT_INVITE = 7\nSS_REPLY_UNAUTHORIZED = Off\n"
+                            "SS_SIP_AUTHENTICATION_RETRY = 3\nSS_SIP_AUTHENTICATION_TIMEOUT = 5\n"
+                            "SS_AUTHENTICATION_FAILED_SUSPEND = 600\n");
 }
 
 TEST_CASE("params::find_preset: every preset is valid; unknown names get a suggestion",
@@ -87,5 +88,6 @@ TEST_CASE("params::find_preset: every preset is valid; unknown names get a sugge
     const auto typo = find_preset("internet-facin");
     REQUIRE_FALSE(typo);
     CHECK(typo.error().code == ssw::errc::invalid_argument);
-    CHECK(typo.error().message == "unknown preset 'internet-facin' (did you mean internet-facing?)");
+    CHECK(typo.error().message ==
+          "unknown preset 'internet-facin' (did you mean internet-facing?)");
 }

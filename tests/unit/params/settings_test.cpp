@@ -18,8 +18,7 @@ TEST_CASE("params::settings: defaults through the typed getters", "[params][sett
     CHECK(s.trying_timeout() == 20s);
     CHECK(s.ringing_timeout() == 120s);
     CHECK(s.session_progress_timeout() == 20s);
-    CHECK(s.resend_intervals() ==
-          schedule{500ms, 1s, 2s, 4s, 4s, 4s, 4s, 4s, 4s, 4s});
+    CHECK(s.resend_intervals() == schedule{500ms, 1s, 2s, 4s, 4s, 4s, 4s, 4s, 4s, 4s});
     CHECK(s.stop_switch_after_sdp());
     CHECK(s.authentication_code() == 401);
     CHECK(s.authentication_retry() == 6);
@@ -49,10 +48,11 @@ TEST_CASE("params::settings: defaults through the typed getters", "[params][sett
 
 TEST_CASE("params::settings: values from a file override the defaults", "[params][settings]")
 {
-    const auto file = param_file::parse("SS_SIP_USER_AGENT_EXPIRE = 600\nSS_GATEWAY_SWITCH_LIMIT = 3\n"
-                                        "SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL = 60000\n"
-                                        "SS_SIP_NAT_KEEP_ALIVE_PERIOD = 10\n",
-                                        "p.conf");
+    const auto file =
+        param_file::parse("SS_SIP_USER_AGENT_EXPIRE = 600\nSS_GATEWAY_SWITCH_LIMIT = 3\n"
+                          "SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL = 60000\n"
+                          "SS_SIP_NAT_KEEP_ALIVE_PERIOD = 10\n",
+                          "p.conf");
     REQUIRE(file);
     const settings s{*file};
     CHECK(s.user_agent_expire() == 600s);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The parameter file: byte-for-byte round trips, in-place edits, every error, safe saves.
+#include "support/temp_dir.hpp"
+
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/params/store.hpp>
-
-#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -40,7 +40,8 @@ TEST_CASE("params::param_file: unchanged content renders back byte for byte", "[
 {
     for (const std::string& content :
          {sample(), std::string(""), std::string("\n\n"), std::string("# only a comment"),
-          std::string("SS_SIP_TIMEOUT_INVITE = 12"), std::string("SS_SIP_TIMEOUT_INVITE=12\r\n# crlf\r\n"),
+          std::string("SS_SIP_TIMEOUT_INVITE = 12"),
+          std::string("SS_SIP_TIMEOUT_INVITE=12\r\n# crlf\r\n"),
           std::string("\tSS_SIP_TIMEOUT_INVITE\t=\t12\t\n")}) {
         INFO(content);
         const auto file = param_file::parse(content, "p.conf");
@@ -55,7 +56,8 @@ TEST_CASE("params::param_file: reads values in every written form", "[params][st
     REQUIRE(file);
     CHECK(std::get<std::int64_t>(file->effective(row("SS_SIP_TIMEOUT_INVITE"))) == 15);
     CHECK(std::get<std::int64_t>(file->effective(row("SS_GATEWAY_SWITCH_LIMIT"))) == 4);
-    CHECK(std::get<std::string>(file->effective(row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"))) == "\r\n\r\n");
+    CHECK(std::get<std::string>(file->effective(row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"))) ==
+          "\r\n\r\n");
     CHECK(std::get<bool>(file->effective(row("SS_REPLY_UNAUTHORIZED"))) == false);
     CHECK(std::get<std::int64_t>(file->effective(row("SS_RTPENCRYPTIONMODE"))) == 3);
     CHECK(file->line_of(row("SS_SIP_TIMEOUT_INVITE")) == 4u);
@@ -71,7 +73,8 @@ TEST_CASE("params::param_file: set rewrites only the value, keeping the line's p
     file->set(row("SS_GATEWAY_SWITCH_LIMIT"), value{std::int64_t{5}});
     CHECK(file->render() == "# top\nSS_GATEWAY_SWITCH_LIMIT=5\r\n\n# tail\n");
     file->set(row("SS_SIP_TIMEOUT_INVITE"), value{std::int64_t{20}});
-    CHECK(file->render() == "# top\nSS_GATEWAY_SWITCH_LIMIT=5\r\n\n# tail\nSS_SIP_TIMEOUT_INVITE = 20\n");
+    CHECK(file->render() ==
+          "# top\nSS_GATEWAY_SWITCH_LIMIT=5\r\n\n# tail\nSS_SIP_TIMEOUT_INVITE = 20\n");
     CHECK(file->line_of(row("SS_SIP_TIMEOUT_INVITE")) == 5u);
 }
 
@@ -88,7 +91,8 @@ TEST_CASE("params::param_file: set on a file without a final newline appends on 
     CHECK(empty_value->render() == "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"\\r\\n\"");
 }
 
-TEST_CASE("params::param_file: reset removes the setting and keeps every comment", "[params][store]")
+TEST_CASE("params::param_file: reset removes the setting and keeps every comment",
+          "[params][store]")
 {
     auto file = param_file::parse(sample(), "sample.conf");
     REQUIRE(file);
@@ -113,7 +117,8 @@ TEST_CASE("params::param_file: errors name file:line:col and the accepted form",
         const auto e = problem("# c\nSS_SIP_TIMEOUT_INVIT = 10\n");
         CHECK(e.code == errc::invalid_argument);
         CHECK(e.where == "p.conf:2:1");
-        CHECK(e.message == "unknown parameter 'SS_SIP_TIMEOUT_INVIT' (did you mean SS_SIP_TIMEOUT_INVITE?)");
+        CHECK(e.message ==
+              "unknown parameter 'SS_SIP_TIMEOUT_INVIT' (did you mean SS_SIP_TIMEOUT_INVITE?)");
     }
     SECTION("value out of range")
     {
@@ -126,11 +131,13 @@ TEST_CASE("params::param_file: errors name file:line:col and the accepted form",
     {
         const auto e = problem("SS_SIP_TIMEOUT_INVITE = 9\n\nss_sip_timeout_invite = 10\n");
         CHECK(e.where == "p.conf:3:1");
-        CHECK(e.message == "SS_SIP_TIMEOUT_INVITE is set twice (first on line 1); keep one of the two lines");
+        CHECK(e.message ==
+              "SS_SIP_TIMEOUT_INVITE is set twice (first on line 1); keep one of the two lines");
     }
     SECTION("malformed lines")
     {
-        CHECK(problem("just words\n").message == "expected 'NAME = value', a '#' comment or a blank line");
+        CHECK(problem("just words\n").message ==
+              "expected 'NAME = value', a '#' comment or a blank line");
         CHECK(problem("just words\n").code == errc::parse_error);
         CHECK(problem("  = 5\n").where == "p.conf:1:3");
         CHECK(problem("SS_SIP_TIMEOUT_INVITE 10\n").message ==
@@ -142,14 +149,16 @@ TEST_CASE("params::param_file: errors name file:line:col and the accepted form",
     SECTION("more problems are counted")
     {
         const auto e = problem("A = 1\nB = 2\nC = 3\n");
-        CHECK(e.message.find("(and 2 more problems; ssw-param check lists them all)") != std::string::npos);
+        CHECK(e.message.find("(and 2 more problems; ssw-param check lists them all)") !=
+              std::string::npos);
     }
 }
 
 TEST_CASE("params::param_file::parse_lenient: reports every problem and keeps bad lines",
           "[params][store]")
 {
-    const std::string content = "X = 1\nSS_SIP_TIMEOUT_INVITE = 900\nSS_SIP_TIMEOUT_RINGING = 60\nnonsense\n";
+    const std::string content =
+        "X = 1\nSS_SIP_TIMEOUT_INVITE = 900\nSS_SIP_TIMEOUT_RINGING = 60\nnonsense\n";
     auto parsed = param_file::parse_lenient(content, "p.conf");
     REQUIRE(parsed.problems.size() == 3);
     CHECK(parsed.problems[0].where == "p.conf:1:1");
@@ -171,7 +180,8 @@ TEST_CASE("params::param_file::load: a missing file means all defaults; errors m
     const auto directory = param_file::load(dir.path());
     REQUIRE_FALSE(directory);
     CHECK(directory.error().code == errc::not_found);
-    REQUIRE(ssw::core::write_file_atomically(dir / "big.conf", std::string(max_file_bytes + 1, '#')));
+    REQUIRE(
+        ssw::core::write_file_atomically(dir / "big.conf", std::string(max_file_bytes + 1, '#')));
     const auto big = param_file::load(dir / "big.conf");
     REQUIRE_FALSE(big);
     CHECK(big.error().code == errc::limit_exceeded);
@@ -272,7 +282,8 @@ TEST_CASE("params::edit_file: concurrent editors never lose a change", "[params]
     ssw::test::temp_dir dir;
     const auto path = dir / "params.conf";
     const std::vector<std::string> names{"SS_SIP_TIMEOUT_INVITE", "SS_SIP_TIMEOUT_TRYING",
-                                         "SS_SIP_TIMEOUT_RINGING", "SS_SIP_TIMEOUT_SESSION_PROGRESS"};
+                                         "SS_SIP_TIMEOUT_RINGING",
+                                         "SS_SIP_TIMEOUT_SESSION_PROGRESS"};
     std::vector<std::thread> editors;
     // Catch2 assertions are not thread-safe: threads count failures, the test checks after.
     std::vector<int> failures(names.size(), 0);

@@ -55,11 +55,13 @@ TEST_CASE("params::parse_value: integers and durations are checked against their
     CHECK(error_of("SS_SIP_TIMEOUT_INVITE", "1.5").find("whole seconds") != std::string::npos);
     CHECK(error_of("SS_SIP_TIMEOUT_INVITE", "10ms").find("whole seconds") != std::string::npos);
     CHECK(error_of("SS_SIP_TIMEOUT_INVITE", "+5").find("whole seconds") != std::string::npos);
-    CHECK(error_of("SS_SIP_TIMEOUT_INVITE", "99999999999999999999").find("1-300") != std::string::npos);
+    CHECK(error_of("SS_SIP_TIMEOUT_INVITE", "99999999999999999999").find("1-300") !=
+          std::string::npos);
     CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL", "0") ==
           "expected whole milliseconds 1-60000 (got '0')");
     CHECK(round_trip("SS_ENDPOINT_REGISTER_RETRY", "0") == "0");
-    CHECK(error_of("SS_ENDPOINT_REGISTER_RETRY", "-1") == "expected a whole number 0-999 (got '-1')");
+    CHECK(error_of("SS_ENDPOINT_REGISTER_RETRY", "-1") ==
+          "expected a whole number 0-999 (got '-1')");
     CHECK(to_duration(time_unit::seconds, 30) == 30s);
     CHECK(to_duration(time_unit::milliseconds, 500) == 500ms);
 }
@@ -74,7 +76,8 @@ TEST_CASE("params::parse_value: Auto and None are the keywords of their paramete
     CHECK(error_of("SS_SIP_USER_AGENT_EXPIRE", "19").find("20-7200 or Auto") != std::string::npos);
     CHECK(round_trip("SS_GATEWAY_SWITCH_LIMIT", "NONE") == "None");
     CHECK(round_trip("SS_GATEWAY_SWITCH_LIMIT", "4") == "4");
-    CHECK(error_of("SS_GATEWAY_SWITCH_LIMIT", "0") == "expected a whole number 1-100 or None (got '0')");
+    CHECK(error_of("SS_GATEWAY_SWITCH_LIMIT", "0") ==
+          "expected a whole number 1-100 or None (got '0')");
     CHECK(error_of("SS_GATEWAY_SWITCH_LIMIT", "Auto").find("or None") != std::string::npos);
 }
 
@@ -118,23 +121,26 @@ TEST_CASE("params::parse_value: text is taken as is, or unquoted with escapes", 
     CHECK(std::get<std::string>(*parse_value(info, "  two words  ")) == "two words");
     CHECK(std::get<std::string>(*parse_value(info, R"("\r\n\r\n")")) == "\r\n\r\n");
     CHECK(std::get<std::string>(*parse_value(info, R"(" padded ")")) == " padded ");
-    CHECK(std::get<std::string>(*parse_value(info, R"("a\"b\\c\x00\t")")) == std::string("a\"b\\c\0\t", 7));
+    CHECK(std::get<std::string>(*parse_value(info, R"("a\"b\\c\x00\t")")) ==
+          std::string("a\"b\\c\0\t", 7));
     CHECK(std::get<std::string>(*parse_value(info, "")).empty());
     CHECK(std::get<std::string>(*parse_value(info, "\"\"")).empty());
     CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_MESSAGE", "\"open") == "missing closing '\"'");
     CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_MESSAGE", R"("\q")").find("unknown escape") == 0);
-    CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_MESSAGE", R"("\x4")").find("hex digits") != std::string::npos);
+    CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_MESSAGE", R"("\x4")").find("hex digits") !=
+          std::string::npos);
     CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_MESSAGE", R"("a"b")").find("\\\"") != std::string::npos);
     CHECK(error_of("SS_SIP_NAT_KEEP_ALIVE_MESSAGE", std::string(257, 'x')) ==
-          "expected text of at most 256 bytes (in double quotes for escapes: \"\\r\\n\") (got 257 bytes)");
+          "expected text of at most 256 bytes (in double quotes for escapes: \"\\r\\n\") (got 257 "
+          "bytes)");
     CHECK(parse_value(info, std::string(256, 'x')));
 }
 
 TEST_CASE("params::format_value: text that would not read back is quoted", "[params][value]")
 {
     for (const std::string& raw : {std::string("HELLO"), std::string(""), std::string("\r\n"),
-                                  std::string(" x"), std::string("\"q"), std::string("a\0b", 3),
-                                  std::string("a # b"), std::string("\x7f\x01")}) {
+                                   std::string(" x"), std::string("\"q"), std::string("a\0b", 3),
+                                   std::string("a # b"), std::string("\x7f\x01")}) {
         const auto& info = row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE");
         const std::string written = format_value(info, value{raw});
         const auto back = parse_value(info, written);

@@ -77,7 +77,8 @@ register-expire = auto
     CHECK(r.encrypt);
 }
 
-TEST_CASE("provision::parse_config: errors name file:line and what was expected", "[provision][config]")
+TEST_CASE("provision::parse_config: errors name file:line and what was expected",
+          "[provision][config]")
 {
     struct row {
         const char* text;
@@ -89,16 +90,20 @@ TEST_CASE("provision::parse_config: errors name file:line and what was expected"
         {"[listen]\nudp = host.example:5060\n", "c.conf:2", "names are not allowed"},
         {"\n[acount 1000]\n", "c.conf:2", "did you mean [account]?"},
         {"[account 1000]\npasword = x\n", "c.conf:2", "did you mean 'password'?"},
-        {"[account 1000]\npassword = a\n[account 1000]\npassword = b\n", "c.conf:3", "defined twice"},
+        {"[account 1000]\npassword = a\n[account 1000]\npassword = b\n", "c.conf:3",
+         "defined twice"},
         {"[account 1000]\n", "c.conf:1", "needs a password, or ha1 and/or ha1-sha256"},
         {"[account 1000]\nha1-sha256 = abcd\n", "c.conf:1", "64 hex digits"},
         {"digest-algorithms = SHA-512\n", "c.conf:1", "expected SHA-256 or MD5"},
         {"digest-algorithms = MD5, md5\n", "c.conf:1", "listed twice"},
         {"[routing-gateway v]\nprefix = 1\n", "c.conf:1", "at least one address"},
-        {"[routing-gateway v]\naddress = 1.2.3.4\nstop-codes = 200\n", "c.conf:3", "SIP status code"},
+        {"[routing-gateway v]\naddress = 1.2.3.4\nstop-codes = 200\n", "c.conf:3",
+         "SIP status code"},
         {"[mapping-gateway m]\naccount = 42\n", "c.conf:1", "no [account] section defines"},
-        {"[account 1]\npassword = x\nthis line has no equals\n", "c.conf:3", "expected 'key = value'"},
-        {"[routing-gateway v]\naddress = 1.2.3.4\nencrypt = maybe\n", "c.conf:3", "expected on or off"},
+        {"[account 1]\npassword = x\nthis line has no equals\n", "c.conf:3",
+         "expected 'key = value'"},
+        {"[routing-gateway v]\naddress = 1.2.3.4\nencrypt = maybe\n", "c.conf:3",
+         "expected on or off"},
     };
     for (const auto& r : rows) {
         const auto cfg = parse_config(r.text, "c.conf");
@@ -124,8 +129,11 @@ TEST_CASE("provision::parse_config: digest algorithms and hashed secrets", "[pro
     const auto defaults = parse_config("", "c.conf");
     REQUIRE(defaults);
     CHECK(defaults->digest_algorithms == std::vector<std::string>{"MD5", "SHA-256"});
-    const auto cfg = parse_config("digest-algorithms = md5\n[account 1]\nha1 = 0123456789abcdef0123456789abcdef\n"
-                                  "ha1-sha256 = " + std::string(64, 'a') + "\n", "c.conf");
+    const auto cfg = parse_config(
+        "digest-algorithms = md5\n[account 1]\nha1 = 0123456789abcdef0123456789abcdef\n"
+        "ha1-sha256 = " +
+            std::string(64, 'a') + "\n",
+        "c.conf");
     REQUIRE(cfg);
     CHECK(cfg->digest_algorithms == std::vector<std::string>{"MD5"});
     CHECK(cfg->accounts.at(0).ha1_sha256 == std::string(64, 'a'));

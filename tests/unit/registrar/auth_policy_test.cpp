@@ -35,7 +35,8 @@ int evaluated_guesses(auth_policy& policy, manual_clock& clock, std::chrono::sec
     int n = 0;
     while (clock.now() < end) {
         const std::string call_id = fresh_call_ids ? "c" + std::to_string(n++) : "same";
-        const auto d = policy.on_request(req("1001", "203.0.113.9", call_id), credential_check::wrong);
+        const auto d =
+            policy.on_request(req("1001", "203.0.113.9", call_id), credential_check::wrong);
         if (d.action != auth_action::refuse_suspended) {
             ++evaluated;
         }
@@ -71,8 +72,8 @@ TEST_CASE("registrar::auth_policy: a stale nonce is re-challenged with stale=tru
     limits.attempt_max_failures = 2;
     auth_policy policy(limits, clock);
     for (int i = 0; i < 10; ++i) {
-        CHECK(policy.on_request(req("1001", "192.0.2.1", "x"), credential_check::stale_nonce).action ==
-              auth_action::challenge_stale);
+        CHECK(policy.on_request(req("1001", "192.0.2.1", "x"), credential_check::stale_nonce)
+                  .action == auth_action::challenge_stale);
     }
     CHECK_FALSE(policy.is_suspended("1001", addr("192.0.2.1")));
 }
@@ -163,7 +164,8 @@ TEST_CASE("registrar::auth_policy: a suspended account is still served from othe
     limits.attempt_max_failures = 2;
     auth_policy policy(limits, clock);
     policy.on_request(req("1001", "203.0.113.9", "a"), credential_check::wrong);
-    REQUIRE(policy.on_request(req("1001", "203.0.113.9", "a"), credential_check::wrong).suspension_started);
+    REQUIRE(policy.on_request(req("1001", "203.0.113.9", "a"), credential_check::wrong)
+                .suspension_started);
     CHECK(policy.is_suspended("1001", addr("203.0.113.9")));
     CHECK_FALSE(policy.is_suspended("1001", addr("198.51.100.20")));
     CHECK(policy.on_request(req("1001", "198.51.100.20", "z"), credential_check::valid).action ==
@@ -180,7 +182,8 @@ TEST_CASE("registrar::auth_policy: one source spraying accounts is suspended as 
     auth_decision last;
     for (int i = 0; i < 10; ++i) {
         const std::string account = "10" + std::to_string(i);
-        last = policy.on_request(req(account, "203.0.113.9", account), credential_check::unknown_account);
+        last = policy.on_request(req(account, "203.0.113.9", account),
+                                 credential_check::unknown_account);
     }
     CHECK(last.suspension_started);
     CHECK(last.reason.find("across accounts") != std::string::npos);
@@ -188,8 +191,9 @@ TEST_CASE("registrar::auth_policy: one source spraying accounts is suspended as 
           auth_action::refuse_suspended);
 }
 
-TEST_CASE("registrar::auth_policy: a trusted office behind one NAT address is never locked out whole",
-          "[registrar][auth_policy]")
+TEST_CASE(
+    "registrar::auth_policy: a trusted office behind one NAT address is never locked out whole",
+    "[registrar][auth_policy]")
 {
     manual_clock clock;
     auth_limits limits;
@@ -200,8 +204,8 @@ TEST_CASE("registrar::auth_policy: a trusted office behind one NAT address is ne
     // Five phones each mistype once: no lockout of the office.
     for (int i = 0; i < 5; ++i) {
         const std::string account = "20" + std::to_string(i);
-        CHECK(policy.on_request(req(account, "198.51.100.7", account), credential_check::wrong).action ==
-              auth_action::challenge);
+        CHECK(policy.on_request(req(account, "198.51.100.7", account), credential_check::wrong)
+                  .action == auth_action::challenge);
     }
     // One phone that keeps failing is suspended alone.
     policy.on_request(req("200", "198.51.100.7", "200"), credential_check::wrong);
@@ -227,8 +231,9 @@ TEST_CASE("registrar::auth_policy: REGISTER limits suspend registrations only",
     CHECK(d.reason.find("registrations suspended for 60 s") != std::string::npos);
     CHECK(policy.is_suspended("1001", addr("192.0.2.1"), true));
     CHECK_FALSE(policy.is_suspended("1001", addr("192.0.2.1"), false));
-    CHECK(policy.on_request(req("1001", "192.0.2.1", "i1", false), credential_check::valid).action ==
-          auth_action::accept);
+    CHECK(
+        policy.on_request(req("1001", "192.0.2.1", "i1", false), credential_check::valid).action ==
+        auth_action::accept);
 }
 
 TEST_CASE("registrar::auth_policy: failures decay, so rare typos never add up",
@@ -237,8 +242,9 @@ TEST_CASE("registrar::auth_policy: failures decay, so rare typos never add up",
     manual_clock clock;
     auth_policy policy(auth_limits{}, clock);
     for (int day = 0; day < 30; ++day) {
-        CHECK(policy.on_request(req("1001", "192.0.2.1", "d" + std::to_string(day)),
-                                credential_check::wrong)
+        CHECK(policy
+                  .on_request(req("1001", "192.0.2.1", "d" + std::to_string(day)),
+                              credential_check::wrong)
                   .action == auth_action::challenge);
         clock.advance(24h);
     }
@@ -269,7 +275,8 @@ TEST_CASE("registrar::auth_policy: tables stay bounded under a flood from many s
     CHECK(policy.sizes().sources == 0);
 }
 
-TEST_CASE("registrar::auth_policy: a reload with new limits keeps running suspensions", "[registrar][auth_policy]")
+TEST_CASE("registrar::auth_policy: a reload with new limits keeps running suspensions",
+          "[registrar][auth_policy]")
 {
     manual_clock clock;
     auth_policy policy(auth_limits{}, clock);
@@ -289,5 +296,6 @@ TEST_CASE("registrar::auth_policy: a reload with new limits keeps running suspen
         CHECK(policy.on_request(req("1002", "192.0.2.1", "b"), credential_check::wrong).action ==
               auth_action::challenge);
     }
-    CHECK(policy.on_request(req("1002", "192.0.2.1", "b"), credential_check::wrong).action == auth_action::reject);
+    CHECK(policy.on_request(req("1002", "192.0.2.1", "b"), credential_check::wrong).action ==
+          auth_action::reject);
 }

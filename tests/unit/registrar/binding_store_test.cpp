@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests of the persisted binding store: restart, expiry, crash after commit.
-#include <ssw/registrar/binding_store.hpp>
-
 #include "support/temp_dir.hpp"
+
+#include <ssw/registrar/binding_store.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -7,12 +7,14 @@
 using namespace ssw::registrar;
 using namespace std::chrono_literals;
 
-TEST_CASE("registrar::digest_response: RFC 2617 §3.5 example (MD5, qop=auth)", "[registrar][digest][vectors]")
+TEST_CASE("registrar::digest_response: RFC 2617 §3.5 example (MD5, qop=auth)",
+          "[registrar][digest][vectors]")
 {
-    const auto ha1 = digest_ha1(digest_algorithm::md5, "Mufasa", "testrealm@host.com", "Circle Of Life");
+    const auto ha1 =
+        digest_ha1(digest_algorithm::md5, "Mufasa", "testrealm@host.com", "Circle Of Life");
     CHECK(digest_response(digest_algorithm::md5, ha1, "GET", "/dir/index.html",
-                          "dcd98b7102dd2f0e8b11d0f600bfb0c093", "00000001", "0a4f113b", "auth") ==
-          "6629fae49393a05397450978507c4ef1");
+                          "dcd98b7102dd2f0e8b11d0f600bfb0c093", "00000001", "0a4f113b",
+                          "auth") == "6629fae49393a05397450978507c4ef1");
 }
 
 TEST_CASE("registrar::digest_response: RFC 7616 §3.9.1 examples (MD5 and SHA-256)",
@@ -20,12 +22,14 @@ TEST_CASE("registrar::digest_response: RFC 7616 §3.9.1 examples (MD5 and SHA-25
 {
     const char* nonce = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v";
     const char* cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
-    const auto md5 = digest_ha1(digest_algorithm::md5, "Mufasa", "http-auth@example.org", "Circle of Life");
+    const auto md5 =
+        digest_ha1(digest_algorithm::md5, "Mufasa", "http-auth@example.org", "Circle of Life");
     CHECK(digest_response(digest_algorithm::md5, md5, "GET", "/dir/index.html", nonce, "00000001",
                           cnonce, "auth") == "8ca523f5e9506fed4657c9700eebdbec");
-    const auto sha = digest_ha1(digest_algorithm::sha256, "Mufasa", "http-auth@example.org", "Circle of Life");
-    CHECK(digest_response(digest_algorithm::sha256, sha, "GET", "/dir/index.html", nonce, "00000001",
-                          cnonce, "auth") ==
+    const auto sha =
+        digest_ha1(digest_algorithm::sha256, "Mufasa", "http-auth@example.org", "Circle of Life");
+    CHECK(digest_response(digest_algorithm::sha256, sha, "GET", "/dir/index.html", nonce,
+                          "00000001", cnonce, "auth") ==
           "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
 }
 
@@ -49,7 +53,8 @@ TEST_CASE("registrar::verify_digest: valid, wrong, stale, replayed, foreign", "[
                                "abc", "auth");
     };
     auto verify = [&](const std::string& response, const char* nc) {
-        const digest_answer a{"1000", realm, nonce, "sip:127.0.0.1", response, "MD5", "auth", nc, "abc"};
+        const digest_answer a{"1000", realm, nonce, "sip:127.0.0.1", response, "MD5",
+                              "auth", nc,    "abc"};
         return verify_digest(nonces, a, realm, ha1, "REGISTER");
     };
     CHECK(verify(answer_for("guess", "00000001"), "00000001") == digest_verdict::wrong);
@@ -61,7 +66,8 @@ TEST_CASE("registrar::verify_digest: valid, wrong, stale, replayed, foreign", "[
     // A nonce we never issued, or one with a flipped bit.
     std::string forged = nonce;
     forged[0] = forged[0] == '0' ? '1' : '0';
-    const digest_answer a{"1000", realm, forged, "sip:127.0.0.1", "00", "MD5", "auth", "00000001", "abc"};
+    const digest_answer a{"1000", realm,      forged, "sip:127.0.0.1", "00", "MD5",
+                          "auth", "00000001", "abc"};
     CHECK(verify_digest(nonces, a, realm, ha1, "REGISTER") == digest_verdict::foreign_nonce);
     CHECK(nonces.check("zz", realm, "") == nonce_status::foreign);
     // Another realm's nonce does not verify here.

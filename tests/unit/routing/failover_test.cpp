@@ -89,7 +89,12 @@ TEST_CASE("routing::failover: final responses and the stop rules", "[routing][fa
         {"486 switches with busy rule Off", busy_off, {}, 486, true, 0, stop_rule::none},
         {"486 switches with until-connect", until_connect, {}, 486, true, 0, stop_rule::none},
         {"603 is global", defaults, {}, 603, false, 603, stop_rule::global_failure},
-        {"603 is global even with until-connect", until_connect, {}, 603, false, 603,
+        {"603 is global even with until-connect",
+         until_connect,
+         {},
+         603,
+         false,
+         603,
          stop_rule::global_failure},
         {"gateway stop code", defaults, {404, 480}, 480, false, 480, stop_rule::gateway_stop_code},
         {"other codes than the stop codes switch", defaults, {404}, 502, true, 0, stop_rule::none},
@@ -125,7 +130,8 @@ TEST_CASE("routing::failover: 183 with SDP commits when SS_SIP_STOP_SWITCH_AFTER
             policy.until_connect = until_connect;
             failover engine(policy, two_gateways(), clock);
             engine.start();
-            CHECK(engine.on_provisional(0, 183, true) == acts({{kind::forward_provisional, 0, 183}}));
+            CHECK(engine.on_provisional(0, 183, true) ==
+                  acts({{kind::forward_provisional, 0, 183}}));
             const auto out = engine.on_final(0, 503);
             if (stop_after_sdp && !until_connect) {
                 CHECK(out == acts({{kind::fail_caller, 0, 503}}));
@@ -137,7 +143,8 @@ TEST_CASE("routing::failover: 183 with SDP commits when SS_SIP_STOP_SWITCH_AFTER
     }
 }
 
-TEST_CASE("routing::failover: RTP from the callee commits when SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START is On",
+TEST_CASE("routing::failover: RTP from the callee commits when "
+          "SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START is On",
           "[routing][failover]")
 {
     for (const bool stop_after_rtp : {true, false}) {
@@ -170,7 +177,8 @@ TEST_CASE("routing::failover: progress timers after 100, 180 and 183 cancel and 
     };
     const std::vector<row> rows{
         {"100 then nothing: SS_SIP_TIMEOUT_TRYING", 100, false, 20s, attempt_end::trying_timeout},
-        {"180 then no answer: SS_SIP_TIMEOUT_RINGING", 180, false, 120s, attempt_end::ringing_timeout},
+        {"180 then no answer: SS_SIP_TIMEOUT_RINGING", 180, false, 120s,
+         attempt_end::ringing_timeout},
         {"183 then nothing: SS_SIP_TIMEOUT_SESSION_PROGRESS", 183, false, 20s,
          attempt_end::progress_timeout},
     };
@@ -183,7 +191,8 @@ TEST_CASE("routing::failover: progress timers after 100, 180 and 183 cancel and 
             clock.advance(2s);
             engine.on_provisional(0, r.code, r.sdp);
             CHECK(*engine.deadline() == clock.now() + r.timeout);
-            CHECK(expire(engine, clock) == acts({{kind::send_cancel, 0, 0}, {kind::send_invite, 1, 0}}));
+            CHECK(expire(engine, clock) ==
+                  acts({{kind::send_cancel, 0, 0}, {kind::send_invite, 1, 0}}));
             CHECK(engine.attempts()[0].reason == r.reason);
             // The abandoned gateway answers anyway: ACK and BYE, the caller never hears it.
             CHECK(engine.on_final(0, 200) == acts({{kind::ack_and_bye, 0, 200}}));
@@ -224,8 +233,8 @@ TEST_CASE("routing::failover: when every gateway fails the caller gets the most 
         int expect;
     };
     const std::vector<row> rows{
-        {{503, 404}, 404}, {{404, 503}, 404}, {{0, 503}, 408},  {{0, 480}, 480},
-        {{503, 502}, 500}, {{502, 503}, 502}, {{0, 0}, 408},    {{500, 403}, 403},
+        {{503, 404}, 404}, {{404, 503}, 404}, {{0, 503}, 408}, {{0, 480}, 480},
+        {{503, 502}, 500}, {{502, 503}, 502}, {{0, 0}, 408},   {{500, 403}, 403},
     };
     for (const auto& r : rows) {
         manual_clock clock;
@@ -257,7 +266,8 @@ TEST_CASE("routing::failover: the caller hears one coherent story", "[routing][f
     CHECK(engine.on_caller_cancel().empty());
 }
 
-TEST_CASE("routing::failover: caller CANCEL, including CANCEL racing a 200 OK", "[routing][failover]")
+TEST_CASE("routing::failover: caller CANCEL, including CANCEL racing a 200 OK",
+          "[routing][failover]")
 {
     SECTION("after a provisional: CANCEL now, 487 to the caller, late 200 gets ACK+BYE")
     {
@@ -265,7 +275,8 @@ TEST_CASE("routing::failover: caller CANCEL, including CANCEL racing a 200 OK", 
         failover engine({}, two_gateways(), clock);
         engine.start();
         engine.on_provisional(0, 180, false);
-        CHECK(engine.on_caller_cancel() == acts({{kind::send_cancel, 0, 0}, {kind::fail_caller, 0, 487}}));
+        CHECK(engine.on_caller_cancel() ==
+              acts({{kind::send_cancel, 0, 0}, {kind::fail_caller, 0, 487}}));
         CHECK(engine.on_final(0, 200) == acts({{kind::ack_and_bye, 0, 200}}));
         CHECK(engine.on_final(0, 487).empty());
     }

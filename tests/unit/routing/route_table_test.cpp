@@ -12,10 +12,10 @@ TEST_CASE("routing::route_table: longest prefix, then priority, then configured 
           "[routing][route_table]")
 {
     const route_table table({
-        {0, {""}, 5, 1},      // default route
-        {1, {"1"}, 1, 1},     // North America
-        {2, {"1201"}, 9, 1},  // New Jersey specialist, worst priority but longest match
-        {3, {"1"}, 1, 1},     // same as 1, configured later
+        {0, {""}, 5, 1},     // default route
+        {1, {"1"}, 1, 1},    // North America
+        {2, {"1201"}, 9, 1}, // New Jersey specialist, worst priority but longest match
+        {3, {"1"}, 1, 1},    // same as 1, configured later
         {4, {"44"}, 0, 1},
     });
     CHECK(table.select("12015551234", 0) == std::vector<std::size_t>{2, 1, 3, 0});

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Audio plausibility: real speech scores high, cipher output low, silence and CN handled.
-#include <ssw/crypto/payload_cipher.hpp>
-#include <ssw/rtp/audio_score.hpp>
-
 #include "support/rtp_speech.hpp"
 #include "support/rtp_test_helpers.hpp"
+
+#include <ssw/crypto/payload_cipher.hpp>
+#include <ssw/rtp/audio_score.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -43,17 +43,20 @@ TEST_CASE("rtp::score_audio: speech is plausible, encrypted speech is not, at ev
     for (const bool alaw : {false, true}) {
         for (std::size_t offset = 0; offset < 400; offset += 50) {
             INFO("alaw " << alaw << " offset " << offset);
-            auto s = speech::make_stream(0x1234, "10.0.0.1:4000", "10.0.0.2:4000", 50, offset, alaw);
+            auto s =
+                speech::make_stream(0x1234, "10.0.0.1:4000", "10.0.0.2:4000", 50, offset, alaw);
             const auto plain = score_audio(alaw ? codec::pcma : codec::pcmu, views(s));
             CHECK(plain.score >= 0.5);
-            speech::encrypt(s, "native", ssw::crypto::mode::aes128, speech::key_of("0123456789abcdef"));
+            speech::encrypt(s, "native", ssw::crypto::mode::aes128,
+                            speech::key_of("0123456789abcdef"));
             const auto enc = score_audio(alaw ? codec::pcma : codec::pcmu, views(s));
             CHECK(enc.score < 0.2);
         }
     }
 }
 
-TEST_CASE("rtp::score_audio: digital silence is plausible, random bytes are not", "[rtp][audio_score]")
+TEST_CASE("rtp::score_audio: digital silence is plausible, random bytes are not",
+          "[rtp][audio_score]")
 {
     std::vector<std::vector<std::uint8_t>> silence(50, std::vector<std::uint8_t>(160, 0xff));
     std::vector<std::span<const std::uint8_t>> v(silence.begin(), silence.end());
@@ -104,7 +107,8 @@ TEST_CASE("rtp::score_audio: louder and noisier speech stays plausible, text-key
         }
         return sum - 6.0;
     };
-    for (const auto& [gain, noise_rms] : {std::pair{4.0, 0.0}, std::pair{1.0, 330.0}, std::pair{1.0, 1036.0}}) {
+    for (const auto& [gain, noise_rms] :
+         {std::pair{4.0, 0.0}, std::pair{1.0, 330.0}, std::pair{1.0, 1036.0}}) {
         INFO("gain " << gain << " noise rms " << noise_rms);
         auto s = speech::make_stream(1, "a:1", "b:2", 150);
         for (auto& p : s.packets) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Diagnosis engine on generated speech streams: key among decoys, mismatch patterns, accuracy.
-#include <ssw/rtp/diagnosis.hpp>
-
 #include "support/rtp_speech.hpp"
+
+#include <ssw/rtp/diagnosis.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -48,8 +48,9 @@ TEST_CASE("rtp::diagnose: plain audio in both directions is ok", "[rtp][diagnosi
 
 TEST_CASE("rtp::diagnose: finds the right key and native mode among decoys", "[rtp][diagnosis]")
 {
-    const std::pair<mode, const char*> cases[] = {
-        {mode::xor_, "xor-shared-key"}, {mode::rc4, "rc4 shared key"}, {mode::aes128, "aes-key-16bytes!"}};
+    const std::pair<mode, const char*> cases[] = {{mode::xor_, "xor-shared-key"},
+                                                  {mode::rc4, "rc4 shared key"},
+                                                  {mode::aes128, "aes-key-16bytes!"}};
     for (const auto& [m, k] : cases) {
         INFO("mode " << static_cast<int>(m));
         auto streams = leg();
@@ -71,11 +72,13 @@ TEST_CASE("rtp::diagnose: finds the right key and native mode among decoys", "[r
     }
 }
 
-TEST_CASE("rtp::diagnose: names the hypothesis scheme and AES key derivation that fit", "[rtp][diagnosis]")
+TEST_CASE("rtp::diagnose: names the hypothesis scheme and AES key derivation that fit",
+          "[rtp][diagnosis]")
 {
     auto streams = leg();
     for (auto& s : streams) {
-        speech::encrypt(s, "aes-ecb-cleartail", std::nullopt, speech::key_of("short"), ssw::crypto::key_derivation::md5);
+        speech::encrypt(s, "aes-ecb-cleartail", std::nullopt, speech::key_of("short"),
+                        ssw::crypto::key_derivation::md5);
     }
     const auto rep = diagnose(streams, with_keys({"decoy", "short"}));
     for (const auto& v : rep.streams) {
@@ -92,7 +95,8 @@ TEST_CASE("rtp::diagnose: names the hypothesis scheme and AES key derivation tha
     CHECK(rep2.streams[0].match->scheme->name == "rc4-stream");
 }
 
-TEST_CASE("rtp::diagnose: one side plain, the other encrypted is a mode mismatch", "[rtp][diagnosis]")
+TEST_CASE("rtp::diagnose: one side plain, the other encrypted is a mode mismatch",
+          "[rtp][diagnosis]")
 {
     auto streams = leg();
     speech::encrypt(streams[1], "native", mode::aes128, speech::key_of("aes-key-16bytes!"));
@@ -103,7 +107,8 @@ TEST_CASE("rtp::diagnose: one side plain, the other encrypted is a mode mismatch
     CHECK_FALSE(rep.clean);
 }
 
-TEST_CASE("rtp::diagnose: both encrypted and no candidate fits is a key mismatch", "[rtp][diagnosis]")
+TEST_CASE("rtp::diagnose: both encrypted and no candidate fits is a key mismatch",
+          "[rtp][diagnosis]")
 {
     auto streams = leg();
     speech::encrypt(streams[0], "native", mode::rc4, speech::key_of("side A key"));
@@ -155,7 +160,7 @@ TEST_CASE("rtp::diagnose: recovers a static XOR key without candidates", "[rtp][
         CHECK(std::string(v.pad->repeated_key->begin(), v.pad->repeated_key->end()) == "Gateway#7");
     }
     CHECK(rep.legs[0].finding == leg_finding::ok);
-    CHECK_FALSE(rep.clean);  // decodable, but not with a given key
+    CHECK_FALSE(rep.clean); // decodable, but not with a given key
 }
 
 TEST_CASE("rtp::diagnose: too few packets is undetermined, never a verdict", "[rtp][diagnosis]")
@@ -227,11 +232,12 @@ TEST_CASE("rtp::diagnose: accuracy over generated cases", "[rtp][diagnosis][slow
         }
         right += ok ? 1U : 0U;
         if (!ok) {
-            std::cout << "  miss: case " << c << " scenario " << scenario << " mode " << static_cast<int>(m)
-                      << " alaw " << alaw << " offset " << offset << " got "
+            std::cout << "  miss: case " << c << " scenario " << scenario << " mode "
+                      << static_cast<int>(m) << " alaw " << alaw << " offset " << offset << " got "
                       << (rep.legs.empty() ? "-" : to_string(rep.legs[0].finding)) << " ("
-                      << to_string(rep.streams[0].state) << " " << rep.streams[0].plain_score << ", "
-                      << to_string(rep.streams[1].state) << " " << rep.streams[1].plain_score << ")\n";
+                      << to_string(rep.streams[0].state) << " " << rep.streams[0].plain_score
+                      << ", " << to_string(rep.streams[1].state) << " "
+                      << rep.streams[1].plain_score << ")\n";
         }
         if (m == mode::xor_) {
             auto x = leg(150, offset, alaw);
@@ -239,10 +245,11 @@ TEST_CASE("rtp::diagnose: accuracy over generated cases", "[rtp][diagnosis][slow
             speech::encrypt(x[0], "native", m, speech::key_of(xk));
             const auto v = diagnose_stream(x[0], {});
             ++keyless_cases;
-            keyless_right += (v.pad && v.pad->repeated_key &&
-                              std::string(v.pad->repeated_key->begin(), v.pad->repeated_key->end()) == xk)
-                                 ? 1U
-                                 : 0U;
+            keyless_right +=
+                (v.pad && v.pad->repeated_key &&
+                 std::string(v.pad->repeated_key->begin(), v.pad->repeated_key->end()) == xk)
+                    ? 1U
+                    : 0U;
         }
     }
     // Hypothesis schemes: the right scheme, derivation and key among decoys.
@@ -251,12 +258,13 @@ TEST_CASE("rtp::diagnose: accuracy over generated cases", "[rtp][diagnosis][slow
         ssw::crypto::key_derivation d;
         const char* key;
     };
-    const hyp hyps[] = {{"rc4-static", ssw::crypto::key_derivation::raw, "static rc4 key"},
-                        {"rc4-stream", ssw::crypto::key_derivation::raw, "stream rc4 key"},
-                        {"aes-ecb-cleartail", ssw::crypto::key_derivation::raw, "ecb-key-16-bytes"},
-                        {"aes-ecb-cleartail", ssw::crypto::key_derivation::md5, "ecb md5 key"},
-                        {"aes-cbc-zeroiv-cleartail", ssw::crypto::key_derivation::padded, "cbc pad"},
-                        {"aes-cbc-zeroiv-cleartail", ssw::crypto::key_derivation::md5, "cbc md5 key"}};
+    const hyp hyps[] = {
+        {"rc4-static", ssw::crypto::key_derivation::raw, "static rc4 key"},
+        {"rc4-stream", ssw::crypto::key_derivation::raw, "stream rc4 key"},
+        {"aes-ecb-cleartail", ssw::crypto::key_derivation::raw, "ecb-key-16-bytes"},
+        {"aes-ecb-cleartail", ssw::crypto::key_derivation::md5, "ecb md5 key"},
+        {"aes-cbc-zeroiv-cleartail", ssw::crypto::key_derivation::padded, "cbc pad"},
+        {"aes-cbc-zeroiv-cleartail", ssw::crypto::key_derivation::md5, "cbc md5 key"}};
     std::size_t hyp_cases = 0;
     std::size_t hyp_right = 0;
     for (std::size_t c = 0; c < 12; ++c) {
@@ -270,9 +278,10 @@ TEST_CASE("rtp::diagnose: accuracy over generated cases", "[rtp][diagnosis][slow
                          ? 1U
                          : 0U;
     }
-    std::cout << "rtp diagnosis accuracy: " << right << "/" << cases << " legs with decoy keys (native modes), "
-              << hyp_right << "/" << hyp_cases << " hypothesis streams (scheme, derivation and key), "
-              << keyless_right << "/" << keyless_cases << " XOR keys recovered without candidates\n";
+    std::cout << "rtp diagnosis accuracy: " << right << "/" << cases
+              << " legs with decoy keys (native modes), " << hyp_right << "/" << hyp_cases
+              << " hypothesis streams (scheme, derivation and key), " << keyless_right << "/"
+              << keyless_cases << " XOR keys recovered without candidates\n";
     CHECK(right == cases);
     CHECK(hyp_right == hyp_cases);
     CHECK(keyless_right >= keyless_cases * 9 / 10);
@@ -285,7 +294,7 @@ TEST_CASE("rtp::diagnose: DTMF and comfort-noise packets inside a stream do not 
     for (auto& s : streams) {
         speech::encrypt(s, "native", mode::aes128, speech::key_of("aes-key-16bytes!"));
         for (std::size_t i = 0; i < s.packets.size(); i += 7) {
-            s.packets[i].payload_type = (i % 2 == 0) ? 101 : 13;  // telephone-event / CN
+            s.packets[i].payload_type = (i % 2 == 0) ? 101 : 13; // telephone-event / CN
             s.packets[i].payload.assign({0x05, 0x0a, 0x00, 0xa0});
         }
     }

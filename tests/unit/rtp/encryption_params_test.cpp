@@ -6,11 +6,13 @@
 
 using namespace ssw::rtp;
 
-TEST_CASE("rtp::parse_encryption_params: reads mode and key, ignores other parameters", "[rtp][encryption_params]")
+TEST_CASE("rtp::parse_encryption_params: reads mode and key, ignores other parameters",
+          "[rtp][encryption_params]")
 {
-    const auto p = parse_encryption_params("# ssw parameters\nSS_SIP_TIMEOUT_INVITE = 10\n"
-                                           "SS_RTPENCRYPTIONMODE = 3\n ss_rtpencryptionkey = \"0123456789abcdef\"\n\n",
-                                           "p.conf");
+    const auto p = parse_encryption_params(
+        "# ssw parameters\nSS_SIP_TIMEOUT_INVITE = 10\n"
+        "SS_RTPENCRYPTIONMODE = 3\n ss_rtpencryptionkey = \"0123456789abcdef\"\n\n",
+        "p.conf");
     REQUIRE(p);
     CHECK(*p->mode == ssw::crypto::mode::aes128);
     CHECK(p->key->size() == 16);

@@ -36,10 +36,10 @@ TEST_CASE("rtp::parse_packet: reads the fixed header fields", "[rtp][packet]")
 TEST_CASE("rtp::parse_packet: skips the CSRC list and the header extension", "[rtp][packet]")
 {
     std::vector<std::uint8_t> p = {0x92, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
-    p.insert(p.end(), 8, 0xaa);                       // two CSRCs
-    p.insert(p.end(), {0xbe, 0xde, 0x00, 0x01});      // extension, one word
+    p.insert(p.end(), 8, 0xaa);                  // two CSRCs
+    p.insert(p.end(), {0xbe, 0xde, 0x00, 0x01}); // extension, one word
     p.insert(p.end(), 4, 0xbb);
-    p.insert(p.end(), {9, 9, 9});                     // payload
+    p.insert(p.end(), {9, 9, 9}); // payload
     const auto v = parse_packet(p);
     REQUIRE(v);
     CHECK(v->csrc_count == 2);
@@ -48,26 +48,28 @@ TEST_CASE("rtp::parse_packet: skips the CSRC list and the header extension", "[r
     CHECK(v->payload_size == 3);
 }
 
-TEST_CASE("rtp::parse_packet: rejects short and lying packets without reading past the end", "[rtp][packet]")
+TEST_CASE("rtp::parse_packet: rejects short and lying packets without reading past the end",
+          "[rtp][packet]")
 {
     CHECK_FALSE(parse_packet(std::vector<std::uint8_t>(11, 0x80)));
     auto p = basic_packet();
     p[0] = 0x40;
     CHECK_FALSE(parse_packet(p));
     p = basic_packet();
-    p[0] = 0x8f;                                      // 15 CSRCs claimed, 4 bytes present
+    p[0] = 0x8f; // 15 CSRCs claimed, 4 bytes present
     CHECK(parse_packet(p).error().code == ssw::errc::parse_error);
     p = basic_packet();
-    p[0] = 0x90;                                      // extension header claims 0xffff words
+    p[0] = 0x90; // extension header claims 0xffff words
     p[14] = 0xff;
     p[15] = 0xff;
     CHECK_FALSE(parse_packet(p));
     p = std::vector<std::uint8_t>(12, 0);
-    p[0] = 0x90;                                      // X set, no room for the extension header
+    p[0] = 0x90; // X set, no room for the extension header
     CHECK_FALSE(parse_packet(p));
 }
 
-TEST_CASE("rtp::parse_packet: a padding count that does not fit is flagged, not fatal", "[rtp][packet]")
+TEST_CASE("rtp::parse_packet: a padding count that does not fit is flagged, not fatal",
+          "[rtp][packet]")
 {
     auto p = basic_packet();
     p[0] = 0xa0;
@@ -86,7 +88,8 @@ TEST_CASE("rtp::parse_packet: a padding count that does not fit is flagged, not 
 
 TEST_CASE("rtp::is_rtcp: payload types 72-76 are RTCP and never parsed as RTP", "[rtp][packet]")
 {
-    std::vector<std::uint8_t> sr = {0x80, 200, 0, 6, 0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0, 0, 0, 0, 0};
+    std::vector<std::uint8_t> sr = {0x80, 200, 0, 6, 0xca, 0xfe, 0xba, 0xbe,
+                                    0,    0,   0, 0, 0,    0,    0,    0};
     CHECK(is_rtcp(sr));
     CHECK(parse_packet(sr).error().code == ssw::errc::protocol_error);
     sr[1] = 204;

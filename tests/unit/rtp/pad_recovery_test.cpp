@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Key-less static pad recovery on XOR- and rc4-static-encrypted speech.
-#include <ssw/rtp/pad_recovery.hpp>
-
 #include "support/rtp_speech.hpp"
+
+#include <ssw/rtp/pad_recovery.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -25,11 +25,13 @@ std::vector<std::span<const std::uint8_t>> views(const stream& s)
 TEST_CASE("rtp::recover_static_pad: recovers a repeated XOR key from speech with pauses",
           "[rtp][pad_recovery]")
 {
-    const char* keys[] = {"secret", "K", "0123456789abcdef", "VoIP-key!2026", "a much longer static key of 40 bytes.."};
+    const char* keys[] = {"secret", "K", "0123456789abcdef", "VoIP-key!2026",
+                          "a much longer static key of 40 bytes.."};
     for (const bool alaw : {false, true}) {
         for (const char* k : keys) {
             INFO("key '" << k << "' alaw " << alaw);
-            auto s = speech::make_stream(0x55667788, "10.0.0.1:4000", "10.0.0.2:4000", 150, 0, alaw);
+            auto s =
+                speech::make_stream(0x55667788, "10.0.0.1:4000", "10.0.0.2:4000", 150, 0, alaw);
             speech::encrypt(s, "xor-static", std::nullopt, speech::key_of(k));
             const auto r = recover_static_pad(alaw ? codec::pcma : codec::pcmu, views(s));
             REQUIRE(r);
@@ -40,8 +42,9 @@ TEST_CASE("rtp::recover_static_pad: recovers a repeated XOR key from speech with
     }
 }
 
-TEST_CASE("rtp::recover_static_pad: an rc4-static pad decodes the audio without being a repeated key",
-          "[rtp][pad_recovery]")
+TEST_CASE(
+    "rtp::recover_static_pad: an rc4-static pad decodes the audio without being a repeated key",
+    "[rtp][pad_recovery]")
 {
     auto s = speech::make_stream(0x1, "10.0.0.1:4000", "10.0.0.2:4000", 150, 100);
     speech::encrypt(s, "rc4-static", std::nullopt, speech::key_of("rc4 static key"));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // crypt_datagram: payload only, header/CSRC/extension untouched, RTCP and junk passed.
-#include <ssw/rtp/payload_crypt.hpp>
-
 #include "support/rtp_test_helpers.hpp"
+
+#include <ssw/rtp/payload_crypt.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -10,10 +10,11 @@ using namespace ssw::rtp;
 
 TEST_CASE("rtp::crypt_datagram: encrypts only the payload and round-trips", "[rtp][payload_crypt]")
 {
-    auto c = ssw::crypto::payload_cipher::make(ssw::crypto::mode::aes128, std::vector<std::uint8_t>(16, 3));
+    auto c = ssw::crypto::payload_cipher::make(ssw::crypto::mode::aes128,
+                                               std::vector<std::uint8_t>(16, 3));
     REQUIRE(c);
-    std::vector<std::uint8_t> d = {0x91, 0x00, 0x00, 0x05, 0, 0, 0, 160, 1, 2, 3, 4, 9, 9, 9, 9,
-                                   0xbe, 0xde, 0x00, 0x01, 7, 7, 7, 7};
+    std::vector<std::uint8_t> d = {0x91, 0x00, 0x00, 0x05, 0,    0,    0,    160,  1, 2, 3, 4,
+                                   9,    9,    9,    9,    0xbe, 0xde, 0x00, 0x01, 7, 7, 7, 7};
     const std::size_t header = d.size();
     const auto payload = ssw::test::pattern_bytes(160, 8);
     d.insert(d.end(), payload.begin(), payload.end());
@@ -27,7 +28,8 @@ TEST_CASE("rtp::crypt_datagram: encrypts only the payload and round-trips", "[rt
 
 TEST_CASE("rtp::crypt_datagram: RTCP and non-RTP datagrams pass untouched", "[rtp][payload_crypt]")
 {
-    auto c = ssw::crypto::payload_cipher::make(ssw::crypto::mode::xor_, std::vector<std::uint8_t>{0xff});
+    auto c =
+        ssw::crypto::payload_cipher::make(ssw::crypto::mode::xor_, std::vector<std::uint8_t>{0xff});
     REQUIRE(c);
     std::vector<std::uint8_t> rtcp = {0x80, 201, 0, 1, 1, 2, 3, 4};
     const auto r0 = rtcp;

@@ -14,23 +14,22 @@ using namespace ssw::sdp;
 
 namespace {
 
-const std::string offer =
-    "v=0\r\n"
-    "o=alice 2890844526 2890844527 IN IP4 192.0.2.10\r\n"
-    "s=call\r\n"
-    "c=IN IP4 192.0.2.10\r\n"
-    "t=0 0\r\n"
-    "a=sendrecv\r\n"
-    "m=audio 49170 RTP/AVP 0 8 101\r\n"
-    "a=rtpmap:0 PCMU/8000\r\n"
-    "a=rtpmap:8 PCMA/8000\r\n"
-    "a=rtpmap:101 telephone-event/8000\r\n"
-    "a=fmtp:101 0-16\r\n"
-    "a=ptime:20\r\n"
-    "m=video 51372/2 RTP/AVP 99\r\n"
-    "c=IN IP6 2001:db8::2\r\n"
-    "a=rtpmap:99 h263-1998/90000\r\n"
-    "a=recvonly\r\n";
+const std::string offer = "v=0\r\n"
+                          "o=alice 2890844526 2890844527 IN IP4 192.0.2.10\r\n"
+                          "s=call\r\n"
+                          "c=IN IP4 192.0.2.10\r\n"
+                          "t=0 0\r\n"
+                          "a=sendrecv\r\n"
+                          "m=audio 49170 RTP/AVP 0 8 101\r\n"
+                          "a=rtpmap:0 PCMU/8000\r\n"
+                          "a=rtpmap:8 PCMA/8000\r\n"
+                          "a=rtpmap:101 telephone-event/8000\r\n"
+                          "a=fmtp:101 0-16\r\n"
+                          "a=ptime:20\r\n"
+                          "m=video 51372/2 RTP/AVP 99\r\n"
+                          "c=IN IP6 2001:db8::2\r\n"
+                          "a=rtpmap:99 h263-1998/90000\r\n"
+                          "a=recvonly\r\n";
 
 std::string read_data(const std::string& rel)
 {
@@ -76,7 +75,8 @@ TEST_CASE("sdp::parse_session: reads origin, connections, media and attributes",
 
 TEST_CASE("sdp::parse_session: accepts the SDP bodies of RFC 5118", "[sdp][session][rfc5118]")
 {
-    for (const char* f : {"sip/rfc5118/ipv6-in-sdp.sip", "sip/rfc5118/mult-ip-in-sdp.sip", "sip/rfc5118/ipv4-mapped-ipv6.sip"}) {
+    for (const char* f : {"sip/rfc5118/ipv6-in-sdp.sip", "sip/rfc5118/mult-ip-in-sdp.sip",
+                          "sip/rfc5118/ipv4-mapped-ipv6.sip"}) {
         INFO(f);
         const std::string text = read_data(f);
         auto m = ssw::sip::parse_message(text);
@@ -133,7 +133,8 @@ TEST_CASE("sdp::parse_session: enforces its limits", "[sdp][session]")
     CHECK(parse_session(offer, lim).error().code == ssw::errc::limit_exceeded);
 }
 
-TEST_CASE("sdp::rewrite_session: replaces connection addresses and media ports only", "[sdp][session]")
+TEST_CASE("sdp::rewrite_session: replaces connection addresses and media ports only",
+          "[sdp][session]")
 {
     rewrite rw;
     rw.connection_address = "203.0.113.5";
@@ -166,11 +167,13 @@ TEST_CASE("sdp::rewrite_session: replaces connection addresses and media ports o
     CHECK_FALSE(rewrite_session("v=0\r\nm=x\r\n", rw));
 }
 
-TEST_CASE("sdp::parse_session: parses every SDP body of the SIP torture messages", "[sdp][session][rfc4475]")
+TEST_CASE("sdp::parse_session: parses every SDP body of the SIP torture messages",
+          "[sdp][session][rfc4475]")
 {
     std::size_t bodies = 0;
     for (const char* dir : {"sip/rfc4475", "sip/rfc5118"}) {
-        for (const auto& entry : std::filesystem::directory_iterator(std::string(SSW_TEST_DATA_DIR) + "/" + dir)) {
+        for (const auto& entry :
+             std::filesystem::directory_iterator(std::string(SSW_TEST_DATA_DIR) + "/" + dir)) {
             const std::string rel = std::string(dir) + "/" + entry.path().filename().string();
             const std::string text = read_data(rel);
             auto m = ssw::sip::parse_message(text);

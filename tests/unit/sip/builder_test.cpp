@@ -10,31 +10,33 @@
 using namespace ssw::sip;
 
 namespace {
-const std::string request =
-    "INVITE sip:bob@b.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1, SIP/2.0/UDP a.example.com;branch=z9hG4bKa\r\n"
-    "Record-Route: <sip:p1.example.com;lr>\r\n"
-    "To: Bob <sip:bob@b.example.com>\r\n"
-    "From: Alice <sip:alice@a.example.com>;tag=9fxced76sl\r\n"
-    "Call-ID: 3848276298220188511@a.example.com\r\n"
-    "CSeq: 1 INVITE\r\n"
-    "Timestamp: 54\r\n"
-    "Max-Forwards: 69\r\n"
-    "Content-Length: 0\r\n"
-    "\r\n";
+const std::string request = "INVITE sip:bob@b.example.com SIP/2.0\r\n"
+                            "Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1, SIP/2.0/UDP "
+                            "a.example.com;branch=z9hG4bKa\r\n"
+                            "Record-Route: <sip:p1.example.com;lr>\r\n"
+                            "To: Bob <sip:bob@b.example.com>\r\n"
+                            "From: Alice <sip:alice@a.example.com>;tag=9fxced76sl\r\n"
+                            "Call-ID: 3848276298220188511@a.example.com\r\n"
+                            "CSeq: 1 INVITE\r\n"
+                            "Timestamp: 54\r\n"
+                            "Max-Forwards: 69\r\n"
+                            "Content-Length: 0\r\n"
+                            "\r\n";
 } // namespace
 
-TEST_CASE("sip::message_builder: builds a valid request with a matching Content-Length", "[sip][builder]")
+TEST_CASE("sip::message_builder: builds a valid request with a matching Content-Length",
+          "[sip][builder]")
 {
-    const std::string text = message_builder::request("MESSAGE", "sip:bob@b.example.com")
-                                 .header(header_id::via, "SIP/2.0/UDP a.example.com;branch=z9hG4bK1")
-                                 .header(header_id::to, "<sip:bob@b.example.com>")
-                                 .header(header_id::from, "<sip:alice@a.example.com>;tag=1")
-                                 .header(header_id::call_id, "m1@a")
-                                 .header(header_id::cseq, "1 MESSAGE")
-                                 .header("Content-Length", "999")
-                                 .body("text/plain", "hi")
-                                 .build();
+    const std::string text =
+        message_builder::request("MESSAGE", "sip:bob@b.example.com")
+            .header(header_id::via, "SIP/2.0/UDP a.example.com;branch=z9hG4bK1")
+            .header(header_id::to, "<sip:bob@b.example.com>")
+            .header(header_id::from, "<sip:alice@a.example.com>;tag=1")
+            .header(header_id::call_id, "m1@a")
+            .header(header_id::cseq, "1 MESSAGE")
+            .header("Content-Length", "999")
+            .body("text/plain", "hi")
+            .build();
     auto m = parse_message(text);
     REQUIRE(m);
     CHECK(validate_message(*m));
@@ -98,7 +100,8 @@ TEST_CASE("sip::make_response: keeps an existing To tag and refuses bad input", 
 
 TEST_CASE("sip::make_cancel: mirrors the request per RFC 3261 §9.1", "[sip][builder]")
 {
-    static const std::string routed = request.substr(0, request.find("To:")) + "Route: <sip:p1.example.com;lr>\r\n" +
+    static const std::string routed = request.substr(0, request.find("To:")) +
+                                      "Route: <sip:p1.example.com;lr>\r\n" +
                                       request.substr(request.find("To:"));
     auto req = parse_message(routed);
     REQUIRE(req);
@@ -116,12 +119,14 @@ TEST_CASE("sip::make_cancel: mirrors the request per RFC 3261 §9.1", "[sip][bui
     CHECK(c->routes()->size() == 1);
     CHECK(c->to()->tag().empty());
     CHECK(c->from()->tag() == "9fxced76sl");
-    auto ack = parse_message(std::string_view("ACK sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 ACK\r\n\r\n"));
+    auto ack = parse_message(
+        std::string_view("ACK sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 ACK\r\n\r\n"));
     REQUIRE(ack);
     CHECK_FALSE(make_cancel(*ack));
 }
 
-TEST_CASE("sip::make_ack_for_failure: takes To from the response and Via from the INVITE", "[sip][builder]")
+TEST_CASE("sip::make_ack_for_failure: takes To from the response and Via from the INVITE",
+          "[sip][builder]")
 {
     auto req = parse_message(request);
     REQUIRE(req);

@@ -8,7 +8,8 @@ using namespace ssw::sip;
 
 TEST_CASE("sip::parse_auth_value: reads a digest challenge", "[sip][digest_auth]")
 {
-    auto c = parse_auth_value(R"(Digest realm="atlanta.example.com", domain="sip:ss1.example.com", qop="auth,auth-int", nonce="f84f1cec41e6cbe5aea9c8e88d359", opaque="", stale=FALSE, algorithm=MD5)");
+    auto c = parse_auth_value(
+        R"(Digest realm="atlanta.example.com", domain="sip:ss1.example.com", qop="auth,auth-int", nonce="f84f1cec41e6cbe5aea9c8e88d359", opaque="", stale=FALSE, algorithm=MD5)");
     REQUIRE(c);
     CHECK(c->is_digest());
     CHECK(c->realm == "atlanta.example.com");
@@ -24,7 +25,11 @@ TEST_CASE("sip::parse_auth_value: reads a digest challenge", "[sip][digest_auth]
 
 TEST_CASE("sip::parse_auth_value: reads digest credentials", "[sip][digest_auth]")
 {
-    auto c = parse_auth_value("Digest username=\"bob\",\r\n realm=\"biloxi.example.com\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"sip:bob@biloxi.example.com\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"");
+    auto c = parse_auth_value("Digest username=\"bob\",\r\n realm=\"biloxi.example.com\", "
+                              "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                              "uri=\"sip:bob@biloxi.example.com\", qop=auth, nc=00000001, "
+                              "cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\", "
+                              "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"");
     REQUIRE(c);
     CHECK(c->username == "bob");
     CHECK(c->uri == "sip:bob@biloxi.example.com");

@@ -39,7 +39,8 @@ TEST_CASE("sip::parse_contact: star, expires and q", "[sip][header_values]")
     CHECK_FALSE(parse_contact("<sip:a@b>;expires=soon"));
 }
 
-TEST_CASE("sip::parse_delta_seconds and parse_max_forwards: bounded decimal values", "[sip][header_values]")
+TEST_CASE("sip::parse_delta_seconds and parse_max_forwards: bounded decimal values",
+          "[sip][header_values]")
 {
     CHECK(*parse_delta_seconds(" 3600 ") == 3600u);
     CHECK(*parse_delta_seconds("4294967295") == 4294967295u);

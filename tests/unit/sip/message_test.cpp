@@ -21,7 +21,8 @@ std::string_view keep(std::string text)
 
 const std::string invite =
     "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8, SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
+    "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8, SIP/2.0/UDP "
+    "192.0.2.1;branch=z9hG4bK1\r\n"
     "v: SIP/2.0/TCP 192.0.2.2;branch=z9hG4bK2\r\n"
     "Max-Forwards: 70\r\n"
     "t: Bob <sip:bob@biloxi.example.com>\r\n"
@@ -38,7 +39,8 @@ const std::string invite =
     "Expires: 120\r\n"
     "Min-Expires: 60\r\n"
     "User-Agent: softphone/1.2 (Linux)\r\n"
-    "Proxy-Authorization: Digest username=\"alice\", realm=\"atlanta.example.com\", nonce=\"n\", uri=\"sip:bob@biloxi.example.com\", response=\"0123456789abcdef0123456789abcdef\"\r\n"
+    "Proxy-Authorization: Digest username=\"alice\", realm=\"atlanta.example.com\", nonce=\"n\", "
+    "uri=\"sip:bob@biloxi.example.com\", response=\"0123456789abcdef0123456789abcdef\"\r\n"
     "X-Folded: first\r\n"
     "\tsecond\r\n"
     "c: application/sdp\r\n"
@@ -114,9 +116,11 @@ TEST_CASE("sip::parse_message: typed accessors read compact and list headers", "
     CHECK(m->find(header_id::cseq)->unfolded(scratch) == "314159 INVITE");
 }
 
-TEST_CASE("sip::parse_message: reads a status line and a response with an empty reason", "[sip][message]")
+TEST_CASE("sip::parse_message: reads a status line and a response with an empty reason",
+          "[sip][message]")
 {
-    auto m = parse_message(keep("SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n"));
+    auto m = parse_message(keep(
+        "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n"));
     REQUIRE(m);
     CHECK(m->is_response());
     CHECK(m->status_code() == 180);
@@ -131,7 +135,8 @@ TEST_CASE("sip::parse_message: reads a status line and a response with an empty 
     CHECK(n->status_code() == 100);
 }
 
-TEST_CASE("sip::parse_message: body runs to the datagram end without Content-Length", "[sip][message]")
+TEST_CASE("sip::parse_message: body runs to the datagram end without Content-Length",
+          "[sip][message]")
 {
     const std::string data = "MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n\r\nhello";
     auto m = parse_message(data);
@@ -189,14 +194,17 @@ TEST_CASE("sip::parse_message: enforces the named limits", "[sip][message]")
     CHECK(r.error().code == ssw::errc::limit_exceeded);
     opt = {};
     opt.limits.max_message_bytes = 10;
-    CHECK(parse_message(keep("OPTIONS sip:a@b SIP/2.0\r\n\r\n"), opt).error().code == ssw::errc::limit_exceeded);
-    opt = {};
-    opt.limits.max_header_bytes = 8;
-    CHECK(parse_message(keep("OPTIONS sip:a@b SIP/2.0\r\nSubject: long value\r\n\r\n"), opt).error().code ==
+    CHECK(parse_message(keep("OPTIONS sip:a@b SIP/2.0\r\n\r\n"), opt).error().code ==
           ssw::errc::limit_exceeded);
     opt = {};
+    opt.limits.max_header_bytes = 8;
+    CHECK(parse_message(keep("OPTIONS sip:a@b SIP/2.0\r\nSubject: long value\r\n\r\n"), opt)
+              .error()
+              .code == ssw::errc::limit_exceeded);
+    opt = {};
     opt.limits.max_start_line_bytes = 8;
-    CHECK(parse_message(keep("OPTIONS sip:a@b SIP/2.0\r\n\r\n"), opt).error().code == ssw::errc::limit_exceeded);
+    CHECK(parse_message(keep("OPTIONS sip:a@b SIP/2.0\r\n\r\n"), opt).error().code ==
+          ssw::errc::limit_exceeded);
 }
 
 TEST_CASE("sip::parse_message: reuses a message object across parses", "[sip][message]")
@@ -212,9 +220,11 @@ TEST_CASE("sip::parse_message: reuses a message object across parses", "[sip][me
     CHECK(m.headers().empty());
 }
 
-TEST_CASE("sip::message: accessor errors point at the line and column of the bad value", "[sip][message]")
+TEST_CASE("sip::message: accessor errors point at the line and column of the bad value",
+          "[sip][message]")
 {
-    const std::string data = "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: x OPTIONS\r\nMax-Forwards: 999\r\n\r\n";
+    const std::string data = "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP "
+                             "h;branch=z9hG4bK1\r\nCSeq: x OPTIONS\r\nMax-Forwards: 999\r\n\r\n";
     auto m = parse_message(data);
     REQUIRE(m);
     auto cs = m->cseq();

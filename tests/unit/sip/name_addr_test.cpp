@@ -8,7 +8,8 @@ using namespace ssw::sip;
 
 TEST_CASE("sip::parse_name_addr: quoted display name, URI in brackets and tag", "[sip][name_addr]")
 {
-    auto na = parse_name_addr(R"("Alice \"A\" Liddell" <sip:alice@atlanta.example.com>;tag=1928301774)");
+    auto na =
+        parse_name_addr(R"("Alice \"A\" Liddell" <sip:alice@atlanta.example.com>;tag=1928301774)");
     REQUIRE(na);
     CHECK(na->display_quoted);
     CHECK(na->display_name == R"(Alice \"A\" Liddell)");

@@ -6,7 +6,8 @@
 
 using namespace ssw::sip;
 
-TEST_CASE("sip::param_list: finds parameters case-insensitively with and without values", "[sip][params]")
+TEST_CASE("sip::param_list: finds parameters case-insensitively with and without values",
+          "[sip][params]")
 {
     const param_list p(";tag=abc;LR;q = 0.5;x=\"quoted;value\"");
     CHECK(p.value("tag") == "abc");
@@ -33,14 +34,16 @@ TEST_CASE("sip::param_list: for_each visits in order and stops on false", "[sip]
     CHECK(param_list{}.size() == 0);
 }
 
-TEST_CASE("sip::parse_header_params: accepts LWS around separators and IPv6 values", "[sip][params]")
+TEST_CASE("sip::parse_header_params: accepts LWS around separators and IPv6 values",
+          "[sip][params]")
 {
     CHECK(parse_header_params(" ;  tag    = 1918181833n"));
     CHECK(parse_header_params(";received=[2001:db8::9:255];rport"));
     CHECK(parse_header_params(""));
 }
 
-TEST_CASE("sip::parse_header_params: rejects empty names, missing values and bad quoting", "[sip][params]")
+TEST_CASE("sip::parse_header_params: rejects empty names, missing values and bad quoting",
+          "[sip][params]")
 {
     auto r = parse_header_params(";;");
     REQUIRE_FALSE(r);

@@ -9,18 +9,17 @@
 using namespace ssw::sip;
 
 namespace {
-const std::string text =
-    "INVITE sip:bob@b.example.com SIP/2.0\r\n"
-    "Via:  SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
-    "To: <sip:bob@b.example.com>\r\n"
-    "From: <sip:alice@a.example.com>;tag=1\r\n"
-    "Call-ID: c1\r\n"
-    "CSeq: 1 INVITE\r\n"
-    "X-Odd :  spaced\r\n"
-    "  and folded\r\n"
-    "Content-Length: 3\r\n"
-    "\r\n"
-    "abc";
+const std::string text = "INVITE sip:bob@b.example.com SIP/2.0\r\n"
+                         "Via:  SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
+                         "To: <sip:bob@b.example.com>\r\n"
+                         "From: <sip:alice@a.example.com>;tag=1\r\n"
+                         "Call-ID: c1\r\n"
+                         "CSeq: 1 INVITE\r\n"
+                         "X-Odd :  spaced\r\n"
+                         "  and folded\r\n"
+                         "Content-Length: 3\r\n"
+                         "\r\n"
+                         "abc";
 } // namespace
 
 TEST_CASE("sip::encode_message: writes an unmodified message back byte-exact", "[sip][serializer]")
@@ -54,7 +53,8 @@ TEST_CASE("sip::message_patch: pushes and pops Via like a proxy", "[sip][seriali
     CHECK(popped == text);
 }
 
-TEST_CASE("sip::message_patch: replaces, removes and adds fields keeping untouched bytes", "[sip][serializer]")
+TEST_CASE("sip::message_patch: replaces, removes and adds fields keeping untouched bytes",
+          "[sip][serializer]")
 {
     auto m = parse_message(text);
     REQUIRE(m);
@@ -74,11 +74,13 @@ TEST_CASE("sip::message_patch: replaces, removes and adds fields keeping untouch
     CHECK(p->body() == "abc");
 }
 
-TEST_CASE("sip::message_patch: a new body rewrites Content-Length and Content-Type", "[sip][serializer]")
+TEST_CASE("sip::message_patch: a new body rewrites Content-Length and Content-Type",
+          "[sip][serializer]")
 {
     auto m = parse_message(text);
     REQUIRE(m);
-    const std::string out = message_patch{}.set_body("v=0\r\n", std::string("application/sdp")).apply(*m);
+    const std::string out =
+        message_patch{}.set_body("v=0\r\n", std::string("application/sdp")).apply(*m);
     auto p = parse_message(out);
     REQUIRE(p);
     CHECK(p->body() == "v=0\r\n");
@@ -110,8 +112,9 @@ TEST_CASE("sip::fit_for_udp: small messages pass, large ones take compact forms,
     CHECK(*small == text);
 
     // A 200 OK to REGISTER listing many contacts: over the 1300-byte threshold.
-    std::string big = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
-                      "From: <sip:1000@x>;tag=1\r\nTo: <sip:1000@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 2 REGISTER\r\n";
+    std::string big =
+        "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
+        "From: <sip:1000@x>;tag=1\r\nTo: <sip:1000@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 2 REGISTER\r\n";
     for (int i = 0; i < 40; ++i) {
         big += "Contact: <sip:1000@192.0.2." + std::to_string(i) + ":5060>;expires=3600\r\n";
     }
@@ -128,9 +131,10 @@ TEST_CASE("sip::fit_for_udp: small messages pass, large ones take compact forms,
     CHECK(reparsed->contacts()->size() == 40);
     CHECK(reparsed->call_id() == "c1");
 
-    std::string huge = "MESSAGE sip:a@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\nFrom: <sip:b@x>;tag=1\r\n"
-                       "To: <sip:a@x>\r\nCall-ID: c2\r\nCSeq: 1 MESSAGE\r\nContent-Length: 70000\r\n\r\n" +
-                       std::string(70000, 'x');
+    std::string huge =
+        "MESSAGE sip:a@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\nFrom: <sip:b@x>;tag=1\r\n"
+        "To: <sip:a@x>\r\nCall-ID: c2\r\nCSeq: 1 MESSAGE\r\nContent-Length: 70000\r\n\r\n" +
+        std::string(70000, 'x');
     const auto too_big = fit_for_udp(huge);
     REQUIRE_FALSE(too_big);
     CHECK_THAT(too_big.error().message, Catch::Contains("exceeds the 65507-byte UDP limit"));

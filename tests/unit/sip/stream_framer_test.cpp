@@ -9,7 +9,8 @@
 using namespace ssw::sip;
 
 namespace {
-const std::string msg1 = "MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h\r\nContent-Length: 5\r\n\r\nhello";
+const std::string msg1 =
+    "MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h\r\nContent-Length: 5\r\n\r\nhello";
 const std::string msg2 = "SIP/2.0 200 OK\r\nl: 0\r\n\r\n";
 } // namespace
 
@@ -24,7 +25,8 @@ TEST_CASE("sip::next_frame: frames a complete message by Content-Length", "[sip]
     CHECK(g.length == msg2.size());
 }
 
-TEST_CASE("sip::next_frame: asks for more until headers and body are complete", "[sip][stream_framer]")
+TEST_CASE("sip::next_frame: asks for more until headers and body are complete",
+          "[sip][stream_framer]")
 {
     for (std::size_t cut = 1; cut < msg1.size(); ++cut) {
         INFO(cut);
@@ -67,7 +69,8 @@ TEST_CASE("sip::next_frame: rejects streams that cannot be framed", "[sip][strea
     CHECK(next_frame(msg1, small).status == frame_status::invalid);
 }
 
-TEST_CASE("sip::stream_framer: reassembles messages split and coalesced across reads", "[sip][stream_framer]")
+TEST_CASE("sip::stream_framer: reassembles messages split and coalesced across reads",
+          "[sip][stream_framer]")
 {
     const std::string stream = msg1 + "\r\n\r\n" + msg2 + msg1;
     for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{64}, stream.size()}) {

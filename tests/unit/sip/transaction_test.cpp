@@ -30,7 +30,8 @@ std::vector<std::chrono::milliseconds> retransmissions(Transaction& t, manual_cl
         const auto events = t.on_timer();
         for (const auto& e : events) {
             if (e.action == act::retransmit_request || e.action == act::resend_response) {
-                at.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start));
+                at.push_back(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start));
             }
         }
         if (last != nullptr) {
@@ -52,9 +53,8 @@ TEST_CASE("sip::client_transaction: INVITE over UDP follows SS_SIP_RESEND_INTERV
     transaction_events last;
     const auto at = retransmissions(ict, clock, 40000ms, &last);
     // 0.5,1,2,4,4,4,4,4,4,4 cumulative: every entry of the schedule, then silence.
-    const std::vector<std::chrono::milliseconds> expected{500ms,   1500ms,  3500ms,  7500ms,
-                                                          11500ms, 15500ms, 19500ms, 23500ms,
-                                                          27500ms, 31500ms};
+    const std::vector<std::chrono::milliseconds> expected{
+        500ms, 1500ms, 3500ms, 7500ms, 11500ms, 15500ms, 19500ms, 23500ms, 27500ms, 31500ms};
     CHECK(at == expected);
     CHECK(last == transaction_events{{act::timed_out, 408}, {act::terminated, 0}});
     CHECK(ict.transmissions() == 11);
@@ -82,7 +82,8 @@ TEST_CASE("sip::client_transaction: INVITE provisional stops retransmission; non
     CHECK(ict.on_timer() == transaction_events{{act::retransmit_request, 0}});
     CHECK(ict.on_response(100) == transaction_events{{act::deliver_response, 100}});
     CHECK_FALSE(ict.deadline()); // the user's INVITE timeout governs from here
-    CHECK(ict.on_response(503) == transaction_events{{act::send_ack, 503}, {act::deliver_response, 503}});
+    CHECK(ict.on_response(503) ==
+          transaction_events{{act::send_ack, 503}, {act::deliver_response, 503}});
     CHECK(ict.state() == transaction_state::completed);
     // The 503 again (our ACK was lost): ACK again, do not deliver twice.
     CHECK(ict.on_response(503) == transaction_events{{act::send_ack, 503}});
@@ -122,7 +123,8 @@ TEST_CASE("sip::client_transaction: non-INVITE retransmits at T2 in Proceeding; 
     client_transaction tcp(false, transport_reliability::reliable, timers, clock);
     tcp.start();
     CHECK(*tcp.deadline() == clock.now() + 32s); // only timer F
-    CHECK(tcp.on_response(200) == transaction_events{{act::deliver_response, 200}, {act::terminated, 0}});
+    CHECK(tcp.on_response(200) ==
+          transaction_events{{act::deliver_response, 200}, {act::terminated, 0}});
 }
 
 TEST_CASE("sip::client_transaction: transport error is a 503 to the user", "[sip][transaction]")
@@ -131,11 +133,13 @@ TEST_CASE("sip::client_transaction: transport error is a 503 to the user", "[sip
     transaction_timers timers;
     client_transaction nict(false, transport_reliability::reliable, timers, clock);
     nict.start();
-    CHECK(nict.on_transport_error() == transaction_events{{act::timed_out, 503}, {act::terminated, 0}});
+    CHECK(nict.on_transport_error() ==
+          transaction_events{{act::timed_out, 503}, {act::terminated, 0}});
 }
 
-TEST_CASE("sip::server_transaction: absorbs retransmissions until it answers, then repeats the answer",
-          "[sip][transaction]")
+TEST_CASE(
+    "sip::server_transaction: absorbs retransmissions until it answers, then repeats the answer",
+    "[sip][transaction]")
 {
     manual_clock clock;
     transaction_timers timers;

@@ -8,7 +8,8 @@ using namespace ssw::sip;
 
 TEST_CASE("sip::parse_uri: splits a full SIP URI into its parts", "[sip][uri]")
 {
-    auto u = parse_uri("sips:alice:secret@atlanta.example.com:5061;transport=tcp;lr?subject=project&priority=urgent");
+    auto u = parse_uri("sips:alice:secret@atlanta.example.com:5061;transport=tcp;lr?subject="
+                       "project&priority=urgent");
     REQUIRE(u);
     CHECK(u->scheme == uri_scheme::sips);
     CHECK(u->user == "alice");
@@ -34,14 +35,15 @@ TEST_CASE("sip::parse_uri: handles IPv6 references with and without port", "[sip
     REQUIRE(b);
     CHECK_FALSE(b->port);
     CHECK(parse_uri("sip:user@[2001:db8:::192.0.2.1]")); // RFC 5118 §4.10 tolerance
-    CHECK_FALSE(parse_uri("sip:2001:db8::10"));           // RFC 5118 §4.2
+    CHECK_FALSE(parse_uri("sip:2001:db8::10"));          // RFC 5118 §4.2
     CHECK_FALSE(parse_uri("sip:[2001:db8::10"));
     CHECK_FALSE(parse_uri("sip:[20011:db8::10]"));
 }
 
 TEST_CASE("sip::parse_uri: accepts the unusual user parts of RFC 4475", "[sip][uri]")
 {
-    auto u = parse_uri("sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com");
+    auto u = parse_uri("sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/"
+                       ";;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com");
     REQUIRE(u);
     CHECK(u->user == "1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
     CHECK(u->password == "&it+has=1,weird!*pas$wo~d_too.(doesn't-it)");

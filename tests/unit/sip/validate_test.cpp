@@ -11,11 +11,10 @@ using namespace ssw::sip;
 
 namespace {
 
-const std::string base_headers =
-    "Via: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\r\n"
-    "To: <sip:b@example.com>\r\n"
-    "From: <sip:a@example.com>;tag=1\r\n"
-    "Call-ID: abc@h\r\n";
+const std::string base_headers = "Via: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\r\n"
+                                 "To: <sip:b@example.com>\r\n"
+                                 "From: <sip:a@example.com>;tag=1\r\n"
+                                 "Call-ID: abc@h\r\n";
 
 // Validates a message made of a start line, extra headers and the base headers.
 ssw::result<void> check(const std::string& start, const std::string& extra, bool with_base = true)
@@ -36,19 +35,22 @@ TEST_CASE("sip::validate_message: accepts a minimal request and response", "[sip
     CHECK(check("OPTIONS tel:+15551234 SIP/2.0", "CSeq: 1 OPTIONS\r\n"));
 }
 
-TEST_CASE("sip::validate_message: reports missing and repeated mandatory headers", "[sip][validate]")
+TEST_CASE("sip::validate_message: reports missing and repeated mandatory headers",
+          "[sip][validate]")
 {
     auto missing = check("OPTIONS sip:b@example.com SIP/2.0", "Via: SIP/2.0/UDP h\r\n", false);
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == ssw::errc::protocol_error);
     CHECK(missing.error().message == "missing mandatory header To");
-    auto twice = check("OPTIONS sip:b@example.com SIP/2.0", "CSeq: 1 OPTIONS\r\nCall-ID: other\r\n");
+    auto twice =
+        check("OPTIONS sip:b@example.com SIP/2.0", "CSeq: 1 OPTIONS\r\nCall-ID: other\r\n");
     REQUIRE_FALSE(twice);
     CHECK(twice.error().message == "Call-ID appears more than once");
     CHECK(twice.error().where == "line 7 col 1");
 }
 
-TEST_CASE("sip::validate_message: checks CSeq against the method and the SIP version", "[sip][validate]")
+TEST_CASE("sip::validate_message: checks CSeq against the method and the SIP version",
+          "[sip][validate]")
 {
     CHECK_FALSE(check("OPTIONS sip:b@example.com SIP/2.0", "CSeq: 1 INVITE\r\n"));
     CHECK_FALSE(check("OPTIONS sip:b@example.com SIP/3.0", "CSeq: 1 OPTIONS\r\n"));
@@ -78,15 +80,17 @@ TEST_CASE("sip::validate_message: rejects bad typed values of known headers", "[
 
 TEST_CASE("sip::validate_message: Call-ID must be one non-empty word", "[sip][validate]")
 {
-    static const std::string text = "OPTIONS sip:b@example.com SIP/2.0\r\n"
-                                    "Via: SIP/2.0/UDP h\r\nTo: <sip:b@c>\r\nFrom: <sip:a@c>\r\nCSeq: 1 OPTIONS\r\n"
-                                    "Call-ID: two words\r\n\r\n";
+    static const std::string text =
+        "OPTIONS sip:b@example.com SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP h\r\nTo: <sip:b@c>\r\nFrom: <sip:a@c>\r\nCSeq: 1 OPTIONS\r\n"
+        "Call-ID: two words\r\n\r\n";
     auto m = parse_message(text);
     REQUIRE(m);
     CHECK_FALSE(validate_message(*m));
-    static const std::string empty = "OPTIONS sip:b@example.com SIP/2.0\r\n"
-                                     "Via: SIP/2.0/UDP h\r\nTo: <sip:b@c>\r\nFrom: <sip:a@c>\r\nCSeq: 1 OPTIONS\r\n"
-                                     "Call-ID:\r\n\r\n";
+    static const std::string empty =
+        "OPTIONS sip:b@example.com SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP h\r\nTo: <sip:b@c>\r\nFrom: <sip:a@c>\r\nCSeq: 1 OPTIONS\r\n"
+        "Call-ID:\r\n\r\n";
     auto e = parse_message(empty);
     REQUIRE(e);
     CHECK_FALSE(validate_message(*e));

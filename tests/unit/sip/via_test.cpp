@@ -8,7 +8,9 @@ using namespace ssw::sip;
 
 TEST_CASE("sip::parse_via: reads sent-protocol, sent-by and the well-known params", "[sip][via]")
 {
-    auto v = parse_via("SIP/2.0/UDP pc33.atlanta.example.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5070;maddr=224.2.0.1;ttl=16");
+    auto v = parse_via("SIP/2.0/UDP "
+                       "pc33.atlanta.example.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;"
+                       "rport=5070;maddr=224.2.0.1;ttl=16");
     REQUIRE(v);
     CHECK(v->protocol_name == "SIP");
     CHECK(v->protocol_version == "2.0");
@@ -24,7 +26,8 @@ TEST_CASE("sip::parse_via: reads sent-protocol, sent-by and the well-known param
     CHECK(v->ttl == 16);
 }
 
-TEST_CASE("sip::parse_via: empty rport, IPv6 sent-by and received in both RFC 5118 forms", "[sip][via]")
+TEST_CASE("sip::parse_via: empty rport, IPv6 sent-by and received in both RFC 5118 forms",
+          "[sip][via]")
 {
     auto a = parse_via("SIP/2.0/TCP [2001:db8::9:1]:6050;branch=z9hG4bKas3;rport");
     REQUIRE(a);
@@ -43,7 +46,8 @@ TEST_CASE("sip::parse_via: tolerates LWS around slashes and folded params", "[si
     CHECK(v->transport == "UDP");
     CHECK(v->host == "192.0.2.2");
     CHECK_FALSE(v->has_rfc3261_branch());
-    auto w = parse_via("SIP  / 2.0  / TCP     spindle.example.com   ;\r\n  branch  =   z9hG4bK9ikj8");
+    auto w =
+        parse_via("SIP  / 2.0  / TCP     spindle.example.com   ;\r\n  branch  =   z9hG4bK9ikj8");
     REQUIRE(w);
     CHECK(w->branch == "z9hG4bK9ikj8");
 }

@@ -6,7 +6,8 @@
 
 namespace {
 
-ssw::trace::sip_record rec(const char* src, const char* dst, const char* method, int status, std::int64_t t)
+ssw::trace::sip_record rec(const char* src, const char* dst, const char* method, int status,
+                           std::int64_t t)
 {
     ssw::trace::sip_record r;
     r.src.address = *ssw::pcap::parse_ip_address(src);
@@ -32,7 +33,8 @@ TEST_CASE("trace::format_flow: one column per host and one arrow per message", "
     };
     const std::string text = ssw::trace::format_flow(rs);
     CHECK(text == std::string(23, ' ') + "192.0.2.1:5060            192.0.2.2:5060\n" +
-                      std::string(30, ' ') + "|                         |\n"
+                      std::string(30, ' ') +
+                      "|                         |\n"
                       "00:00:00.000000               |-------- INVITE -------->|\n"
                       "00:00:00.250000               |<------- 200 OK ---------|\n" +
                       std::string(30, ' ') + "|                         |\n");

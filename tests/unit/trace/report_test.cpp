@@ -26,7 +26,8 @@ reports analyse(const pb::capture& cap)
     const auto path = (dir.path() / "c.pcap").string();
     pb::write_file(path, cap.pcap());
     reports out;
-    ssw::trace::call_tracker calls([&](ssw::trace::call_info&& c) { out.calls.push_back(std::move(c)); });
+    ssw::trace::call_tracker calls(
+        [&](ssw::trace::call_info&& c) { out.calls.push_back(std::move(c)); });
     ssw::trace::registration_tracker regs;
     ssw::trace::extractor_handlers h;
     h.on_sip = [&](const ssw::trace::sip_event& e) {
@@ -95,13 +96,21 @@ TEST_CASE("trace::call_tracker: a rejected call after a proxy challenge", "[trac
     pb::capture cap(ssw::pcap::link_type::ethernet);
     const std::string a = "192.0.2.1";
     const std::string b = "192.0.2.2";
-    cap.add(ts::udp_frame(a, b, 5060, 5060, ts::request("INVITE", "c2", 1, "alice", "a", "carol", "")));
+    cap.add(
+        ts::udp_frame(a, b, 5060, 5060, ts::request("INVITE", "c2", 1, "alice", "a", "carol", "")));
     cap.add(ts::udp_frame(b, a, 5060, 5060,
-                          ts::response(407, "Proxy Authentication Required", "INVITE", "c2", 1, "alice", "a", "carol", "p")));
-    cap.add(ts::udp_frame(a, b, 5060, 5060, ts::request("ACK", "c2", 1, "alice", "a", "carol", "p")));
-    cap.add(ts::udp_frame(a, b, 5060, 5060, ts::request("INVITE", "c2", 2, "alice", "a", "carol", "")));
-    cap.add(ts::udp_frame(b, a, 5060, 5060, ts::response(183, "Session Progress", "INVITE", "c2", 2, "alice", "a", "carol", "q")));
-    cap.add(ts::udp_frame(b, a, 5060, 5060, ts::response(486, "Busy Here", "INVITE", "c2", 2, "alice", "a", "carol", "q")));
+                          ts::response(407, "Proxy Authentication Required", "INVITE", "c2", 1,
+                                       "alice", "a", "carol", "p")));
+    cap.add(
+        ts::udp_frame(a, b, 5060, 5060, ts::request("ACK", "c2", 1, "alice", "a", "carol", "p")));
+    cap.add(
+        ts::udp_frame(a, b, 5060, 5060, ts::request("INVITE", "c2", 2, "alice", "a", "carol", "")));
+    cap.add(ts::udp_frame(
+        b, a, 5060, 5060,
+        ts::response(183, "Session Progress", "INVITE", "c2", 2, "alice", "a", "carol", "q")));
+    cap.add(ts::udp_frame(
+        b, a, 5060, 5060,
+        ts::response(486, "Busy Here", "INVITE", "c2", 2, "alice", "a", "carol", "q")));
     const auto r = analyse(cap);
     REQUIRE(r.calls.size() == 1);
     const auto& c = r.calls[0];
@@ -113,7 +122,8 @@ TEST_CASE("trace::call_tracker: a rejected call after a proxy challenge", "[trac
     CHECK(c.end_ns);
 }
 
-TEST_CASE("trace::registration_tracker: attempts, challenge, success and granted expiry", "[trace][report]")
+TEST_CASE("trace::registration_tracker: attempts, challenge, success and granted expiry",
+          "[trace][report]")
 {
     const auto r = analyse(ts::basic_call());
     REQUIRE(r.registrations.size() == 1);
@@ -142,7 +152,8 @@ TEST_CASE("trace::rtp_stream: RFC 3550 loss and jitter estimates", "[trace][repo
     CHECK(s.jitter_ms < 1.0); // |D| = 80 units: J = 80/16 = 5 units = 0.625 ms
 }
 
-TEST_CASE("trace::parse_rtp_header: accepts RTP version 2 and rejects RTCP and short data", "[trace][report]")
+TEST_CASE("trace::parse_rtp_header: accepts RTP version 2 and rejects RTCP and short data",
+          "[trace][report]")
 {
     std::uint8_t pt = 0;
     std::uint16_t seq = 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of ssw::trace::sip_extractor: UDP, fragments, TCP framing, link types, keep-alives, resends.
+// Unit tests of ssw::trace::sip_extractor: UDP, fragments, TCP framing, link types, keep-alives,
+// resends.
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/trace/trace_samples.hpp"
@@ -78,12 +79,14 @@ TEST_CASE("trace::sip_extractor: summarises UDP messages on any port", "[trace][
 TEST_CASE("trace::sip_extractor: reassembles a fragmented UDP INVITE and names every fragment",
           "[trace][sip_extractor]")
 {
-    const std::string big = ts::request("INVITE", "frag-1", 1, "alice", "a1", "bob", "", ts::sdp("192.0.2.1", 4000),
-                                        "X-Padding: " + std::string(3000, 'x') + "\r\n");
+    const std::string big =
+        ts::request("INVITE", "frag-1", 1, "alice", "a1", "bob", "", ts::sdp("192.0.2.1", 4000),
+                    "X-Padding: " + std::string(3000, 'x') + "\r\n");
     SECTION("IPv4")
     {
         pb::capture cap(link_type::ethernet);
-        for (const auto& f : pb::ipv4_fragments("192.0.2.1", "192.0.2.2", pb::proto_udp, pb::udp(5060, 5060, big), 1480, 7)) {
+        for (const auto& f : pb::ipv4_fragments("192.0.2.1", "192.0.2.2", pb::proto_udp,
+                                                pb::udp(5060, 5060, big), 1480, 7)) {
             cap.add(pb::ethernet(f));
         }
         const auto c = extract(cap.pcap());
@@ -93,7 +96,8 @@ TEST_CASE("trace::sip_extractor: reassembles a fragmented UDP INVITE and names e
     SECTION("IPv6")
     {
         pb::capture cap(link_type::ethernet);
-        for (const auto& f : pb::ipv6_fragments("2001:db8::1", "2001:db8::2", pb::proto_udp, pb::udp(5060, 5060, big), 1448, 9)) {
+        for (const auto& f : pb::ipv6_fragments("2001:db8::1", "2001:db8::2", pb::proto_udp,
+                                                pb::udp(5060, 5060, big), 1448, 9)) {
             cap.add(pb::ethernet(f));
         }
         const auto c = extract(cap.pcap());
@@ -106,22 +110,26 @@ TEST_CASE("trace::sip_extractor: reassembles a fragmented UDP INVITE and names e
 TEST_CASE("trace::sip_extractor: frames SIP over TCP split across and coalesced within segments",
           "[trace][sip_extractor]")
 {
-    const std::string m1 = ts::request("INVITE", "tcp-1", 1, "alice", "a1", "bob", "", ts::sdp("192.0.2.1", 4000));
+    const std::string m1 =
+        ts::request("INVITE", "tcp-1", 1, "alice", "a1", "bob", "", ts::sdp("192.0.2.1", 4000));
     const std::string m2 = ts::request("BYE", "tcp-1", 2, "alice", "a1", "bob", "b1");
     const std::string m3 = ts::request("OPTIONS", "tcp-2", 1, "alice", "a2", "bob", "");
     pb::capture cap(link_type::ethernet);
     const auto seg = [&](std::uint32_t seq, std::uint8_t flags, std::string_view payload) {
-        return pb::ethernet(pb::ipv4("192.0.2.1", "192.0.2.2", pb::proto_tcp, pb::tcp(40001, 5060, seq, 1, flags, payload)));
+        return pb::ethernet(pb::ipv4("192.0.2.1", "192.0.2.2", pb::proto_tcp,
+                                     pb::tcp(40001, 5060, seq, 1, flags, payload)));
     };
     std::uint32_t seq = 1000;
     cap.add(seg(seq, ssw::pcap::tcp_flags::syn, ""));
     ++seq;
     const std::string half1 = m1.substr(0, 100);
     const std::string half2 = m1.substr(100);
-    cap.add(seg(seq, ssw::pcap::tcp_flags::ack, half1));                  // frame 2
-    cap.add(seg(seq + static_cast<std::uint32_t>(half1.size()), ssw::pcap::tcp_flags::ack, half2)); // frame 3
+    cap.add(seg(seq, ssw::pcap::tcp_flags::ack, half1)); // frame 2
+    cap.add(seg(seq + static_cast<std::uint32_t>(half1.size()), ssw::pcap::tcp_flags::ack,
+                half2)); // frame 3
     seq += static_cast<std::uint32_t>(m1.size());
-    cap.add(seg(seq, ssw::pcap::tcp_flags::ack, m2 + "\r\n\r\n" + m3));    // frame 4: two messages and a ping
+    cap.add(seg(seq, ssw::pcap::tcp_flags::ack,
+                m2 + "\r\n\r\n" + m3)); // frame 4: two messages and a ping
     const auto c = extract(cap.pcap());
     REQUIRE(c.sip.size() == 3);
     CHECK(c.sip[0].method == "INVITE");
@@ -134,10 +142,13 @@ TEST_CASE("trace::sip_extractor: frames SIP over TCP split across and coalesced 
     CHECK_FALSE(c.sip[0].resent); // TCP is never a resend
 }
 
-TEST_CASE("trace::sip_extractor: reads every link type, VLAN tags and pcapng", "[trace][sip_extractor]")
+TEST_CASE("trace::sip_extractor: reads every link type, VLAN tags and pcapng",
+          "[trace][sip_extractor]")
 {
-    const auto ip4 = pb::ipv4("192.0.2.1", "192.0.2.2", pb::proto_udp, pb::udp(5060, 5060, options_msg));
-    const auto ip6 = pb::ipv6("2001:db8::1", "2001:db8::2", pb::proto_udp, pb::udp(5060, 5060, options_msg));
+    const auto ip4 =
+        pb::ipv4("192.0.2.1", "192.0.2.2", pb::proto_udp, pb::udp(5060, 5060, options_msg));
+    const auto ip6 =
+        pb::ipv6("2001:db8::1", "2001:db8::2", pb::proto_udp, pb::udp(5060, 5060, options_msg));
     struct variant {
         const char* name;
         link_type link;
@@ -168,10 +179,12 @@ TEST_CASE("trace::sip_extractor: reads every link type, VLAN tags and pcapng", "
     }
 }
 
-TEST_CASE("trace::sip_extractor: reports a payload that looks like SIP but does not parse", "[trace][sip_extractor]")
+TEST_CASE("trace::sip_extractor: reports a payload that looks like SIP but does not parse",
+          "[trace][sip_extractor]")
 {
     pb::capture cap(link_type::ethernet);
-    cap.add(ts::udp_frame("192.0.2.1", "192.0.2.2", 5060, 5060, "INVITE sip:x@y SIP/2.0\r\nVia SIP/2.0/UDP h\r\n\r\n"));
+    cap.add(ts::udp_frame("192.0.2.1", "192.0.2.2", 5060, 5060,
+                          "INVITE sip:x@y SIP/2.0\r\nVia SIP/2.0/UDP h\r\n\r\n"));
     const auto c = extract(cap.pcap());
     CHECK(c.sip.empty());
     CHECK(c.bad == 1);
@@ -183,7 +196,8 @@ TEST_CASE("trace::classify_keepalive: CRLF, text, zeros and STUN are keep-alives
     using ssw::trace::keepalive_kind;
     const auto kind_of = [](std::string_view s) -> std::optional<keepalive_kind> {
         keepalive_kind k{};
-        const std::span<const std::uint8_t> p(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+        const std::span<const std::uint8_t> p(reinterpret_cast<const std::uint8_t*>(s.data()),
+                                              s.size());
         if (ssw::trace::classify_keepalive(p, k)) {
             return k;
         }

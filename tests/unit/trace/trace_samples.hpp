@@ -20,17 +20,21 @@ inline std::string sdp(const std::string& ip, int port)
 
 // A request with the usual headers; `body` gets Content-Type application/sdp when not empty.
 inline std::string request(const std::string& method, const std::string& call_id, int cseq,
-                           const std::string& from_user, const std::string& from_tag, const std::string& to_user,
-                           const std::string& to_tag, const std::string& body = {},
-                           const std::string& extra = {}, const std::string& cseq_method = {})
+                           const std::string& from_user, const std::string& from_tag,
+                           const std::string& to_user, const std::string& to_tag,
+                           const std::string& body = {}, const std::string& extra = {},
+                           const std::string& cseq_method = {})
 {
     std::string m = method + " sip:" + to_user + "@192.0.2.2 SIP/2.0\r\n";
-    m += "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK" + call_id + std::to_string(cseq) + method + "\r\n";
+    m += "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK" + call_id + std::to_string(cseq) +
+         method + "\r\n";
     m += "Max-Forwards: 70\r\n";
     m += "From: <sip:" + from_user + "@example.com>;tag=" + from_tag + "\r\n";
-    m += "To: <sip:" + to_user + "@example.com>" + (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n";
+    m +=
+        "To: <sip:" + to_user + "@example.com>" + (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n";
     m += "Call-ID: " + call_id + "\r\n";
-    m += "CSeq: " + std::to_string(cseq) + " " + (cseq_method.empty() ? method : cseq_method) + "\r\n";
+    m += "CSeq: " + std::to_string(cseq) + " " + (cseq_method.empty() ? method : cseq_method) +
+         "\r\n";
     m += "Contact: <sip:" + from_user + "@192.0.2.1:5060>\r\n";
     m += extra;
     if (!body.empty()) {
@@ -42,13 +46,16 @@ inline std::string request(const std::string& method, const std::string& call_id
 
 inline std::string response(int code, const std::string& reason, const std::string& method,
                             const std::string& call_id, int cseq, const std::string& from_user,
-                            const std::string& from_tag, const std::string& to_user, const std::string& to_tag,
-                            const std::string& body = {}, const std::string& extra = {})
+                            const std::string& from_tag, const std::string& to_user,
+                            const std::string& to_tag, const std::string& body = {},
+                            const std::string& extra = {})
 {
     std::string m = "SIP/2.0 " + std::to_string(code) + " " + reason + "\r\n";
-    m += "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK" + call_id + std::to_string(cseq) + method + "\r\n";
+    m += "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK" + call_id + std::to_string(cseq) +
+         method + "\r\n";
     m += "From: <sip:" + from_user + "@example.com>;tag=" + from_tag + "\r\n";
-    m += "To: <sip:" + to_user + "@example.com>" + (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n";
+    m +=
+        "To: <sip:" + to_user + "@example.com>" + (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n";
     m += "Call-ID: " + call_id + "\r\n";
     m += "CSeq: " + std::to_string(cseq) + " " + method + "\r\n";
     m += extra;
@@ -73,8 +80,8 @@ inline std::vector<std::uint8_t> rtp(std::uint16_t seq, std::uint32_t ts, std::u
     return p;
 }
 
-inline pb::frame_bytes udp_frame(const std::string& src, const std::string& dst, std::uint16_t sport,
-                                 std::uint16_t dport, std::string_view payload)
+inline pb::frame_bytes udp_frame(const std::string& src, const std::string& dst,
+                                 std::uint16_t sport, std::uint16_t dport, std::string_view payload)
 {
     return pb::ethernet(pb::ipv4(src, dst, pb::proto_udp, pb::udp(sport, dport, payload)));
 }
@@ -108,13 +115,18 @@ inline pb::capture basic_call()
         const std::int64_t t = 3100 + i * 20;
         if (i != 10) {
             const auto p = rtp(static_cast<std::uint16_t>(1000 + i), 160u * i, 0x11111111);
-            cap.add(pb::ethernet(pb::ipv4(a, b, pb::proto_udp,
-                                          pb::udp(40000, 50000, std::string_view(reinterpret_cast<const char*>(p.data()), p.size())))),
-                    t0 + t * ms);
+            cap.add(
+                pb::ethernet(pb::ipv4(
+                    a, b, pb::proto_udp,
+                    pb::udp(40000, 50000,
+                            std::string_view(reinterpret_cast<const char*>(p.data()), p.size())))),
+                t0 + t * ms);
         }
         const auto q = rtp(static_cast<std::uint16_t>(7000 + i), 160u * i, 0x22222222);
-        cap.add(pb::ethernet(pb::ipv4(b, a, pb::proto_udp,
-                                      pb::udp(50000, 40000, std::string_view(reinterpret_cast<const char*>(q.data()), q.size())))),
+        cap.add(pb::ethernet(pb::ipv4(
+                    b, a, pb::proto_udp,
+                    pb::udp(50000, 40000,
+                            std::string_view(reinterpret_cast<const char*>(q.data()), q.size())))),
                 t0 + (t + 1) * ms);
     }
     b2a(request("BYE", cid, 1, "bob", "b1", "alice", "a1"), 13000);

@@ -20,7 +20,8 @@ TEST_CASE("transform::engine: exact rules replace the whole number", "[transform
     CHECK(apply(e, "p", "911").empty());
 }
 
-TEST_CASE("transform::engine: prefix, strip and add rewrite the front of the number", "[transform][engine]")
+TEST_CASE("transform::engine: prefix, strip and add rewrite the front of the number",
+          "[transform][engine]")
 {
     const auto e = build("plan p\n  prefix 0044 => 44\n  strip 00\n  add 1 len=10\nend\n");
     CHECK(apply(e, "p", "0044123456789") == "44123456789");
@@ -36,7 +37,8 @@ TEST_CASE("transform::engine: transform tables look numbers up exactly", "[trans
     CHECK(apply(e, "t", "123456789") == "123456789");
 }
 
-TEST_CASE("transform::engine: VOS wildcards ? and *, and $ keeps the digits of the ?", "[transform][engine]")
+TEST_CASE("transform::engine: VOS wildcards ? and *, and $ keeps the digits of the ?",
+          "[transform][engine]")
 {
     const auto e = build(R"(plan p longest
     0044:44
@@ -69,8 +71,9 @@ TEST_CASE("transform::engine: VOS length conditions L, E, G, F", "[transform][en
     CHECK(apply(e, "p", "1234") == "D234");
 }
 
-TEST_CASE("transform::engine: in a longest plan the longest match wins, ties go to the earlier rule",
-          "[transform][engine]")
+TEST_CASE(
+    "transform::engine: in a longest plan the longest match wins, ties go to the earlier rule",
+    "[transform][engine]")
 {
     const auto e = build("plan p longest\n  0:A\n  0044:B\n  00:C\n  0044:D\n  004?:E\nend\n");
     CHECK(apply(e, "p", "0044123") == "B123");
@@ -79,14 +82,16 @@ TEST_CASE("transform::engine: in a longest plan the longest match wins, ties go 
     CHECK(apply(e, "p", "01") == "A1");
 }
 
-TEST_CASE("transform::engine: in a first plan the earliest matching rule wins", "[transform][engine]")
+TEST_CASE("transform::engine: in a first plan the earliest matching rule wins",
+          "[transform][engine]")
 {
     const auto e = build("plan p\n  prefix 0 => A\n  prefix 0044 => B\n  regex /4/ => X\nend\n");
     CHECK(apply(e, "p", "0044123") == "A044123");
     CHECK(apply(e, "p", "144") == "1X4");
 }
 
-TEST_CASE("transform::engine: regex rules replace the first match with capture groups", "[transform][engine]")
+TEST_CASE("transform::engine: regex rules replace the first match with capture groups",
+          "[transform][engine]")
 {
     const auto e = build(R"(plan p
     regex /^0(\d{9})$/ => 44\1
@@ -99,14 +104,16 @@ end
     CHECK(apply(e, "p", "+4412") == "4412");
     CHECK(apply(e, "p", "12") == "12");
     // Anchored literals (trie) and other regexes (RE2::Set) still obey file order.
-    const auto mixed = build("plan p\n  regex /5/ => A\n  regex /^12?3/ => B\n  regex /^12|7/ => C\nend\n");
+    const auto mixed =
+        build("plan p\n  regex /5/ => A\n  regex /^12?3/ => B\n  regex /^12|7/ => C\nend\n");
     CHECK(apply(mixed, "p", "125") == "12A");
     CHECK(apply(mixed, "p", "13") == "B");
     CHECK(apply(mixed, "p", "1234") == "B4");
     CHECK(apply(mixed, "p", "87") == "8C");
 }
 
-TEST_CASE("transform::engine: continue goes on with the later rules, stop ends the plan", "[transform][engine]")
+TEST_CASE("transform::engine: continue goes on with the later rules, stop ends the plan",
+          "[transform][engine]")
 {
     const auto e = build(R"(plan p
     strip 011 continue
@@ -182,7 +189,8 @@ TEST_CASE("transform::engine: several targets are picked round-robin or by weigh
     CHECK(first.second < 950);
 }
 
-TEST_CASE("transform::engine: unknown names and oversized numbers are errors", "[transform][engine]")
+TEST_CASE("transform::engine: unknown names and oversized numbers are errors",
+          "[transform][engine]")
 {
     const auto e = build("plan p\nend\n");
     tr::selector s;
@@ -194,7 +202,8 @@ TEST_CASE("transform::engine: unknown names and oversized numbers are errors", "
     CHECK(big.error().code == ssw::errc::invalid_argument);
 }
 
-TEST_CASE("transform::engine: the trace names every rule that fired with file:line", "[transform][engine]")
+TEST_CASE("transform::engine: the trace names every rule that fired with file:line",
+          "[transform][engine]")
 {
     const auto e = build("plan p\n  strip 00 continue\n  add +\nend\n");
     tr::selector s;
@@ -261,7 +270,8 @@ struct reference {
             }
             return false;
         }
-        return !text.empty() && (pat[0] == '?' || pat[0] == text[0]) && glob(pat.substr(1), text.substr(1));
+        return !text.empty() && (pat[0] == '?' || pat[0] == text[0]) &&
+               glob(pat.substr(1), text.substr(1));
     }
 
     static bool matches(const tr::rule& r, const std::string& n)
@@ -302,7 +312,8 @@ struct reference {
                 if (p.order == tr::plan_order::first) {
                     break;
                 }
-            } else if (key_length(p.rules[i]) > key_length(p.rules[static_cast<std::size_t>(best)])) {
+            } else if (key_length(p.rules[i]) >
+                       key_length(p.rules[static_cast<std::size_t>(best)])) {
                 best = static_cast<int>(i);
             }
         }
@@ -310,7 +321,8 @@ struct reference {
     }
 };
 
-std::string random_digits(std::mt19937& rng, std::size_t min_len, std::size_t max_len, const char* alphabet)
+std::string random_digits(std::mt19937& rng, std::size_t min_len, std::size_t max_len,
+                          const char* alphabet)
 {
     std::uniform_int_distribution<std::size_t> len(min_len, max_len);
     std::uniform_int_distribution<std::size_t> pick(0, std::strlen(alphabet) - 1);
@@ -351,7 +363,8 @@ std::string random_rule(std::mt19937& rng, std::size_t index, bool allow_regex)
         if (coin(rng) < 2) {
             return "regex /^" + random_digits(rng, 1, 3, "012.") + "/ => " + target + cond;
         }
-        return "regex /" + random_digits(rng, 1, 2, "012.") + (coin(rng) == 0 ? "$" : "") + "/ => " + target + cond;
+        return "regex /" + random_digits(rng, 1, 2, "012.") + (coin(rng) == 0 ? "$" : "") +
+               "/ => " + target + cond;
     }
 }
 
@@ -388,7 +401,8 @@ TEST_CASE("transform::engine: compiled matching agrees with every-rule-in-turn o
                 CHECK(out->number == number);
             } else {
                 REQUIRE(out->matched);
-                CHECK(out->steps.front().where == copy.plans[0].rules[static_cast<std::size_t>(w)].where.to_string());
+                CHECK(out->steps.front().where ==
+                      copy.plans[0].rules[static_cast<std::size_t>(w)].where.to_string());
             }
         }
     }

@@ -13,7 +13,8 @@
 namespace ssw::transform::test {
 
 // Parses `text` as "main.rules" with includes served from `files`.
-inline result<rule_set> parse(const std::string& text, std::map<std::string, std::string> files = {})
+inline result<rule_set> parse(const std::string& text,
+                              std::map<std::string, std::string> files = {})
 {
     file_reader reader = [files](const std::string& path) -> result<std::string> {
         const auto it = files.find(path);

@@ -40,8 +40,9 @@ TEST_CASE("transform::lint: finds rules shadowed by earlier ones", "[transform][
 
 TEST_CASE("transform::lint: finds duplicate entries", "[transform][lint]")
 {
-    CHECK(kinds("table t\n  1 => 2\n  1 => 3\n  4 => 5\n  4 => 5\nend\n") ==
-          std::vector<std::string>{"error duplicate main.rules:3", "warning duplicate main.rules:5"});
+    CHECK(
+        kinds("table t\n  1 => 2\n  1 => 3\n  4 => 5\n  4 => 5\nend\n") ==
+        std::vector<std::string>{"error duplicate main.rules:3", "warning duplicate main.rules:5"});
     CHECK(kinds("plan p longest\n  0044:1\n  0044:2\nend\n") ==
           std::vector<std::string>{"error duplicate main.rules:3"});
 }
@@ -57,13 +58,16 @@ TEST_CASE("transform::lint: finds plans that can loop", "[transform][lint]")
 
 TEST_CASE("transform::lint: finds targets that produce an empty number", "[transform][lint]")
 {
-    CHECK(kinds("plan p\n  strip 00\n  strip 011 len>3\n  1900*:\n  exact 5 => \"\"\n  regex /x/ => \"\"\nend\n"
+    CHECK(kinds("plan p\n  strip 00\n  strip 011 len>3\n  1900*:\n  exact 5 => \"\"\n  regex /x/ "
+                "=> \"\"\nend\n"
                 "table t\n  9 => \"\"\nend\n") ==
-          std::vector<std::string>{"error empty main.rules:2", "error empty main.rules:4", "error empty main.rules:5",
-                                   "warning empty main.rules:6", "error empty main.rules:9"});
+          std::vector<std::string>{"error empty main.rules:2", "error empty main.rules:4",
+                                   "error empty main.rules:5", "warning empty main.rules:6",
+                                   "error empty main.rules:9"});
 }
 
-TEST_CASE("transform::lint: warns when a black list blocks what a white list allows", "[transform][lint]")
+TEST_CASE("transform::lint: warns when a black list blocks what a white list allows",
+          "[transform][lint]")
 {
     CHECK(kinds("list b black\n  prefix 1\nend\nlist w white\n  prefix 1800\n  exact 44\nend\n"
                 "list s white system\n  prefix 1\nend\n") ==

@@ -57,7 +57,8 @@ end
 )";
 } // namespace
 
-TEST_CASE("transform::run_call: runs inbound, routing and outbound stages in order", "[transform][pipeline]")
+TEST_CASE("transform::run_call: runs inbound, routing and outbound stages in order",
+          "[transform][pipeline]")
 {
     const auto e = build(rules);
     tr::selector s;
@@ -77,7 +78,8 @@ TEST_CASE("transform::run_call: runs inbound, routing and outbound stages in ord
     CHECK(r->steps[0].where == "main.rules:3");
 }
 
-TEST_CASE("transform::run_call: the routing stage rewrites between inbound and outbound", "[transform][pipeline]")
+TEST_CASE("transform::run_call: the routing stage rewrites between inbound and outbound",
+          "[transform][pipeline]")
 {
     const auto e = build(rules);
     tr::selector s;
@@ -88,7 +90,8 @@ TEST_CASE("transform::run_call: the routing stage rewrites between inbound and o
     CHECK(r->caller == "+");
 }
 
-TEST_CASE("transform::run_call: lists see the transformed numbers; blocked is a result", "[transform][pipeline]")
+TEST_CASE("transform::run_call: lists see the transformed numbers; blocked is a result",
+          "[transform][pipeline]")
 {
     const auto e = build(rules);
     tr::selector s;

@@ -14,7 +14,8 @@ std::string error_of(const std::string& text, std::map<std::string, std::string>
 }
 } // namespace
 
-TEST_CASE("transform::parse_rules: reads plans, tables, lists and gateways", "[transform][rule_parser]")
+TEST_CASE("transform::parse_rules: reads plans, tables, lists and gateways",
+          "[transform][rule_parser]")
 {
     auto r = parse(R"(# comment
 table t
@@ -85,7 +86,8 @@ end
     CHECK(r->routing_callee.white == std::vector<std::string>{"w"});
 }
 
-TEST_CASE("transform::parse_rules: reads VOS3000 length conditions L, E, G and F", "[transform][rule_parser]")
+TEST_CASE("transform::parse_rules: reads VOS3000 length conditions L, E, G and F",
+          "[transform][rule_parser]")
 {
     auto r = parse("plan p\n  0*L12G3:9\n  vos ??E7F8:1$\nend\n");
     REQUIRE(r);
@@ -102,37 +104,50 @@ TEST_CASE("transform::parse_rules: reads VOS3000 length conditions L, E, G and F
 TEST_CASE("transform::parse_rules: errors name file:line:column and what was expected",
           "[transform][rule_parser]")
 {
-    CHECK(error_of("plan p\n  exact 123 456\nend\n") == "main.rules:2:13: expected '=>' after the number");
-    CHECK(error_of("plan p\n  frobnicate 1\nend\n").starts_with("main.rules:2:3: unknown rule 'frobnicate'"));
-    CHECK(error_of("plan p\n  exact 1 => 2\n") == "main.rules:1:1: 'plan p' is not closed: expected 'end'");
+    CHECK(error_of("plan p\n  exact 123 456\nend\n") ==
+          "main.rules:2:13: expected '=>' after the number");
+    CHECK(error_of("plan p\n  frobnicate 1\nend\n")
+              .starts_with("main.rules:2:3: unknown rule 'frobnicate'"));
+    CHECK(error_of("plan p\n  exact 1 => 2\n") ==
+          "main.rules:1:1: 'plan p' is not closed: expected 'end'");
     CHECK(error_of("end\n") == "main.rules:1:1: 'end' without an open block");
     CHECK(error_of("plan p\n  exact 1 => 2 contineu\nend\n")
               .starts_with("main.rules:2:16: unexpected 'contineu'"));
-    CHECK(error_of("plan p\n  exact 1 => 2 contineu\nend\n").ends_with("(did you mean 'continue'?)"));
+    CHECK(
+        error_of("plan p\n  exact 1 => 2 contineu\nend\n").ends_with("(did you mean 'continue'?)"));
     CHECK(error_of("plan p\n  exact 1x! => 2\nend\n") ==
           "main.rules:2:11: unexpected '!' in a number: expected digits, letters, '+', '*' or '#'");
-    CHECK(error_of("plan p\n  0044X:44\nend\n").starts_with("main.rules:2:7: unexpected 'X' in the original"));
+    CHECK(error_of("plan p\n  0044X:44\nend\n")
+              .starts_with("main.rules:2:7: unexpected 'X' in the original"));
     CHECK(error_of("plan p\n  ??:$$$\nend\n").starts_with("main.rules:2:6: the target has 3 '$'"));
     CHECK(error_of("plan p\n  exact 1 => 2\nend\nplan p\nend\n") ==
           "main.rules:4:6: plan 'p' is already defined at main.rules:1");
-    CHECK(error_of("plan p\n  exact 1 => 2 goto nowhere\nend\n") == "main.rules:2:21: unknown plan 'nowhere'");
+    CHECK(error_of("plan p\n  exact 1 => 2 goto nowhere\nend\n") ==
+          "main.rules:2:21: unknown plan 'nowhere'");
     CHECK(error_of("gateway g mapping\n  callee-plan pp\nend\nplan p\nend\n") ==
           "main.rules:2:15: unknown plan 'pp' (did you mean 'p'?)");
     CHECK(error_of("plen p\n").starts_with("main.rules:1:1: unknown keyword 'plen'"));
-    CHECK(error_of("plan p longest\n  regex /1/ => 2\nend\n").starts_with("main.rules:2:3: regex rules"));
-    CHECK(error_of("list l grey\nend\n") == "main.rules:1:8: expected 'black' or 'white' after the list name");
-    CHECK(error_of("plan p\n  exact \"12 => 3\nend\n").starts_with("main.rules:2:9: unterminated string"));
+    CHECK(error_of("plan p longest\n  regex /1/ => 2\nend\n")
+              .starts_with("main.rules:2:3: regex rules"));
+    CHECK(error_of("list l grey\nend\n") ==
+          "main.rules:1:8: expected 'black' or 'white' after the list name");
+    CHECK(error_of("plan p\n  exact \"12 => 3\nend\n")
+              .starts_with("main.rules:2:9: unterminated string"));
     CHECK(error_of("table t\n  1 => 2\nned\n") ==
-          "main.rules:3:1: unknown word 'ned': expected NUMBER => REPLACEMENT or 'end' to close 'table t' "
+          "main.rules:3:1: unknown word 'ned': expected NUMBER => REPLACEMENT or 'end' to close "
+          "'table t' "
           "(did you mean 'end'?)");
     CHECK(error_of("plan p\n  regex /^0(\\d+)$/ => 44$1\nend\n") ==
-          "main.rules:2:25: unexpected '$' in a regex replacement: capture groups are \\1 to \\9 (RE2 rewrite "
+          "main.rules:2:25: unexpected '$' in a regex replacement: capture groups are \\1 to \\9 "
+          "(RE2 rewrite "
           "syntax), not $1");
-    CHECK(error_of("plan p\n  0044 => 44\nend\n").ends_with("(write 0044:TARGET for the VOS form, or "
-                                                           "exact/prefix 0044 => TARGET)"));
+    CHECK(error_of("plan p\n  0044 => 44\nend\n")
+              .ends_with("(write 0044:TARGET for the VOS form, or "
+                         "exact/prefix 0044 => TARGET)"));
 }
 
-TEST_CASE("transform::parse_rules: a bad regex shows RE2's message at its position", "[transform][rule_parser]")
+TEST_CASE("transform::parse_rules: a bad regex shows RE2's message at its position",
+          "[transform][rule_parser]")
 {
     const auto e = error_of("plan p\n  regex /^0(\\d+$/ => 1\nend\n");
     CHECK(e.starts_with("main.rules:2:10: invalid regex (RE2 syntax): missing )"));
@@ -146,23 +161,27 @@ TEST_CASE("transform::parse_rules: a bad regex shows RE2's message at its positi
 TEST_CASE("transform::parse_rules: includes are read relative to the including file",
           "[transform][rule_parser]")
 {
-    auto r = parse("include \"sub/a.rules\"\nplan p\n  exact 1 => 2 goto q\nend\n",
-                   {{"sub/a.rules", "include b.rules\nplan q\nend\n"}, {"sub/b.rules", "table t\nend\n"}});
+    auto r = parse(
+        "include \"sub/a.rules\"\nplan p\n  exact 1 => 2 goto q\nend\n",
+        {{"sub/a.rules", "include b.rules\nplan q\nend\n"}, {"sub/b.rules", "table t\nend\n"}});
     REQUIRE(r);
     CHECK(r->files == std::vector<std::string>{"main.rules", "sub/a.rules", "sub/b.rules"});
     CHECK(r->find_plan("q") != nullptr);
     CHECK(r->find_table("t") != nullptr);
 }
 
-TEST_CASE("transform::parse_rules: an include cycle is an error at the include line", "[transform][rule_parser]")
+TEST_CASE("transform::parse_rules: an include cycle is an error at the include line",
+          "[transform][rule_parser]")
 {
-    const auto e = error_of("include a.rules\n", {{"a.rules", "\ninclude b.rules\n"}, {"b.rules", "include a.rules\n"}});
+    const auto e = error_of("include a.rules\n",
+                            {{"a.rules", "\ninclude b.rules\n"}, {"b.rules", "include a.rules\n"}});
     CHECK(e == "b.rules:1:9: include cycle: main.rules -> a.rules -> b.rules -> a.rules");
     const auto self = error_of("include main.rules\n");
     CHECK(self == "main.rules:1:9: include cycle: main.rules -> main.rules");
     // A diamond (two files include the same one) is not a cycle.
-    auto ok = parse("include a.rules\ninclude b.rules\n",
-                    {{"a.rules", "include c.rules\n"}, {"b.rules", "include c.rules\n"}, {"c.rules", "plan c\nend\n"}});
+    auto ok = parse("include a.rules\ninclude b.rules\n", {{"a.rules", "include c.rules\n"},
+                                                           {"b.rules", "include c.rules\n"},
+                                                           {"c.rules", "plan c\nend\n"}});
     CHECK(ok);
     const auto missing = error_of("include nope.rules\n");
     CHECK(missing == "main.rules:1:9: cannot include 'nope.rules': nope.rules: cannot open");

@@ -32,7 +32,8 @@ TEST_CASE("transform::parse_cases: errors name file:line:column", "[transform][t
     CHECK(a.error().to_string() == "c.txt:1:10: expected '=>' before the expected result");
     auto b = tr::parse_cases("\nexpect 1\n", "c.txt");
     REQUIRE_FALSE(b);
-    CHECK(b.error().to_string() == "c.txt:2:1: unknown case 'expect': expected rules, plan or call");
+    CHECK(b.error().to_string() ==
+          "c.txt:2:1: unknown case 'expect': expected rules, plan or call");
     auto c = tr::parse_cases("plan p 1 => blocked\n", "c.txt");
     REQUIRE_FALSE(c);
 }
@@ -40,8 +41,9 @@ TEST_CASE("transform::parse_cases: errors name file:line:column", "[transform][t
 TEST_CASE("transform::run_case: passes, fails with expected/actual and the rule, reports errors",
           "[transform][test_cases]")
 {
-    const auto e = build("plan p\n  strip 00\nend\nlist b black\n  exact 9\nend\ngateway g mapping\n"
-                         "  callee-black b\nend\n");
+    const auto e =
+        build("plan p\n  strip 00\nend\nlist b black\n  exact 9\nend\ngateway g mapping\n"
+              "  callee-black b\nend\n");
     auto f = tr::parse_cases("plan p 0044 => 44\nplan p 0044 => 0044\nplan nope 1 => 1\n"
                              "call g - 1 9 => blocked\ncall g - 1 8 => blocked\n",
                              "c.txt");

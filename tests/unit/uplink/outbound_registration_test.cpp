@@ -46,7 +46,8 @@ TEST_CASE("uplink::outbound_registration: challenge, grant, refresh with the nex
     CHECK(reg.state() == registration_state::registered);
 }
 
-TEST_CASE("uplink::outbound_registration: fixed expiry is never exceeded", "[uplink][outbound_registration]")
+TEST_CASE("uplink::outbound_registration: fixed expiry is never exceeded",
+          "[uplink][outbound_registration]")
 {
     manual_clock clock;
     registration_settings settings;
@@ -104,8 +105,9 @@ TEST_CASE("uplink::outbound_registration: failures retry after SS_SIP_USER_AGENT
     CHECK(reg.state() == registration_state::retry_wait);
 }
 
-TEST_CASE("uplink::outbound_registration: un-REGISTER on stop answers its challenge and keeps Expires: 0",
-          "[uplink][outbound_registration]")
+TEST_CASE(
+    "uplink::outbound_registration: un-REGISTER on stop answers its challenge and keeps Expires: 0",
+    "[uplink][outbound_registration]")
 {
     manual_clock clock;
     outbound_registration reg(registration_settings{}, clock, 100);

@@ -23,7 +23,8 @@ struct attempt {
     std::optional<wall_time> answered;
     std::optional<wall_time> ended;
     int final_code = 0;
-    std::string end_reason; // routing::to_string(attempt_end): "invite_timeout", "final_response", ...
+    std::string
+        end_reason; // routing::to_string(attempt_end): "invite_timeout", "final_response", ...
 };
 
 // What the media relay counted for one stream (SDP media line) of a relayed call, per
@@ -40,20 +41,20 @@ struct media_stream {
 
 // One call, written once when it ends.
 struct call_record {
-    std::string call_id;     // the caller side's Call-ID
-    std::string source;      // mapping gateway or account name
+    std::string call_id; // the caller side's Call-ID
+    std::string source;  // mapping gateway or account name
     std::string source_address;
     std::string caller_received;
     std::string callee_received;
     std::string caller_routed; // after the mapping stage
     std::string callee_routed;
-    wall_time started{};       // INVITE received
+    wall_time started{};                        // INVITE received
     std::optional<wall_time> first_provisional; // what the caller heard first (PDD)
     std::optional<wall_time> answered;
     wall_time ended{};
-    int final_code = 0;      // what the caller got
-    std::string stop_rule;   // routing::to_string(stop_rule)
-    std::string release_side; // "caller", "callee", "system"
+    int final_code = 0;        // what the caller got
+    std::string stop_rule;     // routing::to_string(stop_rule)
+    std::string release_side;  // "caller", "callee", "system"
     std::string release_cause; // "bye", "cancel", "timeout", "media-timeout", "failed", ...
     bool media_relayed = false;
     std::vector<media_stream> media; // per stream and direction when relayed

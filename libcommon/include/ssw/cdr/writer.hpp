@@ -14,7 +14,7 @@
 namespace ssw::cdr {
 
 class writer {
-public:
+  public:
     // Opens or creates the database (schema version checked). cant_create / io_error.
     static result<writer> open(const std::filesystem::path& path);
     writer(writer&&) noexcept;
@@ -30,7 +30,7 @@ public:
     // Records written so far (committed).
     [[nodiscard]] std::uint64_t written() const;
 
-private:
+  private:
     struct state;
     explicit writer(std::unique_ptr<state> s);
     std::unique_ptr<state> state_;

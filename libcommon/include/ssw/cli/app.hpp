@@ -12,14 +12,14 @@ enum class color_mode { auto_, always, never };
 
 // Construct one per tool in main(); add the tool's own options and subcommands to it.
 class app : public CLI::App {
-public:
+  public:
     app(std::string name, std::string description);
 
     [[nodiscard]] bool json() const { return json_; }
     [[nodiscard]] int verbosity() const { return verbosity_; }
     [[nodiscard]] color_mode color() const;
 
-private:
+  private:
     bool json_ = false;
     int verbosity_ = 0;
     std::string color_ = "auto";

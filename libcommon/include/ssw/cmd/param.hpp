@@ -19,16 +19,16 @@ enum class command { none, list, get, set, reset, diff, check, explain, preset, 
 // Everything main.cpp's CLI11 declarations fill in.
 struct options {
     command cmd = command::none;
-    std::string file;                 // --file; empty: $SSW_PARAMS, else /etc/ssw/params.conf
-    std::string format = "auto";      // --format: auto, table, plain, env, json
-    bool show_secrets = false;        // --show-secrets
-    std::vector<std::string> args;    // names, globs, NAME=VALUE pairs, preset name, files
-    bool changed = false;             // list/export --changed
-    bool strict = false;              // check --strict
+    std::string file;              // --file; empty: $SSW_PARAMS, else /etc/ssw/params.conf
+    std::string format = "auto";   // --format: auto, table, plain, env, json
+    bool show_secrets = false;     // --show-secrets
+    std::vector<std::string> args; // names, globs, NAME=VALUE pairs, preset name, files
+    bool changed = false;          // list/export --changed
+    bool strict = false;           // check --strict
     std::optional<std::int64_t> nat_endpoints; // check --nat-endpoints N
-    bool dry_run = false;             // set/reset/preset/import --dry-run
-    bool all = false;                 // reset --all
-    bool replace = false;             // import --replace
+    bool dry_run = false;                      // set/reset/preset/import --dry-run
+    bool all = false;                          // reset --all
+    bool replace = false;                      // import --replace
 };
 
 // The --help footer: examples.

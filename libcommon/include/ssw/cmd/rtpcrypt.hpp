@@ -14,14 +14,14 @@ namespace ssw::cmd::rtpcrypt {
 
 // Everything the command line can say; main.cpp binds CLI11 options onto these fields.
 struct options {
-    std::string subcommand;              // payload, encrypt, decrypt, diagnose, extract, wrap
+    std::string subcommand; // payload, encrypt, decrypt, diagnose, extract, wrap
 
     // Cipher choice.
-    std::string mode;                    // 0-3 or none/xor/rc4/aes128; implied by a hypothesis scheme
-    std::string scheme = "native";       // native or a hypothesis name (rtpcrypt(1))
-    std::string key_derivation = "raw";  // AES schemes: raw, pad, md5
-    std::vector<std::string> keys;       // --key (diagnose: any number)
-    std::vector<std::string> key_files;  // --key-file (first line; diagnose: one key per line)
+    std::string mode;              // 0-3 or none/xor/rc4/aes128; implied by a hypothesis scheme
+    std::string scheme = "native"; // native or a hypothesis name (rtpcrypt(1))
+    std::string key_derivation = "raw"; // AES schemes: raw, pad, md5
+    std::vector<std::string> keys;      // --key (diagnose: any number)
+    std::vector<std::string> key_files; // --key-file (first line; diagnose: one key per line)
 
     // Files.
     std::string input = "-";
@@ -32,14 +32,14 @@ struct options {
     std::string field_seq = "0";
     std::string field_ts = "0";
     bool hex = false;
-    bool decrypt = false;                // payload: decrypt (matters for ECB/CBC hypotheses)
+    bool decrypt = false; // payload: decrypt (matters for ECB/CBC hypotheses)
 
     // Stream selection (encrypt, decrypt, extract; all given groups must match).
     std::vector<std::string> ssrcs;
     std::vector<unsigned> ports;
     std::vector<std::string> addresses;
-    std::string from;                    // ADDR or ADDR:PORT the packets come from
-    std::string to;                      // ADDR or ADDR:PORT they go to
+    std::string from; // ADDR or ADDR:PORT the packets come from
+    std::string to;   // ADDR or ADDR:PORT they go to
 
     // diagnose
     std::vector<std::string> params_files;
@@ -48,7 +48,7 @@ struct options {
     std::size_t window = 150;
 
     // wrap
-    int payload_type = -1;               // -1: from the input file name (.alaw -> 8, else 0)
+    int payload_type = -1; // -1: from the input file name (.alaw -> 8, else 0)
     std::size_t repeat = 1;
     bool both_directions = false;
 };

@@ -12,9 +12,9 @@
 namespace ssw::cmd::run_daemon {
 
 struct options {
-    bool demo = false;                        // built-in demo configuration (no files needed)
-    std::string config_path;                  // provisioning file, ssw.conf(5)
-    std::string params_path;                  // parameter file; else $SSW_PARAMS, else /etc/ssw/params.conf
+    bool demo = false;       // built-in demo configuration (no files needed)
+    std::string config_path; // provisioning file, ssw.conf(5)
+    std::string params_path; // parameter file; else $SSW_PARAMS, else /etc/ssw/params.conf
     std::vector<std::string> param_overrides; // NAME=VALUE, applied over the file
     std::vector<std::string> listen;          // udp:ADDR:PORT / tcp:ADDR:PORT, replacing the file's
     std::vector<std::string> debug_trace;     // networks whose SIP messages are logged in full

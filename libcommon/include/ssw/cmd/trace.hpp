@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw-trace: list, summarise and cut SIP traffic in captures (the behaviour behind tools/ssw-trace).
+// ssw-trace: list, summarise and cut SIP traffic in captures (the behaviour behind
+// tools/ssw-trace).
 #pragma once
 
 #include <ssw/cli/exit_code.hpp>
@@ -17,7 +18,7 @@ enum class command { none, list, calls, registrations, flow, stats, filter, keep
 // Everything main.cpp's CLI11 declarations fill in.
 struct options {
     command cmd = command::none;
-    std::vector<std::string> files;    // captures; empty or "-" = stdin
+    std::vector<std::string> files; // captures; empty or "-" = stdin
     // Message filters (see trace::message_filter); values are checked by run().
     std::vector<std::string> hosts;    // --host IP
     std::vector<std::string> ports;    // --port N
@@ -31,15 +32,15 @@ struct options {
     std::string html;                  // flow --html FILE
     std::string write;                 // filter -w OUT.pcap ("-" = stdout)
     // audit
-    std::string rules;                 // --rules FILE (trace::parse_audit_rules)
-    std::string params;                // --params FILE (a parameter file to compare with)
-    std::string fail_on;               // --fail-on SEVERITY: exit 1 when a finding reaches it
-    std::string emit;                  // --emit ipset|nft|iptables|plain: block rules instead of the report
-    std::vector<std::string> peers;    // --peer IP: configured peers, never flagged
-    std::string interface;             // -i IFACE: live capture instead of files
-    std::string bpf;                   // --filter BPF for the live capture
-    int interval = 60;                 // --interval N: live report period, seconds
-    int duration = 0;                  // --duration N: stop the live capture after N s (0 = at SIGINT/SIGTERM)
+    std::string rules;   // --rules FILE (trace::parse_audit_rules)
+    std::string params;  // --params FILE (a parameter file to compare with)
+    std::string fail_on; // --fail-on SEVERITY: exit 1 when a finding reaches it
+    std::string emit;    // --emit ipset|nft|iptables|plain: block rules instead of the report
+    std::vector<std::string> peers; // --peer IP: configured peers, never flagged
+    std::string interface;          // -i IFACE: live capture instead of files
+    std::string bpf;                // --filter BPF for the live capture
+    int interval = 60;              // --interval N: live report period, seconds
+    int duration = 0; // --duration N: stop the live capture after N s (0 = at SIGINT/SIGTERM)
 };
 
 // The --help footer: examples.

@@ -17,17 +17,17 @@ enum class command { none, apply, test, check };
 // Everything the command line can say; main.cpp binds CLI11 options onto it.
 struct options {
     command what = command::none;
-    std::string rules_path;            // --rules (test: overrides the case files' `rules` line)
-    std::string plan;                  // apply --plan: a plan or a table
-    std::vector<std::string> numbers;  // apply: numbers (or "CALLER CALLEE" pairs); stdin if none
-    bool pipeline = false;             // apply --pipeline: run whole calls
-    std::string from;                  // --from: mapping gateway or endpoint
-    std::string to;                    // --to: routing gateway or endpoint
-    bool explain = false;              // --explain
-    bool line_buffered = false;        // --line-buffered: flush after every output line
-    std::uint64_t seed = 0;            // --seed: multi-target picks
+    std::string rules_path;              // --rules (test: overrides the case files' `rules` line)
+    std::string plan;                    // apply --plan: a plan or a table
+    std::vector<std::string> numbers;    // apply: numbers (or "CALLER CALLEE" pairs); stdin if none
+    bool pipeline = false;               // apply --pipeline: run whole calls
+    std::string from;                    // --from: mapping gateway or endpoint
+    std::string to;                      // --to: routing gateway or endpoint
+    bool explain = false;                // --explain
+    bool line_buffered = false;          // --line-buffered: flush after every output line
+    std::uint64_t seed = 0;              // --seed: multi-target picks
     std::vector<std::string> case_files; // test: case files
-    std::string junit_path;            // test --junit FILE
+    std::string junit_path;              // test --junit FILE
 };
 
 // The --help footer.

@@ -30,7 +30,7 @@ void inject_atomic_write_failure(atomic_write_step step);
 // An advisory exclusive lock (flock) on `path`.lock, held while the object lives, so two
 // concurrent read-modify-write cycles on one file serialise instead of losing a change.
 class file_lock {
-public:
+  public:
     static result<file_lock> acquire(const std::filesystem::path& path);
     file_lock(file_lock&& other) noexcept;
     file_lock& operator=(file_lock&& other) noexcept;
@@ -38,7 +38,7 @@ public:
     file_lock& operator=(const file_lock&) = delete;
     ~file_lock();
 
-private:
+  private:
     explicit file_lock(int fd) : fd_(fd) {}
     int fd_ = -1;
 };

@@ -9,7 +9,7 @@ namespace ssw::core {
 // Monotonic time as the state machines see it. Timers are data: a machine asks the
 // clock for now(), never sleeps, and returns "start timer" actions that net/ carries out.
 class clock {
-public:
+  public:
     using duration = std::chrono::steady_clock::duration;
     using time_point = std::chrono::steady_clock::time_point;
     using wall_time = std::chrono::system_clock::time_point;
@@ -26,18 +26,18 @@ public:
 
 // The real monotonic clock.
 class steady_clock final : public clock {
-public:
+  public:
     [[nodiscard]] time_point now() const override { return std::chrono::steady_clock::now(); }
     [[nodiscard]] wall_time wall_now() const override { return std::chrono::system_clock::now(); }
 };
 
 // A clock that moves only when told: `advance(180s)` tests a suspension in microseconds.
 class manual_clock final : public clock {
-public:
+  public:
     // Wall time starts at 2026-01-01T00:00:00Z and moves with the monotonic time.
     explicit manual_clock(time_point start = time_point{} + std::chrono::hours(1))
-        : now_(start), start_(start), wall_start_(std::chrono::sys_days{std::chrono::year{2026} /
-                                                                        1 / 1})
+        : now_(start), start_(start),
+          wall_start_(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1})
     {
     }
     [[nodiscard]] time_point now() const override { return now_; }
@@ -48,7 +48,7 @@ public:
     void advance(duration d) { now_ += d; }
     void set(time_point t) { now_ = t; }
 
-private:
+  private:
     time_point now_;
     time_point start_;
     wall_time wall_start_;

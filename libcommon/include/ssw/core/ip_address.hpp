@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw::core::ip_address and ip_network: IPv4/IPv6 values and CIDR membership (trusted networks, ACLs).
+// ssw::core::ip_address and ip_network: IPv4/IPv6 values and CIDR membership (trusted networks,
+// ACLs).
 #pragma once
 
 #include <ssw/core/result.hpp>
@@ -17,7 +18,7 @@ namespace ssw::core {
 // An IPv4 or IPv6 address as 16 bytes (IPv4 in the last 4, family kept apart so an
 // IPv4-mapped IPv6 address and its IPv4 form stay distinct, as they are on the wire).
 class ip_address {
-public:
+  public:
     enum class family : std::uint8_t { v4, v6 };
 
     ip_address() = default;
@@ -35,27 +36,26 @@ public:
 
     friend auto operator<=>(const ip_address&, const ip_address&) = default;
 
-private:
+  private:
     family family_ = family::v4;
     std::array<std::uint8_t, 16> bytes_{};
 };
 
 // A CIDR network: "10.0.0.0/8", "2001:db8::/32"; a bare address is a /32 or /128.
 class ip_network {
-public:
+  public:
     static result<ip_network> parse(std::string_view text);
     [[nodiscard]] bool contains(const ip_address& address) const noexcept;
     [[nodiscard]] std::string to_string() const;
 
-private:
+  private:
     ip_address base_;
     unsigned prefix_bits_ = 0;
 };
 
 } // namespace ssw::core
 
-template <>
-struct std::hash<ssw::core::ip_address> {
+template <> struct std::hash<ssw::core::ip_address> {
     std::size_t operator()(const ssw::core::ip_address& a) const noexcept
     {
         std::size_t h = static_cast<std::size_t>(a.kind());

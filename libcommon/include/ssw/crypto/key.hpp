@@ -18,9 +18,9 @@ enum class mode : std::uint8_t { none = 0, xor_ = 1, rc4 = 2, aes128 = 3 };
 
 // Named limits on keys.
 inline constexpr std::size_t aes128_key_bytes = 16;
-inline constexpr std::size_t rc4_max_key_bytes = 256;          // RC4 key schedule limit
-inline constexpr std::size_t native_rc4_max_key_bytes = 246;   // key || SSRC || TS || SEQ <= 256
-inline constexpr std::size_t max_key_bytes = 1024;             // any mode; longer is a mistake
+inline constexpr std::size_t rc4_max_key_bytes = 256;        // RC4 key schedule limit
+inline constexpr std::size_t native_rc4_max_key_bytes = 246; // key || SSRC || TS || SEQ <= 256
+inline constexpr std::size_t max_key_bytes = 1024;           // any mode; longer is a mistake
 
 using key_bytes = std::vector<std::uint8_t>;
 

@@ -24,7 +24,7 @@ inline constexpr std::size_t max_payload_bytes = 65535;
 // Build one per key and direction (the relay holds one per leg) and reuse it; apply()
 // allocates nothing. A context is not thread-safe; use one per thread.
 class payload_cipher {
-public:
+  public:
     // Checks the key for the mode (check_key) and sets up OpenSSL. crypto_error when the
     // key does not fit or OpenSSL refuses; RC4 fails with crypto_error naming the legacy
     // provider when it cannot be loaded. mode::none gives a context that changes nothing.
@@ -44,7 +44,7 @@ public:
 
     struct impl;
 
-private:
+  private:
     explicit payload_cipher(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
 };

@@ -19,9 +19,9 @@ enum class cipher_kind : std::uint8_t { xor_pad, rc4, aes_ctr, aes_ecb, aes_cbc 
 
 // How the AES key is made from the key bytes (spec: "Key derivations to try for AES").
 enum class key_derivation : std::uint8_t {
-    raw,     // the key bytes as they are; exactly 16 required
-    padded,  // zero-padded or truncated to 16 bytes
-    md5,     // MD5(key bytes)
+    raw,    // the key bytes as they are; exactly 16 required
+    padded, // zero-padded or truncated to 16 bytes
+    md5,    // MD5(key bytes)
 };
 
 // Whether the keystream restarts with every packet or runs on across a stream.
@@ -29,9 +29,9 @@ enum class keystream_reset : std::uint8_t { per_packet, per_stream };
 
 // What seeds the keystream besides the key.
 enum class iv_source : std::uint8_t {
-    none,           // the key alone
-    header_fields,  // SSRC || TS || SEQ (native RC4 key suffix, native AES counter block)
-    zero,           // an all-zero IV (CBC)
+    none,          // the key alone
+    header_fields, // SSRC || TS || SEQ (native RC4 key suffix, native AES counter block)
+    zero,          // an all-zero IV (CBC)
 };
 
 // What happens to the bytes after the last whole 16-byte block.
@@ -42,13 +42,13 @@ enum class tail_policy : std::uint8_t { keystream, clear };
 // hypotheses and must be called so in output.
 struct scheme {
     std::string_view name;
-    mode native_mode;           // the SS_RTPENCRYPTIONMODE value the scheme belongs to
+    mode native_mode; // the SS_RTPENCRYPTIONMODE value the scheme belongs to
     cipher_kind cipher;
     keystream_reset reset;
     iv_source iv;
     tail_policy tail;
     bool native;
-    std::string_view summary;   // one line for --help and diagnosis output
+    std::string_view summary; // one line for --help and diagnosis output
 };
 
 // Every scheme, native ones first (one per mode 1-3), then the hypotheses.
@@ -71,7 +71,7 @@ struct scheme {
 // are given, so hold one per direction and call reset() to restart it. ECB and CBC schemes
 // differ between encrypt and decrypt; the XOR-keystream ones do not. No allocation per call.
 class scheme_cipher {
-public:
+  public:
     // crypto_error when the key does not fit the scheme and derivation (derivation applies
     // to AES schemes only; others ignore it) or OpenSSL refuses.
     [[nodiscard]] static result<scheme_cipher> make(const scheme& s, key_derivation d,
@@ -85,8 +85,10 @@ public:
 
     // Encrypts or decrypts `payload` in place; length never changes. limit_exceeded above
     // max_payload_bytes, crypto_error if OpenSSL fails.
-    [[nodiscard]] result<void> encrypt(std::span<std::uint8_t> payload, const header_fields& fields);
-    [[nodiscard]] result<void> decrypt(std::span<std::uint8_t> payload, const header_fields& fields);
+    [[nodiscard]] result<void> encrypt(std::span<std::uint8_t> payload,
+                                       const header_fields& fields);
+    [[nodiscard]] result<void> decrypt(std::span<std::uint8_t> payload,
+                                       const header_fields& fields);
 
     // Restarts a per-stream keystream (no effect on per-packet schemes).
     [[nodiscard]] result<void> reset();
@@ -96,7 +98,7 @@ public:
 
     struct impl;
 
-private:
+  private:
     explicit scheme_cipher(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
 };

@@ -28,8 +28,8 @@
 
 namespace ssw::daemon {
 
-struct engine_status;    // status.hpp
-struct resolve_request;  // uplink_registrations.hpp
+struct engine_status;   // status.hpp
+struct resolve_request; // uplink_registrations.hpp
 struct resolved_target;
 
 enum class log_level { error, warning, info, debug };
@@ -45,10 +45,10 @@ struct engine_counters {
     std::uint64_t retransmissions_absorbed = 0;
     std::uint64_t responses_sent = 0;
     std::uint64_t malformed_dropped = 0;
-    std::uint64_t unknown_dropped = 0;     // silence for unknown sources (policy Off)
-    std::uint64_t unknown_rejected = 0;    // 401/403 for unknown sources (policy On)
+    std::uint64_t unknown_dropped = 0;  // silence for unknown sources (policy Off)
+    std::uint64_t unknown_rejected = 0; // 401/403 for unknown sources (policy On)
     std::uint64_t challenges = 0;
-    std::uint64_t registrations = 0;       // accepted REGISTERs
+    std::uint64_t registrations = 0; // accepted REGISTERs
     std::uint64_t suspensions = 0;
     std::uint64_t refused_suspended = 0;
 };
@@ -60,7 +60,7 @@ struct call_routing {
 };
 
 class engine {
-public:
+  public:
     // `store` (and `routing.cdrs`) must outlive the engine. The engine keeps its own copy of
     // config and settings.
     engine(provision::config config, params::settings settings, const core::clock& clock,
@@ -95,8 +95,8 @@ public:
     // open; names to resolve are taken by net/ and answered with on_resolved().
     void start(std::vector<outgoing>& out);
     [[nodiscard]] std::vector<resolve_request> take_resolve_requests();
-    void on_resolved(std::string_view gateway, std::vector<resolved_target> targets, std::string_view error,
-                     std::vector<outgoing>& out);
+    void on_resolved(std::string_view gateway, std::vector<resolved_target> targets,
+                     std::string_view error, std::vector<outgoing>& out);
     // Graceful stop (SIGTERM, SIGINT): un-REGISTERs go out; stop_complete() says when the
     // daemon may exit (their answers arrived, or the grace time ran out).
     void begin_stop(std::vector<outgoing>& out);
@@ -118,7 +118,7 @@ public:
     // After datagrams reached the relay: its events (RTP start, media timeout) to the calls.
     void on_media(std::vector<outgoing>& out);
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };

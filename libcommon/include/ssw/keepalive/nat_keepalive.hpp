@@ -42,8 +42,8 @@ struct nat_endpoint {
 // Counters for the log and `ssw-run status`: starvation is reported, never hidden.
 struct keepalive_stats {
     std::uint64_t cycles_started = 0;
-    std::uint64_t cycles_incomplete = 0;      // a new cycle began before this one reached everybody
-    std::uint64_t endpoints_missed_last = 0;  // how many the last incomplete cycle did not reach
+    std::uint64_t cycles_incomplete = 0;     // a new cycle began before this one reached everybody
+    std::uint64_t endpoints_missed_last = 0; // how many the last incomplete cycle did not reach
     std::uint64_t endpoints_missed_total = 0;
     std::uint64_t messages_sent = 0;
 };
@@ -51,7 +51,7 @@ struct keepalive_stats {
 // Holds the NAT endpoints and says, at each wake-up, which batch to send. Adding and removing
 // is O(1); a wake-up touches only its batch and allocates nothing.
 class nat_keepalive {
-public:
+  public:
     nat_keepalive(keepalive_settings settings, const core::clock& clock);
 
     // Adds or updates an endpoint (same id: new address/port).
@@ -67,7 +67,7 @@ public:
 
     [[nodiscard]] const keepalive_stats& stats() const noexcept { return stats_; }
 
-private:
+  private:
     void start_cycle(core::clock::time_point now);
     [[nodiscard]] std::chrono::nanoseconds batch_spacing() const;
 

@@ -11,8 +11,8 @@
 
 #include <chrono>
 #include <functional>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace ssw::net {
@@ -37,11 +37,11 @@ struct loop_hooks {
 };
 
 class daemon_loop {
-public:
+  public:
     // Binds every listener of `listeners` (unavailable if one cannot be bound).
-    static result<std::unique_ptr<daemon_loop>> create(daemon::engine& engine,
-                                                       const std::vector<provision::listener>& listeners,
-                                                       loop_hooks hooks);
+    static result<std::unique_ptr<daemon_loop>>
+    create(daemon::engine& engine, const std::vector<provision::listener>& listeners,
+           loop_hooks hooks);
     daemon_loop(const daemon_loop&) = delete;
     daemon_loop& operator=(const daemon_loop&) = delete;
     ~daemon_loop();
@@ -55,7 +55,7 @@ public:
     // The ports actually bound, in listener order (useful when a listener asked for port 0).
     [[nodiscard]] std::vector<std::uint16_t> bound_ports() const;
 
-private:
+  private:
     struct state;
     explicit daemon_loop(std::unique_ptr<state> s);
     std::unique_ptr<state> state_;

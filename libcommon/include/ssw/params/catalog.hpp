@@ -40,20 +40,20 @@ struct choice_entry {
 // One row of the catalog. Texts are static; `min`/`max` bound integers and durations (in
 // `unit`), schedule elements (in milliseconds) and text lengths (in bytes).
 struct param_info {
-    std::string_view name;          // exactly as operators type it: SS_SIP_TIMEOUT_INVITE
-    section where;                  // which manual table it belongs to
-    value_kind kind;                // how values are parsed and printed
-    time_unit unit;                 // seconds / milliseconds for durations and schedules
-    std::string_view type_text;     // the spec's "type / unit" column: "seconds", "On/Off"
-    std::string_view default_text;  // the default in operator form ("On", "Auto", "0.5,1,2")
-    std::string_view range_text;    // the spec's range column without "(ours)"; may be empty
-    std::int64_t min;               // see above; unused for on_off
+    std::string_view name;         // exactly as operators type it: SS_SIP_TIMEOUT_INVITE
+    section where;                 // which manual table it belongs to
+    value_kind kind;               // how values are parsed and printed
+    time_unit unit;                // seconds / milliseconds for durations and schedules
+    std::string_view type_text;    // the spec's "type / unit" column: "seconds", "On/Off"
+    std::string_view default_text; // the default in operator form ("On", "Auto", "0.5,1,2")
+    std::string_view range_text;   // the spec's range column without "(ours)"; may be empty
+    std::int64_t min;              // see above; unused for on_off
     std::int64_t max;
-    bool default_is_ours;           // the seed is silent: the default is the project's choice
-    bool range_is_ours;             // likewise for the range
-    std::string_view summary;       // one line
-    std::string_view description;   // what ssw-run does with it, several sentences
-    std::string_view ours_note;     // further project decisions the spec marks (ours); may be empty
+    bool default_is_ours;         // the seed is silent: the default is the project's choice
+    bool range_is_ours;           // likewise for the range
+    std::string_view summary;     // one line
+    std::string_view description; // what ssw-run does with it, several sentences
+    std::string_view ours_note;   // further project decisions the spec marks (ours); may be empty
     std::span<const choice_entry> choices; // for `choice` only
 };
 

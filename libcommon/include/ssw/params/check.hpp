@@ -22,11 +22,11 @@ enum class severity { advice, warning, error };
 // One finding of `check`.
 struct finding {
     severity level = severity::advice;
-    std::string rule;                 // stable id: "keepalive-period-vs-nat-expire"
-    std::vector<std::string> params;  // the parameters involved, catalog names
-    std::string message;              // what is wrong, with the values
-    std::string fix;                  // what to do about it
-    std::string where;                // file:line:col for problems in the file itself
+    std::string rule;                // stable id: "keepalive-period-vs-nat-expire"
+    std::vector<std::string> params; // the parameters involved, catalog names
+    std::string message;             // what is wrong, with the values
+    std::string fix;                 // what to do about it
+    std::string where;               // file:line:col for problems in the file itself
 };
 
 // Inputs of check beyond the parameter values.

@@ -19,7 +19,7 @@ namespace ssw::params {
 // built only from validated values. Generic getters take a catalog name and abort on a
 // name that is not in the catalog or a kind that does not fit (a programming error).
 class settings {
-public:
+  public:
     // Every parameter at its default.
     settings();
     // The effective values of `file`.
@@ -82,7 +82,7 @@ public:
     // (whole batches per period times the batch size).
     [[nodiscard]] std::int64_t nat_keepalive_capacity() const;
 
-private:
+  private:
     std::vector<value> values_;
 };
 

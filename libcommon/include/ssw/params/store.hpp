@@ -34,7 +34,7 @@ struct lenient_parse;
 // A parameter file in memory: its lines (comments, blank lines and order preserved) and the
 // values set in it. Parameters not set have their catalog default.
 class param_file {
-public:
+  public:
     // An empty file (every parameter at its default); `source` names it in messages.
     explicit param_file(std::string source = {});
 
@@ -77,7 +77,7 @@ public:
     // The file content: unchanged input comes back byte for byte.
     [[nodiscard]] std::string render() const;
 
-private:
+  private:
     std::vector<file_line> lines_;
     std::vector<std::optional<value>> values_;
     std::vector<std::size_t> line_index_; // per parameter, index into lines_ (valid if set)
@@ -95,15 +95,16 @@ struct lenient_parse {
 // One change an edit makes, for reports and --dry-run.
 struct change {
     const param_info* param = nullptr;
-    value before;      // effective value before
-    value after;       // effective value after
+    value before; // effective value before
+    value after;  // effective value after
     bool was_set = false;
     bool is_set = false;
 };
 
 // Changes between two files, in catalog order: parameters whose effective value or
 // "is it set" state differ.
-[[nodiscard]] std::vector<change> changes_between(const param_file& before, const param_file& after);
+[[nodiscard]] std::vector<change> changes_between(const param_file& before,
+                                                  const param_file& after);
 
 // The outcome of edit_file.
 struct edit_outcome {
@@ -120,8 +121,8 @@ struct edit_outcome {
 // rename). Refuses a file without write permission (cant_create, "read-only"). Errors: those
 // of `edit`, load(), core::file_lock and core::write_file_atomically; the old file is intact
 // after any failure.
-[[nodiscard]] result<edit_outcome>
-edit_file(const std::filesystem::path& path,
-          const std::function<result<void>(param_file&)>& edit, bool dry_run = false);
+[[nodiscard]] result<edit_outcome> edit_file(const std::filesystem::path& path,
+                                             const std::function<result<void>(param_file&)>& edit,
+                                             bool dry_run = false);
 
 } // namespace ssw::params

@@ -72,7 +72,7 @@ struct registration {
     endpoint proxy;
     std::string user;
     std::string password;
-    std::string contact_host;              // host name used in Contact
+    std::string contact_host; // host name used in Contact
     std::optional<std::uint16_t> local_port;
     std::optional<std::chrono::seconds> expire; // nullopt: SS_SIP_USER_AGENT_EXPIRE
 };
@@ -126,12 +126,12 @@ struct config {
     // Asterisk 18 and FreeSWITCH 1.10 answer only a leading MD5 challenge (sipsorcery#525),
     // and sipp 3.6 knows MD5 only.
     std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
-    std::string rules_file;          // number transform rules (ssw-rules(5)), relative to the file
-    std::string bindings_db;         // registrar store
-    std::string cdr_db;              // CDR store
+    std::string rules_file;  // number transform rules (ssw-rules(5)), relative to the file
+    std::string bindings_db; // registrar store
+    std::string cdr_db;      // CDR store
     std::vector<core::ip_network> trusted_networks; // never suspended as a whole
     bool challenge_unknown_accounts = false; // answer unknown users like known ones (see man page)
-    std::string server_header;       // empty: no Server/User-Agent header at all
+    std::string server_header;               // empty: no Server/User-Agent header at all
     // Graceful stop: longest wait for the answers to the un-REGISTERs (unregister-grace).
     std::chrono::seconds unregister_grace{5};
     // The local control socket `ssw-run status` reads (control-socket); empty: the default,
@@ -142,7 +142,7 @@ struct config {
     bool keepalive_spread = false;
     std::optional<int> blocked_code; // final code of calls a black/white list stops (403)
     media_settings media;
-    std::string source;              // where it was read from
+    std::string source; // where it was read from
 
     [[nodiscard]] const account* find_account(std::string_view user) const;
 };

@@ -86,7 +86,7 @@ struct auth_decision {
 
 // Counts attempts and failures per attempt, per terminal and per source address.
 class auth_policy {
-public:
+  public:
     auth_policy(auth_limits limits, const core::clock& clock);
     auth_policy(const auth_policy&) = delete;
     auth_policy& operator=(const auth_policy&) = delete;
@@ -116,7 +116,7 @@ public:
     };
     [[nodiscard]] table_sizes sizes() const;
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };

@@ -20,20 +20,20 @@ namespace ssw::registrar {
 // One contact bound to an account.
 struct binding {
     std::string account;
-    std::string contact;          // the Contact URI as registered
-    core::ip_address source;      // where the REGISTER came from (NAT keep-alive, routing)
+    std::string contact;     // the Contact URI as registered
+    core::ip_address source; // where the REGISTER came from (NAT keep-alive, routing)
     std::uint16_t source_port = 0;
-    std::string transport;        // "udp", "tcp"
+    std::string transport;                           // "udp", "tcp"
     std::chrono::system_clock::time_point expires{}; // calendar time: survives restarts
     bool behind_nat = false;
-    std::string call_id;          // RFC 3261 §10.3 step 7: refreshes must move CSeq forward
+    std::string call_id; // RFC 3261 §10.3 step 7: refreshes must move CSeq forward
     std::uint32_t cseq = 0;
     std::string user_agent;
     friend bool operator==(const binding&, const binding&) = default;
 };
 
 class binding_store {
-public:
+  public:
     // Opens (creating if needed) the store at `path`; ":memory:" keeps it in memory only.
     // Loads the unexpired bindings. io_error / cant_create on failure.
     static result<binding_store> open(const std::filesystem::path& path,
@@ -60,7 +60,7 @@ public:
     [[nodiscard]] std::vector<binding> all(std::chrono::system_clock::time_point now) const;
     [[nodiscard]] std::size_t size() const noexcept;
 
-private:
+  private:
     struct state;
     explicit binding_store(std::unique_ptr<state> s);
     std::unique_ptr<state> state_;

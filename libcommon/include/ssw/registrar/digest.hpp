@@ -56,9 +56,10 @@ enum class nonce_status {
 // issued-time || random || realm)), so no table of issued nonces is kept; only the highest
 // nonce-count per nonce in use is remembered, in a bounded table.
 class nonce_manager {
-public:
+  public:
     // `lifetime`: after it a nonce is stale. `max_tracked`: bound on the replay table.
-    nonce_manager(const core::clock& clock, std::chrono::seconds lifetime = std::chrono::seconds(300),
+    nonce_manager(const core::clock& clock,
+                  std::chrono::seconds lifetime = std::chrono::seconds(300),
                   std::size_t max_tracked = 100000);
     nonce_manager(nonce_manager&&) noexcept;
     nonce_manager& operator=(nonce_manager&&) noexcept;
@@ -68,7 +69,7 @@ public:
     // Judges a nonce and its nonce-count (empty nc: RFC 2069 style, replay not tracked).
     nonce_status check(std::string_view nonce, std::string_view realm, std::string_view nc);
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
 };

@@ -19,12 +19,12 @@ struct switching_policy {
     std::chrono::milliseconds trying_timeout{20000};   // SS_SIP_TIMEOUT_TRYING
     std::chrono::milliseconds ringing_timeout{120000}; // SS_SIP_TIMEOUT_RINGING
     std::chrono::milliseconds progress_timeout{20000}; // SS_SIP_TIMEOUT_SESSION_PROGRESS
-    bool stop_after_invite_timeout = false;            // SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT
-    bool stop_after_sdp = true;                        // SS_SIP_STOP_SWITCH_AFTER_SDP
-    bool stop_after_rtp_start = true;                  // SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START
-    bool stop_after_user_busy = true;                  // SS_GATEWAY_SWITCH_STOP_AFTER_USER_BUSY
-    bool until_connect = false;                        // SS_GATEWAY_SWITCH_UNTIL_CONNECT
-    std::optional<unsigned> switch_limit;              // SS_GATEWAY_SWITCH_LIMIT (nullopt: None)
+    bool stop_after_invite_timeout = false; // SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT
+    bool stop_after_sdp = true;             // SS_SIP_STOP_SWITCH_AFTER_SDP
+    bool stop_after_rtp_start = true;       // SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START
+    bool stop_after_user_busy = true;       // SS_GATEWAY_SWITCH_STOP_AFTER_USER_BUSY
+    bool until_connect = false;             // SS_GATEWAY_SWITCH_UNTIL_CONNECT
+    std::optional<unsigned> switch_limit;   // SS_GATEWAY_SWITCH_LIMIT (nullopt: None)
 };
 
 // One routing gateway as the engine sees it: its own INVITE timeout (default
@@ -43,29 +43,29 @@ struct gateway_target {
 
 // Why an attempt ended; written to the CDR.
 enum class attempt_end {
-    none,              // still running
-    answered,          // 2xx
-    final_response,    // a non-2xx final response
-    invite_timeout,    // no response at all within the INVITE timeout
-    trying_timeout,    // no progress within SS_SIP_TIMEOUT_TRYING after 100
-    ringing_timeout,   // no answer within SS_SIP_TIMEOUT_RINGING after 180
-    progress_timeout,  // no answer within SS_SIP_TIMEOUT_SESSION_PROGRESS after 183
-    caller_cancelled,  // the caller hung up first
-    lost_race,         // answered after being abandoned: ACKed and sent BYE
+    none,             // still running
+    answered,         // 2xx
+    final_response,   // a non-2xx final response
+    invite_timeout,   // no response at all within the INVITE timeout
+    trying_timeout,   // no progress within SS_SIP_TIMEOUT_TRYING after 100
+    ringing_timeout,  // no answer within SS_SIP_TIMEOUT_RINGING after 180
+    progress_timeout, // no answer within SS_SIP_TIMEOUT_SESSION_PROGRESS after 183
+    caller_cancelled, // the caller hung up first
+    lost_race,        // answered after being abandoned: ACKed and sent BYE
 };
 [[nodiscard]] std::string_view to_string(attempt_end reason) noexcept;
 
 // Why the call as a whole stopped switching, when it did before running out of gateways.
 enum class stop_rule {
     none,
-    committed_sdp,        // SS_SIP_STOP_SWITCH_AFTER_SDP
-    committed_rtp,        // SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START
-    user_busy,            // SS_GATEWAY_SWITCH_STOP_AFTER_USER_BUSY
-    invite_timeout,       // SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT
-    gateway_stop_code,    // the gateway's stop-switching response codes
-    global_failure,       // a 6xx (RFC 3261 §16.7: no other location will do better)
-    switch_limit,         // SS_GATEWAY_SWITCH_LIMIT reached
-    no_more_gateways,     // every candidate was tried
+    committed_sdp,     // SS_SIP_STOP_SWITCH_AFTER_SDP
+    committed_rtp,     // SS_GATEWAY_SWITCH_STOP_AFTER_RTP_START
+    user_busy,         // SS_GATEWAY_SWITCH_STOP_AFTER_USER_BUSY
+    invite_timeout,    // SS_SIP_USER_AGENT_STOP_SWITCH_AFTER_INVITE_TIMEOUT
+    gateway_stop_code, // the gateway's stop-switching response codes
+    global_failure,    // a 6xx (RFC 3261 §16.7: no other location will do better)
+    switch_limit,      // SS_GATEWAY_SWITCH_LIMIT reached
+    no_more_gateways,  // every candidate was tried
     caller_cancelled,
 };
 [[nodiscard]] std::string_view to_string(stop_rule rule) noexcept;
@@ -105,12 +105,13 @@ struct action {
 // The engine of one call. Feed it the responses of its attempts and the timer; carry out the
 // actions it returns. Every event on a finished call returns only clean-up actions.
 class failover {
-public:
+  public:
     enum class state { idle, trying, answered, failed };
 
     // `targets` is the route's ordered candidate list (longest prefix, priority, order), a
     // gateway's further addresses right after its first.
-    failover(switching_policy policy, std::vector<gateway_target> targets, const core::clock& clock);
+    failover(switching_policy policy, std::vector<gateway_target> targets,
+             const core::clock& clock);
 
     // Starts the first attempt (or fails 503 if there is no gateway).
     std::vector<action> start();
@@ -137,7 +138,7 @@ public:
     [[nodiscard]] int final_code() const noexcept { return final_code_; }
     [[nodiscard]] stop_rule stopped_by() const noexcept { return stopped_by_; }
 
-private:
+  private:
     enum class phase { waiting, after_trying, after_ringing, after_progress };
 
     std::vector<action> end_current(attempt_end reason, int code);

@@ -22,7 +22,7 @@ struct route {
 };
 
 class route_table {
-public:
+  public:
     explicit route_table(std::vector<route> routes);
 
     // The gateways for `callee`, each once, in try order. A gateway matches through its
@@ -33,7 +33,7 @@ public:
     select(std::string_view callee, std::uint64_t seed,
            const std::function<bool(std::size_t)>& available = {}) const;
 
-private:
+  private:
     std::vector<route> routes_;
 };
 

@@ -29,7 +29,7 @@ struct stream {
     std::string source;
     std::string destination;
     std::string call_id;
-    std::vector<stream_packet> packets;  // arrival order
+    std::vector<stream_packet> packets; // arrival order
 };
 
 // A candidate key. `label` is how output names it ("key 1", "params file"): keys are
@@ -43,46 +43,46 @@ struct key_candidate {
 
 struct diagnosis_options {
     std::vector<key_candidate> keys;
-    bool try_hypotheses = true;            // besides native, try the provisional schemes
-    bool recover_pad = true;               // key-less static pad recovery when nothing fits
-    std::size_t window_packets = 150;      // first N packets of each stream (3 s at 20 ms)
+    bool try_hypotheses = true;       // besides native, try the provisional schemes
+    bool recover_pad = true;          // key-less static pad recovery when nothing fits
+    std::size_t window_packets = 150; // first N packets of each stream (3 s at 20 ms)
 };
 
 // What one stream turned out to be.
 enum class stream_state : std::uint8_t {
-    plain,            // plausible audio as captured
-    decrypted,        // a candidate key + scheme turns it into plausible audio
-    pad_recovered,    // encrypted; a static pad recovered without a key decodes it
-    encrypted,        // looks like cipher output and nothing tried fits
-    undetermined,     // too few packets or a codec the scoring cannot judge
+    plain,         // plausible audio as captured
+    decrypted,     // a candidate key + scheme turns it into plausible audio
+    pad_recovered, // encrypted; a static pad recovered without a key decodes it
+    encrypted,     // looks like cipher output and nothing tried fits
+    undetermined,  // too few packets or a codec the scoring cannot judge
 };
 // "plain", "decrypted", "pad_recovered", "encrypted", "undetermined" (the --json values).
 [[nodiscard]] std::string_view to_string(stream_state s) noexcept;
 
 // The winning candidate for a stream.
 struct stream_match {
-    std::size_t key_index = 0;             // into diagnosis_options::keys
+    std::size_t key_index = 0; // into diagnosis_options::keys
     const crypto::scheme* scheme = nullptr;
     crypto::key_derivation derivation = crypto::key_derivation::raw;
-    double confidence = 0;                 // audio score after decryption (0..1)
-    double runner_up = 0;                  // best score of any other key (separation)
+    double confidence = 0; // audio score after decryption (0..1)
+    double runner_up = 0;  // best score of any other key (separation)
 };
 
 struct stream_verdict {
     stream_state state = stream_state::undetermined;
     codec format = codec::unknown;
     std::size_t packets_analysed = 0;
-    double plain_score = 0;                // audio score as captured
+    double plain_score = 0; // audio score as captured
     std::optional<stream_match> match;
     std::optional<pad_recovery> pad;
 };
 
 // The pattern across the two directions of a leg (spec "Diagnosis").
 enum class leg_finding : std::uint8_t {
-    ok,              // both plain, or both fit the same candidate and scheme
-    mode_mismatch,   // one direction plain and the other encrypted, or different modes/schemes
-    key_mismatch,    // both encrypted and neither fits, or they fit different keys
-    one_way,         // one direction fits, the other does not (or has no RTP at all)
+    ok,            // both plain, or both fit the same candidate and scheme
+    mode_mismatch, // one direction plain and the other encrypted, or different modes/schemes
+    key_mismatch,  // both encrypted and neither fits, or they fit different keys
+    one_way,       // one direction fits, the other does not (or has no RTP at all)
     undetermined,
 };
 // "ok", "mode_mismatch", "key_mismatch", "one_way", "undetermined" (the --json values).
@@ -92,14 +92,14 @@ enum class leg_finding : std::uint8_t {
 inline constexpr std::size_t no_stream = static_cast<std::size_t>(-1);
 
 struct leg_verdict {
-    std::size_t forward = no_stream;   // stream indexes; reverse may be no_stream
+    std::size_t forward = no_stream; // stream indexes; reverse may be no_stream
     std::size_t reverse = no_stream;
     leg_finding finding = leg_finding::undetermined;
-    std::string explanation;           // one sentence for people
+    std::string explanation; // one sentence for people
 };
 
 struct diagnosis_report {
-    std::vector<stream_verdict> streams;   // parallel to the input streams
+    std::vector<stream_verdict> streams; // parallel to the input streams
     std::vector<leg_verdict> legs;
     // True when every stream is plain or decrypts with a given key and no leg shows a mismatch.
     bool clean = false;
@@ -109,7 +109,8 @@ struct diagnosis_report {
 // scheme (and AES key derivation), then static pad recovery; pairs streams by reversed
 // addresses into legs and names the mismatch. Deterministic; never fails (bad candidate keys
 // for a scheme are skipped).
-[[nodiscard]] diagnosis_report diagnose(const std::vector<stream>& streams, const diagnosis_options& options);
+[[nodiscard]] diagnosis_report diagnose(const std::vector<stream>& streams,
+                                        const diagnosis_options& options);
 
 // The verdict for one stream (what diagnose does per stream).
 [[nodiscard]] stream_verdict diagnose_stream(const stream& s, const diagnosis_options& options);

@@ -26,6 +26,7 @@ struct encryption_params {
 [[nodiscard]] result<encryption_params> read_encryption_params(const std::filesystem::path& path);
 
 // The same over text already read; `where` names the source in errors.
-[[nodiscard]] result<encryption_params> parse_encryption_params(std::string_view text, std::string_view where);
+[[nodiscard]] result<encryption_params> parse_encryption_params(std::string_view text,
+                                                                std::string_view where);
 
 } // namespace ssw::rtp

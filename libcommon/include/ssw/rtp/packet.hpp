@@ -12,9 +12,9 @@
 namespace ssw::rtp {
 
 // Named limits of the parser.
-inline constexpr std::size_t fixed_header_bytes = 12;     // RFC 3550 §5.1
-inline constexpr std::size_t max_csrc_count = 15;         // CC is 4 bits
-inline constexpr std::size_t max_datagram_bytes = 65535;  // larger inputs are rejected
+inline constexpr std::size_t fixed_header_bytes = 12;    // RFC 3550 §5.1
+inline constexpr std::size_t max_csrc_count = 15;        // CC is 4 bits
+inline constexpr std::size_t max_datagram_bytes = 65535; // larger inputs are rejected
 
 // The header fields a payload cipher needs (RFC 3550 §5.1; big-endian on the wire).
 using packet_fields = crypto::header_fields;
@@ -30,11 +30,11 @@ struct packet_view {
     bool marker = false;
     std::uint8_t payload_type = 0;
     packet_fields fields;
-    std::size_t header_size = 0;     // 12 + 4*CC + extension (4 + 4*length) when X is set
-    std::size_t payload_offset = 0;  // == header_size
-    std::size_t payload_size = 0;    // datagram size - header_size, padding included
-    std::uint8_t padding_size = 0;   // last byte when P is set and consistent, else 0
-    bool padding_consistent = true;  // false when P is set and the count is 0 or too large
+    std::size_t header_size = 0;    // 12 + 4*CC + extension (4 + 4*length) when X is set
+    std::size_t payload_offset = 0; // == header_size
+    std::size_t payload_size = 0;   // datagram size - header_size, padding included
+    std::uint8_t padding_size = 0;  // last byte when P is set and consistent, else 0
+    bool padding_consistent = true; // false when P is set and the count is 0 or too large
 };
 
 // True when the second byte marks RTCP (packet types 200-204 give payload-type values
@@ -44,8 +44,8 @@ struct packet_view {
 // Parses the RTP header of one UDP payload. Fails with parse_error when the datagram is
 // shorter than 12 bytes, the version is not 2, or the CSRC list or extension runs past the
 // end; limit_exceeded above max_datagram_bytes. A padding count that does not fit (it may be
-// encrypted) only clears padding_consistent. RTCP datagrams are rejected with protocol_error (test is_rtcp first).
-// Never reads outside `datagram`.
+// encrypted) only clears padding_consistent. RTCP datagrams are rejected with protocol_error (test
+// is_rtcp first). Never reads outside `datagram`.
 [[nodiscard]] result<packet_view> parse_packet(std::span<const std::uint8_t> datagram);
 
 // Heuristic for UDP payloads with no signalling: parse_packet succeeds, not RTCP, and the

@@ -18,7 +18,7 @@ inline constexpr std::size_t min_pad_samples = 20;
 struct pad_recovery {
     std::vector<std::uint8_t> pad;                         // per payload position
     std::optional<std::vector<std::uint8_t>> repeated_key; // when pad[i] == key[i mod len]
-    double score_after = 0;   // audio score of the window decrypted with the pad
+    double score_after = 0; // audio score of the window decrypted with the pad
     std::size_t positions = 0;
 };
 
@@ -30,7 +30,7 @@ struct pad_recovery {
 // period is reported as the key; the global sign is then chosen so the key is printable ASCII
 // when possible (the other polarity decodes to the same audio, inverted). Needs a G.711
 // codec (unknown tries PCMU then PCMA). nullopt when there are too few packets.
-[[nodiscard]] std::optional<pad_recovery> recover_static_pad(
-    codec format, std::span<const std::span<const std::uint8_t>> payloads);
+[[nodiscard]] std::optional<pad_recovery>
+recover_static_pad(codec format, std::span<const std::span<const std::uint8_t>> payloads);
 
 } // namespace ssw::rtp

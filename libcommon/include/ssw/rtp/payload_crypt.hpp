@@ -21,6 +21,7 @@ enum class crypt_outcome : std::uint8_t {
 // header, CSRC list and extension are never modified and the length never changes. Parse
 // failures are not errors (passed_other); only the cipher can fail (crypto_error). No
 // allocation. Encrypt and decrypt are the same call for the native scheme.
-[[nodiscard]] result<crypt_outcome> crypt_datagram(crypto::payload_cipher& cipher, std::span<std::uint8_t> datagram);
+[[nodiscard]] result<crypt_outcome> crypt_datagram(crypto::payload_cipher& cipher,
+                                                   std::span<std::uint8_t> datagram);
 
 } // namespace ssw::rtp

@@ -33,7 +33,7 @@ struct connection {
     std::string_view addr_type; // "IP4" or "IP6"
     std::string_view address;
     std::string_view suffix;
-    std::string_view line;      // the whole value after "c=" as written
+    std::string_view line; // the whole value after "c=" as written
 };
 
 // o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> (§5.2).
@@ -51,7 +51,7 @@ struct rtpmap {
     std::uint8_t payload_type = 0;
     std::string_view encoding;
     std::uint32_t clock_rate = 0; // 0 when the line omits it (tolerated, see parse_session)
-    std::string_view parameters; // e.g. channels "2"; "" when absent
+    std::string_view parameters;  // e.g. channels "2"; "" when absent
 };
 
 // a=fmtp:<format> <format specific parameters> (§6).
@@ -62,15 +62,15 @@ struct fmtp {
 
 // m=<media> <port>[/<number of ports>] <proto> <fmt> ... (§5.14) and its attributes.
 struct media {
-    std::string_view type;      // "audio", "video", ...
+    std::string_view type; // "audio", "video", ...
     std::uint16_t port = 0;
     std::uint16_t port_count = 1;
-    std::string_view proto;     // "RTP/AVP", "RTP/SAVP", "udptl", ...
+    std::string_view proto; // "RTP/AVP", "RTP/SAVP", "udptl", ...
     std::vector<std::string_view> formats;
-    std::optional<connection> conn;         // media-level c=
+    std::optional<connection> conn; // media-level c=
     std::vector<rtpmap> rtpmaps;
     std::vector<fmtp> fmtps;
-    std::optional<direction> dir;           // media-level direction attribute
+    std::optional<direction> dir; // media-level direction attribute
     std::optional<std::uint32_t> ptime_ms;
     std::vector<std::string_view> attributes; // every a= value of this media, as written
 
@@ -82,11 +82,11 @@ struct media {
 
 // A parsed session description. Views point into the parsed text.
 struct session {
-    std::string_view version;               // "0"
+    std::string_view version; // "0"
     std::optional<origin> orig;
-    std::string_view name;                  // s=
-    std::optional<connection> conn;         // session-level c=
-    std::optional<direction> dir;           // session-level direction attribute
+    std::string_view name;          // s=
+    std::optional<connection> conn; // session-level c=
+    std::optional<direction> dir;   // session-level direction attribute
     std::vector<std::string_view> attributes;
     std::vector<media> media_list;
 
@@ -118,6 +118,7 @@ struct rewrite {
 
 // Applies `rw` to `text` and returns the new SDP. Every byte not rewritten is kept as is
 // (line ends, attribute order, unknown lines). Fails as parse_session does.
-result<std::string> rewrite_session(std::string_view text, const rewrite& rw, const parse_limits& limits = {});
+result<std::string> rewrite_session(std::string_view text, const rewrite& rw,
+                                    const parse_limits& limits = {});
 
 } // namespace ssw::sdp

@@ -16,9 +16,10 @@ namespace ssw::sip {
 // CRLF line ends and a Content-Length that matches the body (always written, as streams
 // require it, RFC 3261 §18.3). Values are written as given: the caller supplies valid text.
 class message_builder {
-public:
+  public:
     // "METHOD request-uri SIP/2.0".
-    [[nodiscard]] static message_builder request(std::string_view method, std::string_view request_uri);
+    [[nodiscard]] static message_builder request(std::string_view method,
+                                                 std::string_view request_uri);
     // "SIP/2.0 code reason". The caller gives a code in 100-699; it is written as given.
     [[nodiscard]] static message_builder response(int status_code, std::string_view reason);
 
@@ -33,7 +34,7 @@ public:
     // favour of the computed one.
     [[nodiscard]] std::string build() const;
 
-private:
+  private:
     std::string start_line_;
     std::vector<std::pair<std::string, std::string>> headers_;
     std::string body_;
@@ -48,9 +49,10 @@ private:
 // into 101-299 responses (§12.1.1). `extra` fields are appended, then Content-Length: 0.
 // Fails with invalid_argument when `request` is a response or the status is outside 100-699,
 // and with the parse error of To when it cannot be parsed (a tag cannot be placed).
-result<std::string> make_response(const message& request, int status_code, std::string_view reason,
-                                  std::string_view to_tag = {},
-                                  const std::vector<std::pair<std::string, std::string>>& extra = {});
+result<std::string>
+make_response(const message& request, int status_code, std::string_view reason,
+              std::string_view to_tag = {},
+              const std::vector<std::pair<std::string, std::string>>& extra = {});
 
 // Builds the CANCEL for a pending request per RFC 3261 §9.1: same Request-URI, Call-ID,
 // To, From and CSeq number (method CANCEL), one Via equal to the request's top Via, the

@@ -11,31 +11,31 @@ namespace ssw::sip {
 enum class header_id : std::uint8_t {
     other,
     accept,
-    accept_contact,        // a
+    accept_contact, // a
     accept_encoding,
     accept_language,
     alert_info,
     allow,
-    allow_events,          // u
+    allow_events, // u
     authentication_info,
     authorization,
-    call_id,               // i
+    call_id, // i
     call_info,
-    contact,               // m
+    contact, // m
     content_disposition,
-    content_encoding,      // e
+    content_encoding, // e
     content_language,
-    content_length,        // l
-    content_type,          // c
+    content_length, // l
+    content_type,   // c
     cseq,
     date,
     diversion,
     error_info,
-    event,                 // o
+    event, // o
     expires,
-    from,                  // f
-    identity,              // y
-    identity_info,         // n
+    from,          // f
+    identity,      // y
+    identity_info, // n
     in_reply_to,
     max_forwards,
     mime_version,
@@ -53,30 +53,30 @@ enum class header_id : std::uint8_t {
     rack,
     reason,
     record_route,
-    refer_to,              // r
-    referred_by,           // b
-    reject_contact,        // j
+    refer_to,       // r
+    referred_by,    // b
+    reject_contact, // j
     replaces,
     reply_to,
-    request_disposition,   // d
+    request_disposition, // d
     require,
     retry_after,
     route,
     rseq,
     server,
     service_route,
-    session_expires,       // x
-    subject,               // s
+    session_expires, // x
+    subject,         // s
     subscription_state,
-    supported,             // k
+    supported, // k
     timestamp,
-    to,                    // t
+    to, // t
     unsupported,
     user_agent,
-    via,                   // v
+    via, // v
     warning,
     www_authenticate,
-    count_                 // number of ids; not a header
+    count_ // number of ids; not a header
 };
 
 // The id for a header name as written on the wire: case-insensitive, compact forms

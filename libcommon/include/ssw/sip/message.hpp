@@ -49,7 +49,7 @@ struct header_field {
     std::string_view value; // LWS-trimmed; may contain folded CRLF+WSP when `folded`
     std::string_view line;  // the raw field from its name to its last char, CRLFs inside folds
     header_id id = header_id::other;
-    bool folded = false;    // true when the field spans continuation lines (RFC 3261 §7.3.1)
+    bool folded = false; // true when the field spans continuation lines (RFC 3261 §7.3.1)
 
     // The value with every fold (CRLF or LF followed by SP/HT runs) replaced by one SP.
     // Returns `value` itself (no copy) when not folded; otherwise writes into `scratch`
@@ -61,7 +61,7 @@ struct header_field {
 // outlive the message. Typed accessors parse on each call (nothing is cached) and never
 // allocate for views; list accessors allocate their vector.
 class message {
-public:
+  public:
     [[nodiscard]] bool is_request() const noexcept { return status_code_ == 0; }
     [[nodiscard]] bool is_response() const noexcept { return status_code_ != 0; }
 
@@ -92,7 +92,10 @@ public:
     // Datagram bytes after the body that the parser ignored (RFC 4475 dblreq).
     [[nodiscard]] std::size_t trailing_bytes() const noexcept { return trailing_bytes_; }
     // The Content-Length value, when the header is present.
-    [[nodiscard]] std::optional<std::size_t> content_length() const noexcept { return content_length_; }
+    [[nodiscard]] std::optional<std::size_t> content_length() const noexcept
+    {
+        return content_length_;
+    }
 
     // The first field with that id, or nullptr.
     [[nodiscard]] const header_field* find(header_id id) const noexcept;
@@ -108,14 +111,14 @@ public:
 
     // Typed accessors. Errors are parse_error (or protocol_error where noted) with
     // where = "line L col C" pointing into the message. A missing header gives not_found.
-    result<uri> request_uri() const;                   // requests only
-    result<std::vector<via>> vias() const;             // all Via values, top first
+    result<uri> request_uri() const;       // requests only
+    result<std::vector<via>> vias() const; // all Via values, top first
     result<via> top_via() const;
     result<name_addr> from() const;
     result<name_addr> to() const;
     [[nodiscard]] std::string_view call_id() const noexcept { return value(header_id::call_id); }
     result<cseq_value> cseq() const;
-    result<std::vector<contact>> contacts() const;     // empty vector when there is none
+    result<std::vector<contact>> contacts() const; // empty vector when there is none
     result<std::optional<std::uint8_t>> max_forwards() const;
     result<std::optional<std::uint32_t>> expires() const;
     result<std::optional<std::uint32_t>> min_expires() const;
@@ -127,7 +130,10 @@ public:
     result<std::vector<std::string_view>> supported() const;
     result<std::vector<std::string_view>> require() const;
     // User-Agent / Server text as written (product and comment tokens; not split).
-    [[nodiscard]] std::string_view user_agent() const noexcept { return value(header_id::user_agent); }
+    [[nodiscard]] std::string_view user_agent() const noexcept
+    {
+        return value(header_id::user_agent);
+    }
     [[nodiscard]] std::string_view server() const noexcept { return value(header_id::server); }
     // Every challenge in WWW-Authenticate (id = www_authenticate) or Proxy-Authenticate
     // fields, one per field. Other ids give invalid_argument.
@@ -138,13 +144,11 @@ public:
     // "line L col C" for a pointer into the buffer (1-based; for error messages).
     [[nodiscard]] std::string locate(const char* p) const;
 
-private:
+  private:
     friend result<void> parse_message(std::string_view, message&, const parse_options&);
     void clear() noexcept;
-    template <class T, class F>
-    result<std::vector<T>> list_of(header_id id, F&& parse) const;
-    template <class T, class F>
-    result<T> single(header_id id, F&& parse) const;
+    template <class T, class F> result<std::vector<T>> list_of(header_id id, F&& parse) const;
+    template <class T, class F> result<T> single(header_id id, F&& parse) const;
     error relocate(error e, std::string_view parsed) const;
 
     std::string_view buffer_;
@@ -177,7 +181,8 @@ result<void> parse_message(std::string_view data, message& out, const parse_opti
 result<message> parse_message(std::string_view data, const parse_options& options = {});
 
 // Deleted: a message views its buffer, so parsing a temporary string would dangle.
-result<void> parse_message(std::string&& data, message& out, const parse_options& options = {}) = delete;
+result<void> parse_message(std::string&& data, message& out,
+                           const parse_options& options = {}) = delete;
 result<message> parse_message(std::string&& data, const parse_options& options = {}) = delete;
 
 // A cheap test for "this payload is SIP" (SIP on any port, keep-alive filtering): true when

@@ -16,9 +16,9 @@ namespace ssw::sip {
 struct name_addr {
     std::string_view display_name; // without quotes; quoted-pairs left as written; may be ""
     bool display_quoted = false;
-    bool angle_brackets = false;   // true for the name-addr form
-    uri address;                   // the URI (any scheme; `other` kept opaque)
-    param_list params;             // header parameters after the URI (tag, expires, q, ...)
+    bool angle_brackets = false; // true for the name-addr form
+    uri address;                 // the URI (any scheme; `other` kept opaque)
+    param_list params;           // header parameters after the URI (tag, expires, q, ...)
 
     // The "tag" parameter (RFC 3261 §19.3) or "" when there is none.
     [[nodiscard]] std::string_view tag() const noexcept

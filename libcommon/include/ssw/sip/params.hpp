@@ -24,7 +24,7 @@ struct param {
 // SEMI/EQUAL). The list was validated by whoever produced it (parse_uri, parse_via,
 // parse_name_addr), so iteration cannot fail; on text it does not understand it stops.
 class param_list {
-public:
+  public:
     param_list() = default;
     explicit param_list(std::string_view raw) noexcept : raw_(raw) {}
 
@@ -41,8 +41,7 @@ public:
     [[nodiscard]] std::optional<std::string_view> value(std::string_view name) const noexcept;
 
     // Calls f(param) for each parameter in order; stop early by returning false.
-    template <class F>
-    void for_each(F&& f) const
+    template <class F> void for_each(F&& f) const
     {
         std::size_t pos = 0;
         param p;
@@ -59,7 +58,7 @@ public:
     // Returns false at the end. Exposed for for_each; prefer find/for_each.
     bool next(std::size_t& pos, param& out) const noexcept;
 
-private:
+  private:
     std::string_view raw_;
 };
 

@@ -38,7 +38,7 @@ result<std::string> fit_for_udp(std::string bytes);
 // Content-Length is rewritten to the new body size whenever the body changes or when
 // `set_body` is used; header names given here are written as given.
 class message_patch {
-public:
+  public:
     // Where add() places a field.
     enum class position : std::uint8_t {
         first_of_kind, // before the first field with the same id (Via, Record-Route push), or
@@ -61,12 +61,13 @@ public:
     // Adds "name: value".
     message_patch& add(std::string name, std::string value, position where = position::end);
     // Sets the body (and Content-Length); with a content type, Content-Type is replaced too.
-    message_patch& set_body(std::string body, std::optional<std::string> content_type = std::nullopt);
+    message_patch& set_body(std::string body,
+                            std::optional<std::string> content_type = std::nullopt);
 
     // Writes the patched message into a new string. The input message is not modified.
     [[nodiscard]] std::string apply(const message& m) const;
 
-private:
+  private:
     struct added {
         std::string name;
         std::string value;

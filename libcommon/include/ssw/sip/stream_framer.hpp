@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Message boundaries in a SIP byte stream (TCP/TLS): Content-Length framing and RFC 5626 keep-alives.
+// Message boundaries in a SIP byte stream (TCP/TLS): Content-Length framing and RFC 5626
+// keep-alives.
 #pragma once
 
 #include <cstddef>
@@ -54,7 +55,7 @@ struct frame {
 // next() until it returns need_more or invalid; each complete unit is `current()` until the
 // next call. Memory is bounded by framer_limits::max_message_bytes plus one read.
 class stream_framer {
-public:
+  public:
     explicit stream_framer(framer_limits limits = {}) : limits_(limits) {}
 
     // Adds received bytes.
@@ -66,7 +67,7 @@ public:
     // Bytes buffered and not yet framed.
     [[nodiscard]] std::size_t buffered() const noexcept { return buffer_.size() - consumed_; }
 
-private:
+  private:
     framer_limits limits_;
     std::string buffer_;
     std::size_t consumed_ = 0;

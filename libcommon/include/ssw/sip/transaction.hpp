@@ -23,7 +23,7 @@ struct transaction_timers {
     // Gaps between retransmissions of a request over an unreliable transport; when the list
     // runs out, retransmission stops (the transaction still waits for timer B/F).
     std::vector<std::chrono::milliseconds> resend_schedule{
-        std::chrono::milliseconds(500), std::chrono::milliseconds(1000),
+        std::chrono::milliseconds(500),  std::chrono::milliseconds(1000),
         std::chrono::milliseconds(2000), std::chrono::milliseconds(4000),
         std::chrono::milliseconds(4000), std::chrono::milliseconds(4000),
         std::chrono::milliseconds(4000), std::chrono::milliseconds(4000),
@@ -52,12 +52,20 @@ struct transaction_event {
 
 using transaction_events = std::vector<transaction_event>;
 
-enum class transaction_state { calling, trying, proceeding, accepted, completed, confirmed, terminated };
+enum class transaction_state {
+    calling,
+    trying,
+    proceeding,
+    accepted,
+    completed,
+    confirmed,
+    terminated
+};
 [[nodiscard]] std::string_view to_string(transaction_state s) noexcept;
 
 // The client side (RFC 3261 §17.1): INVITE (ICT) or non-INVITE (NICT).
 class client_transaction {
-public:
+  public:
     client_transaction(bool is_invite, transport_reliability transport,
                        const transaction_timers& timers, const core::clock& clock);
 
@@ -75,7 +83,7 @@ public:
     // Requests sent so far, the first included (for CDRs and retransmission counters).
     [[nodiscard]] std::size_t transmissions() const noexcept { return transmissions_; }
 
-private:
+  private:
     transaction_events terminate(transaction_events events);
 
     bool invite_;
@@ -93,7 +101,7 @@ private:
 // response by itself (no automatic 100 Trying): whether to answer at all is the user's
 // decision, since an unknown source may get silence (SS_REPLY_UNAUTHORIZED Off).
 class server_transaction {
-public:
+  public:
     server_transaction(bool is_invite, transport_reliability transport,
                        const transaction_timers& timers, const core::clock& clock);
 
@@ -109,7 +117,7 @@ public:
     [[nodiscard]] transaction_state state() const noexcept { return state_; }
     [[nodiscard]] int last_response() const noexcept { return last_code_; }
 
-private:
+  private:
     bool invite_;
     bool reliable_;
     const transaction_timers& timers_;

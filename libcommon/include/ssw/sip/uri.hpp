@@ -22,13 +22,13 @@ struct uri {
     std::string_view user;        // sip/sips: before '@' (may be empty); tel: the number
     std::string_view password;    // after ':' in userinfo, or empty
     bool has_password = false;
-    std::string_view host;        // IPv6 references keep their brackets: "[2001:db8::1]"
+    std::string_view host; // IPv6 references keep their brackets: "[2001:db8::1]"
     std::optional<std::uint16_t> port;
-    param_list params;            // uri-parameters, raw text starting at ';'
-    std::string_view headers;     // after '?', without it; empty when absent
+    param_list params;        // uri-parameters, raw text starting at ';'
+    std::string_view headers; // after '?', without it; empty when absent
     bool has_headers = false;
-    std::string_view opaque;      // `other` schemes: everything after "scheme:"
-    std::string_view text;        // the whole URI as written
+    std::string_view opaque; // `other` schemes: everything after "scheme:"
+    std::string_view text;   // the whole URI as written
 
     [[nodiscard]] bool is_sip() const noexcept
     {

@@ -20,12 +20,12 @@ struct via {
     std::optional<std::uint16_t> port; // sent-by port when written
     param_list params;                 // all via-params, raw text starting at ';'
 
-    std::string_view branch;           // "" when absent
-    std::string_view received;         // "" when absent; brackets kept if written (RFC 5118 §4.5)
-    std::string_view maddr;            // "" when absent
-    std::optional<std::uint8_t> ttl;   // 0-255
-    bool has_rport = false;            // RFC 3581: present, with or without a value
-    std::optional<std::uint16_t> rport;// the value, when one was given
+    std::string_view branch;            // "" when absent
+    std::string_view received;          // "" when absent; brackets kept if written (RFC 5118 §4.5)
+    std::string_view maddr;             // "" when absent
+    std::optional<std::uint8_t> ttl;    // 0-255
+    bool has_rport = false;             // RFC 3581: present, with or without a value
+    std::optional<std::uint16_t> rport; // the value, when one was given
 
     // RFC 3261 §8.1.1.7: a branch starting with the magic cookie "z9hG4bK".
     [[nodiscard]] bool has_rfc3261_branch() const noexcept

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw::trace::message_filter: which SIP messages a trace looks at (host, port, method, status, Call-ID, user, time).
+// ssw::trace::message_filter: which SIP messages a trace looks at (host, port, method, status,
+// Call-ID, user, time).
 #pragma once
 
 #include <ssw/core/result.hpp>
@@ -16,14 +17,14 @@ namespace ssw::trace {
 // A conjunction of criteria; within one criterion any listed value matches. An empty filter
 // matches everything.
 struct message_filter {
-    std::vector<pcap::ip_address> hosts;   // source or destination address
-    std::vector<std::uint16_t> ports;      // source or destination port
-    std::vector<std::string> methods;      // request method, or a response's CSeq method
-    std::vector<int> statuses;             // 100-699 exact, or 1-6 for a class ("4xx" = 4)
+    std::vector<pcap::ip_address> hosts; // source or destination address
+    std::vector<std::uint16_t> ports;    // source or destination port
+    std::vector<std::string> methods;    // request method, or a response's CSeq method
+    std::vector<int> statuses;           // 100-699 exact, or 1-6 for a class ("4xx" = 4)
     std::vector<std::string> call_ids;
-    std::vector<std::string> users;        // From or To user part, exact
-    std::optional<std::int64_t> since_ns;  // capture time >= since
-    std::optional<std::int64_t> until_ns;  // capture time <= until
+    std::vector<std::string> users;       // From or To user part, exact
+    std::optional<std::int64_t> since_ns; // capture time >= since
+    std::optional<std::int64_t> until_ns; // capture time <= until
 
     [[nodiscard]] bool matches(const sip_record& r) const;
     [[nodiscard]] bool empty() const noexcept;

@@ -23,6 +23,7 @@ namespace ssw::trace {
 
 // A standalone HTML page (no external resources) holding the same ladder, with the title
 // "SIP flow of <call_id>" and the messages' details in a table under it.
-[[nodiscard]] std::string format_flow_html(const std::vector<sip_record>& records, const std::string& call_id);
+[[nodiscard]] std::string format_flow_html(const std::vector<sip_record>& records,
+                                           const std::string& call_id);
 
 } // namespace ssw::trace

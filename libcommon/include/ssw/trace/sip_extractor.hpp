@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw::trace::sip_extractor: SIP messages, keep-alives and other UDP payloads out of a capture stream.
+// ssw::trace::sip_extractor: SIP messages, keep-alives and other UDP payloads out of a capture
+// stream.
 #pragma once
 
 #include <ssw/core/result.hpp>
@@ -30,14 +31,14 @@ enum class transport : std::uint8_t { udp, tcp };
 
 // The summary of one SIP message, owned (it outlives the capture buffers).
 struct sip_record {
-    std::int64_t timestamp_ns = 0;     // capture time of the frame completing the message
+    std::int64_t timestamp_ns = 0; // capture time of the frame completing the message
     pcap::endpoint src;
     pcap::endpoint dst;
     trace::transport proto = transport::udp;
     bool is_request = false;
-    std::string method;                // requests: the method; responses: ""
-    int status = 0;                    // responses: the status code; requests: 0
-    std::string reason;                // responses: the reason phrase
+    std::string method; // requests: the method; responses: ""
+    int status = 0;     // responses: the status code; requests: 0
+    std::string reason; // responses: the reason phrase
     std::string call_id;
     std::uint32_t cseq = 0;
     std::string cseq_method;
@@ -68,7 +69,8 @@ inline constexpr std::size_t max_keepalive_bytes = 32;
 // Classifies a UDP payload: CRLF runs (RFC 5626 §4.4.1 style pings), printable text such as
 // "HELLO", all-zero bytes, or a STUN Binding request/response (RFC 5389 §6: first two bits
 // zero, magic cookie 0x2112A442, length matching). Returns false for anything else.
-[[nodiscard]] bool classify_keepalive(std::span<const std::uint8_t> payload, keepalive_kind& kind) noexcept;
+[[nodiscard]] bool classify_keepalive(std::span<const std::uint8_t> payload,
+                                      keepalive_kind& kind) noexcept;
 
 // One keep-alive datagram.
 struct keepalive_record {
@@ -98,9 +100,10 @@ struct extractor_stats {
     std::uint64_t sip_messages = 0;
     std::uint64_t sip_udp = 0;
     std::uint64_t sip_tcp = 0;
-    std::uint64_t bad_sip = 0;           // looked like SIP, did not parse
+    std::uint64_t bad_sip = 0; // looked like SIP, did not parse
     std::uint64_t keepalives = 0;
-    std::uint64_t tcp_framing_errors = 0; // streams that could not be framed (dropped to the next open)
+    std::uint64_t tcp_framing_errors =
+        0; // streams that could not be framed (dropped to the next open)
 };
 
 // Retransmission marking with Wireshark's rule (so counts match `tshark -z sip,stat`):
@@ -112,14 +115,14 @@ struct extractor_stats {
 // so memory follows the message rate, not the file; and at most max_entries directions are
 // held (past that the table starts afresh; a resend straddling the reset is missed).
 class resend_detector {
-public:
+  public:
     explicit resend_detector(std::size_t max_entries = 1u << 20) : max_entries_(max_entries) {}
     // Capture time after which an idle direction moves to the old generation.
     static constexpr std::int64_t generation_ns = 32'000'000'000;
     // Returns true if `r` is a retransmission; updates the state.
     bool on_message(const sip_record& r);
 
-private:
+  private:
     struct state {
         std::uint32_t cseq = 0;
         std::string method;
@@ -129,8 +132,8 @@ private:
     std::size_t max_entries_;
     std::string key_;
     std::int64_t generation_start_ns_ = 0;
-    std::unordered_map<std::string, state> states_;     // touched in this generation
-    std::unordered_map<std::string, state> previous_;   // touched in the one before
+    std::unordered_map<std::string, state> states_;   // touched in this generation
+    std::unordered_map<std::string, state> previous_; // touched in the one before
 };
 
 // Streams a capture into SIP messages: UDP datagrams (reassembled from IP fragments) whose
@@ -138,7 +141,7 @@ private:
 // sip::stream_framer (several messages per segment, one message over many). Memory is that
 // of the capture decoder plus one framer per open TCP direction.
 class sip_extractor {
-public:
+  public:
     explicit sip_extractor(extractor_handlers handlers, pcap::capture_limits limits = {});
     ~sip_extractor();
     sip_extractor(const sip_extractor&) = delete;
@@ -150,12 +153,13 @@ public:
     void finish();
     // Reads `in` to the end (see pcap::decode_capture): errors of a truncated file come back
     // after everything before them was delivered and finish() ran.
-    result<void> run(pcap::reader& in, const std::function<void(const pcap::reader&)>& progress = {});
+    result<void> run(pcap::reader& in,
+                     const std::function<void(const pcap::reader&)>& progress = {});
 
     [[nodiscard]] const extractor_stats& stats() const noexcept;
     [[nodiscard]] pcap::capture_stats capture_stats() const;
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

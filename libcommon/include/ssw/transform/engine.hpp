@@ -22,25 +22,28 @@ inline constexpr std::size_t max_output_length = 256;
 
 // One step of an explanation: which plan/table/list saw which number and what fired.
 struct step {
-    std::string stage;  // "plan", "inbound caller", "routing callee", "outbound pai" ...
-    std::string what;   // "plan e164", "table vip", "lists"
+    std::string stage; // "plan", "inbound caller", "routing callee", "outbound pai" ...
+    std::string what;  // "plan e164", "table vip", "lists"
     std::string input;
     std::string output;
-    std::string rule;   // the rule as written; empty when nothing matched
-    std::string where;  // file:line of the rule or entry; empty when nothing matched
+    std::string rule;  // the rule as written; empty when nothing matched
+    std::string where; // file:line of the rule or entry; empty when nothing matched
 };
 
 // The result of applying one plan or table to one number.
 struct plan_outcome {
-    std::string number;     // the rewritten number (the input when nothing matched)
-    bool matched = false;   // some rule or entry fired
+    std::string number;   // the rewritten number (the input when nothing matched)
+    bool matched = false; // some rule or entry fired
     // Where the last rule or table entry that fired was written (owned by the engine;
     // nullptr when nothing matched). A pointer so the hot path formats nothing.
     const source_location* last_location = nullptr;
     std::vector<step> steps; // filled only when a trace was asked for
 
     // "file:line" of last_location, or "" when nothing matched.
-    [[nodiscard]] std::string last_where() const { return last_location ? last_location->to_string() : std::string(); }
+    [[nodiscard]] std::string last_where() const
+    {
+        return last_location ? last_location->to_string() : std::string();
+    }
 };
 
 // The choice state of multi-target rules (`t1;t2`, `t1@3;t2@1`). Round-robin rules take
@@ -48,13 +51,13 @@ struct plan_outcome {
 // seeded with `seed`, so the same seed and the same inputs give the same picks. Not
 // thread-safe: one selector per thread (the engine itself is immutable and shareable).
 class selector {
-public:
+  public:
     explicit selector(std::uint64_t seed = 0) : state_(seed) {}
 
     // Index into r.targets for the next use of the rule with engine-wide id `rule_id`.
     std::size_t pick(std::uint32_t rule_id, const rule& r);
 
-private:
+  private:
     std::uint64_t next();
     std::uint64_t state_;
     std::unordered_map<std::uint32_t, std::uint64_t> round_robin_;
@@ -73,7 +76,7 @@ struct list_verdict {
 // rules; the cost per number grows with its length, not with the rule count. Immutable
 // after compile(): apply() and check_lists() may run on many threads at once.
 class engine {
-public:
+  public:
     // Compiles every plan, table and list. limit_exceeded when RE2 cannot build a set.
     static result<engine> compile(rule_set rules);
 
@@ -100,9 +103,10 @@ public:
                                            const std::vector<std::string>& white) const;
 
     // The entry of list `name` that matches `number`, or nullptr.
-    [[nodiscard]] const list_entry* match_list(std::string_view name, std::string_view number) const;
+    [[nodiscard]] const list_entry* match_list(std::string_view name,
+                                               std::string_view number) const;
 
-private:
+  private:
     struct impl;
     explicit engine(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Static checks of a rule set for `ssw-transform check`: shadowing, duplicates, loops, empties, conflicts.
+// Static checks of a rule set for `ssw-transform check`: shadowing, duplicates, loops, empties,
+// conflicts.
 #pragma once
 
 #include <ssw/transform/engine.hpp>

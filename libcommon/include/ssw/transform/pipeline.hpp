@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The per-call pipeline the daemon runs: inbound mapping stage -> routing stage -> outbound vendor stage.
+// The per-call pipeline the daemon runs: inbound mapping stage -> routing stage -> outbound vendor
+// stage.
 #pragma once
 
 #include <ssw/core/result.hpp>

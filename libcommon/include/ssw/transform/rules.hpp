@@ -34,7 +34,8 @@ struct length_condition {
 };
 
 // True if every condition holds for a number of `length` characters.
-[[nodiscard]] bool all_hold(const std::vector<length_condition>& conditions, std::size_t length) noexcept;
+[[nodiscard]] bool all_hold(const std::vector<length_condition>& conditions,
+                            std::size_t length) noexcept;
 
 // The rule kinds of a dial plan (see ssw-rules(5), section DIAL PLANS).
 enum class rule_kind {

@@ -21,10 +21,10 @@ struct registration_settings {
     // `Auto`) 3600 s is asked and whatever the registrar grants is accepted.
     std::chrono::seconds requested_expiry{3600};
     bool auto_expiry = true;
-    std::chrono::seconds retry_delay{30};      // SS_SIP_USER_AGENT_RETRY_DELAY
-    unsigned max_challenge_answers = 6;        // SS_SIP_AUTHENTICATION_RETRY (client side)
-    bool send_unregister = true;               // SS_SIP_USER_AGENT_SEND_UNREGISTER
-    std::chrono::seconds shutdown_grace{5};    // (ours) longest wait for the un-REGISTER's answer
+    std::chrono::seconds retry_delay{30};   // SS_SIP_USER_AGENT_RETRY_DELAY
+    unsigned max_challenge_answers = 6;     // SS_SIP_AUTHENTICATION_RETRY (client side)
+    bool send_unregister = true;            // SS_SIP_USER_AGENT_SEND_UNREGISTER
+    std::chrono::seconds shutdown_grace{5}; // (ours) longest wait for the un-REGISTER's answer
 };
 
 // When to refresh a registration granted for `granted`: early enough that one lost request
@@ -72,7 +72,7 @@ struct registration_failure {
 };
 
 class outbound_registration {
-public:
+  public:
     outbound_registration(registration_settings settings, const core::clock& clock,
                           std::uint32_t first_cseq = 1);
 
@@ -92,11 +92,14 @@ public:
     [[nodiscard]] registration_state state() const noexcept { return state_; }
     // While registered: when the binding runs out at the registrar.
     [[nodiscard]] std::optional<core::clock::time_point> expires_at() const;
-    [[nodiscard]] const std::optional<registration_failure>& last_failure() const noexcept { return last_failure_; }
+    [[nodiscard]] const std::optional<registration_failure>& last_failure() const noexcept
+    {
+        return last_failure_;
+    }
     // The expiry currently asked for (changes after a 423 or an auto-negotiated grant).
     [[nodiscard]] std::chrono::seconds asked_expiry() const noexcept { return asked_; }
 
-private:
+  private:
     register_request send(std::chrono::seconds expires, bool answer_challenge);
     std::optional<register_request> fail(int code, std::string reason);
 
