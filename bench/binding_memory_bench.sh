@@ -16,88 +16,13 @@ cmake --build build/bench --target ssw-run >/dev/null
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-{
-    echo "bindings = $work/bindings.db"
-    echo "[listen]"
-    echo "udp = 127.0.0.1:15171"
-    for ((i = 0; i < total; ++i)); do printf '[account %d]\npassword = demo\n' $((200000 + i)); done
-} > "$work/ssw.conf"
-{
-    echo "SEQUENTIAL"
-    for ((i = 0; i < total; ++i)); do
-        echo "$((200000 + i));[authentication username=$((200000 + i)) password=demo]"
-    done
-} > "$work/users.csv"
-
-cat > "$work/kamailio.cfg" <<KAM
-#!KAMAILIO
-listen=udp:127.0.0.1:15181
-children=1
-disable_tcp=yes
-log_stderror=yes
-debug=0
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
-loadmodule "sl.so"
-loadmodule "tm.so"
-loadmodule "pv.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "auth.so"
-loadmodule "textops.so"
-loadmodule "ctl.so"
-modparam("ctl", "binrpc", "unix:$work/kamailio.ctl")
-modparam("usrloc", "db_mode", 0)
-modparam("usrloc", "hash_size", 14)
-request_route {
-    if (is_method("REGISTER")) {
-        if (!pv_www_authenticate("\$td", "demo", "0")) {
-            www_challenge("\$td", "0");
-            exit;
-        }
-        save("location");
-        exit;
-    }
-    sl_send_reply("403", "Forbidden");
-}
-KAM
-
-cat > "$work/register.xml" <<'XML'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="register each account of the injection file once, with auth">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:[field0]@[remote_ip]>;tag=[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:[field0]@[remote_ip]>;tag=[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-[field1]
-Content-Length: 0
-
-]]></send>
-  <recv response="200"/>
-</scenario>
-XML
+. bench/registrar_lib.sh
+registrar_inputs "$work" 200000 "$total" 15171 15181 "loadmodule \"ctl.so\"
+modparam(\"ctl\", \"binrpc\", \"unix:$work/kamailio.ctl\")
+modparam(\"usrloc\", \"hash_size\", 14)"
 
 register_all() { # port -> prints the number of successful registrations
-    sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16111 -r "$rate" -m "$total" \
+    sipp -sf bench/data/register_each_account.xml -inf "$work/users.csv" -i 127.0.0.1 -p 16111 -r "$rate" -m "$total" \
         -l 2000 -buff_size 4194304 -nostdin -timeout 600s -trace_stat -stf "$work/stat-$1.csv" "127.0.0.1:$1" >/dev/null 2>&1 || true
     tail -1 "$work/stat-$1.csv" | awk -F';' '{print $16}'
 }

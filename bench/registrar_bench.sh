@@ -15,90 +15,13 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # Accounts 100000..100999, password "demo", in both servers.
-{
-    echo "bindings = $work/bindings.db"
-    echo "[listen]"
-    echo "udp = 127.0.0.1:15170"
-    for ((i = 0; i < accounts; ++i)); do printf '[account %d]\npassword = demo\n' $((100000 + i)); done
-} > "$work/ssw.conf"
-{
-    # field0: the account; field1: sipp's own authentication keyword for it, so each
-    # REGISTER authenticates as its own account.
-    echo "SEQUENTIAL"
-    for ((i = 0; i < accounts; ++i)); do
-        echo "$((100000 + i));[authentication username=$((100000 + i)) password=demo]"
-    done
-} > "$work/users.csv"
-
-cat > "$work/kamailio.cfg" <<KAM
-#!KAMAILIO
-listen=udp:127.0.0.1:15180
-children=1
-tcp_children=1
-disable_tcp=yes
-log_stderror=yes
-debug=0
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
-loadmodule "sl.so"
-loadmodule "tm.so"
-loadmodule "pv.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "auth.so"
-loadmodule "textops.so"
-modparam("usrloc", "db_mode", 0)
-request_route {
-    if (is_method("REGISTER")) {
-        if (!pv_www_authenticate("\$td", "demo", "0")) {
-            www_challenge("\$td", "0");
-            exit;
-        }
-        save("location");
-        exit;
-    }
-    sl_send_reply("403", "Forbidden");
-}
-KAM
-
-cat > "$work/register.xml" <<'XML'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="register with auth, users from the injection file">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:[field0]@[remote_ip]>;tag=[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-Content-Length: 0
-
-]]></send>
-  <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:[field0]@[remote_ip]>;tag=[call_number]
-To: <sip:[field0]@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 3600
-Max-Forwards: 70
-[field1]
-Content-Length: 0
-
-]]></send>
-  <recv response="200"/>
-</scenario>
-XML
+. bench/registrar_lib.sh
+registrar_inputs "$work" 100000 "$accounts" 15170 15180
 
 run_sipp() { # port -> prints "successful elapsed_seconds"
     local port=$1 start end
     start=$(date +%s.%N)
-    sipp -sf "$work/register.xml" -inf "$work/users.csv" -i 127.0.0.1 -p 16110 -r "$rate" -m "$total" \
+    sipp -sf bench/data/register_each_account.xml -inf "$work/users.csv" -i 127.0.0.1 -p 16110 -r "$rate" -m "$total" \
         -l 2000 -buff_size 4194304 -nostdin -timeout 300s -trace_stat -stf "$work/stat-$port.csv" "127.0.0.1:$port" \
         >"$work/sipp-$port.log" 2>&1 || true
     [ -s "$work/stat-$port.csv" ] || { echo "sipp failed:" >&2; tail -5 "$work/sipp-$port.log" >&2; }
