@@ -325,21 +325,6 @@ struct call_manager::state {
             list.push_back({i, g.prefixes, g.priority, g.weight});
         }
         routes = std::make_unique<routing::route_table>(std::move(list));
-        warn_unsupported_gateways();
-    }
-
-    // Gateways whose calls cannot work yet, said once per (re)configuration rather than as
-    // a timeout on every call.
-    void warn_unsupported_gateways() const
-    {
-        for (const auto& g : config.routing_gateways) {
-            if (g.kind == sip::transport_kind::tcp) {
-                // net/ writes TCP only on connections a peer opened; it cannot connect out.
-                emit(log_level::warning, "routing gateway " + g.name +
-                                             ": transport tcp is not supported for outgoing "
-                                             "calls yet; its INVITEs will time out");
-            }
-        }
     }
 
     std::string token() { return hex64(splitmix(rng)); }

@@ -1246,6 +1246,17 @@ engine_status engine::status() const
     st.keepalive.cycles_incomplete = kst.cycles_incomplete;
     st.keepalive.unreachable_last = kst.endpoints_missed_last;
     st.keepalive.unreachable_total = kst.endpoints_missed_total;
+    const auto& rs = s.relay->stats();
+    st.media.relayed_calls = s.relay->sessions();
+    st.media.port_pairs_used = s.relay->ports().used();
+    st.media.port_pairs_total = s.relay->ports().capacity();
+    st.media.sessions_opened = rs.sessions_opened;
+    st.media.packets_forwarded = rs.packets_forwarded;
+    st.media.packets_dropped = rs.packets_dropped;
+    st.media.unknown_port = rs.unknown_port;
+    st.media.hijack_refused = rs.hijack_refused;
+    st.media.decrypt_failures = rs.decrypt_failures;
+    st.media.late_latching = rs.late_latching;
     st.calls_in_progress = s.calls.active_calls();
     st.calls_total = s.calls.counters().calls;
     st.calls_answered = s.calls.counters().answered;

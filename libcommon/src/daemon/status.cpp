@@ -60,6 +60,14 @@ std::string render_text(const engine_status& s)
     t += "  open transactions " + n(s.open_transactions) + "\n";
     t += "\ncalls: " + n(s.calls_in_progress) + " in progress, " + n(s.calls_total) + " total, " +
          n(s.calls_answered) + " answered\n";
+    const auto& m = s.media;
+    t += "\nmedia relay: " + n(m.relayed_calls) + " relayed calls, port pairs " +
+         n(m.port_pairs_used) + " of " + n(m.port_pairs_total) + " in use, " + n(m.sessions_opened) +
+         " relayed since start\n";
+    t += "  packets: " + n(m.packets_forwarded) + " forwarded, " + n(m.packets_dropped) +
+         " dropped (" + n(m.hijack_refused) + " hijack refused), " + n(m.unknown_port) +
+         " on idle ports; " + n(m.decrypt_failures) + " decrypt failures, " +
+         n(m.late_latching) + " sent before latching\n";
     return t;
 }
 
@@ -123,6 +131,18 @@ std::string render_json(const engine_status& s)
     calls.field("in_progress", s.calls_in_progress)
         .field("total", s.calls_total)
         .field("answered", s.calls_answered);
+    const auto& m = s.media;
+    core::json_line media;
+    media.field("relayed_calls", m.relayed_calls)
+        .field("port_pairs_used", m.port_pairs_used)
+        .field("port_pairs_total", m.port_pairs_total)
+        .field("sessions_opened", m.sessions_opened)
+        .field("packets_forwarded", m.packets_forwarded)
+        .field("packets_dropped", m.packets_dropped)
+        .field("unknown_port", m.unknown_port)
+        .field("hijack_refused", m.hijack_refused)
+        .field("decrypt_failures", m.decrypt_failures)
+        .field("late_latching", m.late_latching);
     core::json_line all;
     all.field("type", "status")
         .field("uptime", s.uptime)
@@ -130,7 +150,8 @@ std::string render_json(const engine_status& s)
         .field_raw("registrations", uplinks)
         .field_raw("keepalive", ka.str())
         .field_raw("engine", en.str())
-        .field_raw("calls", calls.str());
+        .field_raw("calls", calls.str())
+        .field_raw("media", media.str());
     return all.str();
 }
 

@@ -290,6 +290,7 @@ forward relay::on_datagram(std::uint16_t local_port, const endpoint& from,
         } else if (*latched != from) {
             if (options_.hijack_guard) {
                 ++dir.c.hijack_refused;
+                ++stats_.hijack_refused;
                 ++stats_.packets_dropped;
                 return f;
             }
@@ -315,6 +316,7 @@ forward relay::on_datagram(std::uint16_t local_port, const endpoint& from,
                 const auto r = rtp::crypt_datagram(*c, datagram);
                 if (!r || *r != rtp::crypt_outcome::applied) {
                     ++dir.c.decrypt_failures;
+                    ++stats_.decrypt_failures;
                 }
             }
             if (auto* c = s.ciphers[out]) {
@@ -339,6 +341,7 @@ forward relay::on_datagram(std::uint16_t local_port, const endpoint& from,
         }
         if (s.settings[out].latch && !rtcp) {
             ++dir.c.late_latching;
+            ++stats_.late_latching;
         }
     } else {
         ++dir.c.no_destination;

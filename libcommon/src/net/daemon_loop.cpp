@@ -76,6 +76,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         std::array<char, 16384> buffer{};
         std::deque<std::string> writes;
         bool writing = false;
+        bool connecting = false;  // ours, async_connect not done yet: writes wait
+        std::string outgoing_key; // ours: its key in outgoing_tcp
         std::uint64_t id = 0;
         daemon::peer remote;
     };
@@ -90,6 +92,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<std::unique_ptr<udp_socket>> udp_sockets;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
     std::unordered_map<std::uint64_t, std::shared_ptr<tcp_connection>> connections;
+    // Connections we opened, by peer ("tcp 192.0.2.1:5060"), reused for later requests.
+    std::unordered_map<std::string, std::uint64_t> outgoing_tcp;
     std::uint64_t next_connection = 1;
     std::vector<daemon::outgoing> out;
     std::vector<std::uint16_t> ports;
@@ -130,6 +134,10 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         }
         for (auto& o : out) {
             if (o.to.transport == provision::transport::tcp) {
+                if (o.to.connection == 0) {
+                    send_tcp_out(o); // a request to a peer over TCP: ours to connect
+                    continue;
+                }
                 const auto it = connections.find(o.to.connection);
                 if (it == connections.end()) {
                     log(daemon::log_level::debug,
@@ -243,6 +251,50 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         s.batch.clear();
     }
 
+    // A message to a TCP peer we have no connection from (a vendor, a carrier): on the
+    // connection we opened to it before, or on a new one (RFC 3261 §18.1.1). Until the
+    // connect completes, writes wait in the queue; if it fails, they are dropped and the
+    // transaction layer's timers decide (a timeout, then the next gateway).
+    void send_tcp_out(daemon::outgoing& o)
+    {
+        const std::string key = o.to.to_string();
+        if (const auto known = outgoing_tcp.find(key); known != outgoing_tcp.end()) {
+            if (const auto it = connections.find(known->second); it != connections.end()) {
+                queue_write(it->second, std::move(o.bytes));
+                return;
+            }
+            outgoing_tcp.erase(known);
+        }
+        if (connections.size() >= max_tcp_connections) {
+            log(daemon::log_level::warning, "too many TCP connections: not connecting to " + key);
+            return;
+        }
+        auto c = std::make_shared<tcp_connection>(tcp::socket(io));
+        c->id = next_connection++;
+        c->remote = o.to;
+        c->remote.connection = c->id;
+        c->connecting = true;
+        c->outgoing_key = key;
+        c->writes.push_back(std::move(o.bytes));
+        connections.emplace(c->id, c);
+        outgoing_tcp.emplace(key, c->id);
+        c->socket.async_connect(
+            tcp::endpoint(to_asio(o.to.address), o.to.port),
+            [this, c](const boost::system::error_code& ec) {
+                if (ec) {
+                    if (ec != asio::error::operation_aborted) {
+                        log(daemon::log_level::warning, "cannot connect to " + c->outgoing_key +
+                                                            ": " + ec.message());
+                    }
+                    close(c);
+                    return;
+                }
+                c->connecting = false;
+                write_next(c);
+                read(c);
+            });
+    }
+
     void queue_write(const std::shared_ptr<tcp_connection>& c, std::string bytes)
     {
         if (c->writes.size() >= max_tcp_write_queue) {
@@ -252,7 +304,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             return;
         }
         c->writes.push_back(std::move(bytes));
-        if (!c->writing) {
+        if (!c->writing && !c->connecting) {
             write_next(c);
         }
     }
@@ -280,6 +332,12 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         boost::system::error_code ignored;
         c->socket.close(ignored);
         connections.erase(c->id);
+        if (!c->outgoing_key.empty()) {
+            const auto it = outgoing_tcp.find(c->outgoing_key);
+            if (it != outgoing_tcp.end() && it->second == c->id) {
+                outgoing_tcp.erase(it);
+            }
+        }
     }
 
     // ---- timers -----------------------------------------------------------------------

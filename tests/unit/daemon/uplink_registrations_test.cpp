@@ -475,6 +475,8 @@ TEST_CASE("daemon status: text and JSON show registration, keep-alive and engine
     CHECK(json.find("\"expires_in\":300") != std::string::npos);
     CHECK(json.find("\"keepalive\":{\"enabled\":") != std::string::npos);
     CHECK(json.find("\"calls\":{\"in_progress\":0") != std::string::npos);
+    CHECK(text.find("media relay: 0 relayed calls, port pairs 0 of ") != std::string::npos);
+    CHECK(json.find("\"media\":{\"relayed_calls\":0,\"port_pairs_used\":0") != std::string::npos);
 }
 
 TEST_CASE("daemon status: ssw.conf keepalive-spread, unregister-grace and control-socket are read",

@@ -241,6 +241,8 @@ TEST_CASE("relay: latching sends to the source, and refuses a hijacker after lat
     auto evil = rtp_packet(3);
     CHECK(!f.r->on_datagram(pa, ep("198.51.100.66", 4444), evil).send);
     CHECK(f.r->report(s)[0].a_to_b.hijack_refused == 1);
+    CHECK(f.r->stats().hijack_refused == 1); // the totals `ssw-run status` shows
+    CHECK(f.r->stats().late_latching == 1);
     auto still = rtp_packet(3);
     fw = f.r->on_datagram(pb, ep("10.0.0.2", 5000), still);
     CHECK(fw.to == ep("203.0.113.5", 31000));

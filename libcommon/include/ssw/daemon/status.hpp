@@ -25,11 +25,26 @@ struct keepalive_status {
     std::uint64_t unreachable_total = 0;
 };
 
+// The RTP relay: what it holds now and what it has done since the start.
+struct media_status {
+    std::uint64_t relayed_calls = 0;  // sessions now
+    std::uint64_t port_pairs_used = 0;
+    std::uint64_t port_pairs_total = 0;
+    std::uint64_t sessions_opened = 0;
+    std::uint64_t packets_forwarded = 0;
+    std::uint64_t packets_dropped = 0;
+    std::uint64_t unknown_port = 0;
+    std::uint64_t hijack_refused = 0;
+    std::uint64_t decrypt_failures = 0;
+    std::uint64_t late_latching = 0;
+};
+
 struct engine_status {
     std::int64_t uptime = 0; // seconds
     engine_counters counters;
     std::vector<uplink_status> uplinks;
     keepalive_status keepalive;
+    media_status media;
     std::uint64_t calls_in_progress = 0;
     std::uint64_t calls_total = 0;
     std::uint64_t calls_answered = 0;

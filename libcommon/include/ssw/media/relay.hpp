@@ -113,6 +113,10 @@ struct relay_stats {
     std::uint64_t packets_forwarded = 0;
     std::uint64_t packets_dropped = 0;
     std::uint64_t unknown_port = 0; // datagrams on a port no session holds (late packets)
+    // Totals over every session, ended ones included (per stream: stream_report).
+    std::uint64_t hijack_refused = 0;
+    std::uint64_t decrypt_failures = 0;
+    std::uint64_t late_latching = 0;
 };
 
 class relay {
