@@ -146,15 +146,15 @@ namespace {
 // Kamailio as a registrar with one account (ssw / secret), location in memory, its RPC on a
 // Unix socket in `dir` for kamcmd.
 struct kamailio {
-    kamailio(const std::filesystem::path& dir, int port)
+    kamailio(const std::filesystem::path& dir, int port, bool tcp = false)
         : ctl("unix:" + (dir / "kamailio.ctl").string())
     {
         const std::string cfg =
             "#!KAMAILIO\n"
-            "listen=udp:127.0.0.1:" +
+            "listen=" + std::string(tcp ? "tcp" : "udp") + ":127.0.0.1:" +
             std::to_string(port) +
-            "\n"
-            "children=1\ndisable_tcp=yes\nlog_stderror=yes\ndebug=2\n"
+            "\n" + std::string(tcp ? "tcp_children=1\n" : "disable_tcp=yes\n") +
+            "children=1\nlog_stderror=yes\ndebug=2\n"
             "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
             "loadmodule \"kex.so\"\nloadmodule \"ctl.so\"\nloadmodule \"sl.so\"\n"
             "loadmodule \"tm.so\"\nloadmodule \"pv.so\"\nloadmodule \"usrloc.so\"\n"
@@ -203,10 +203,12 @@ TEST_CASE("interop uplink: Kamailio's location table holds ssw while it runs and
           "[interop][uplink][kamailio]")
 {
     REQUIRE(std::filesystem::exists("/usr/sbin/kamailio")); // scripts/install-deps.sh installs it
+    const bool tcp = GENERATE(false, true); // over TCP ssw-run opens the connection itself
+    INFO((tcp ? "over TCP" : "over UDP"));
     ssw::test::temp_dir dir;
     const int kam_port = ssw::test::free_port();
     const int ssw_port = ssw::test::free_port();
-    kamailio kam(dir.path(), kam_port);
+    kamailio kam(dir.path(), kam_port, tcp);
     // Kamailio is up when its RPC answers.
     bool up = false;
     for (int i = 0; i < 50 && !up; ++i) {
@@ -220,7 +222,13 @@ TEST_CASE("interop uplink: Kamailio's location table holds ssw while it runs and
     REQUIRE(up);
     CHECK_FALSE(has(kam.location(), "sip:ssw@127.0.0.1"));
 
-    write(dir.path() / "ssw.conf", uplink_conf(ssw_port, kam_port));
+    std::string conf = uplink_conf(ssw_port, kam_port);
+    if (tcp) {
+        conf.replace(conf.find("[routing-gateway"), 0,
+                     "tcp = 127.0.0.1:" + std::to_string(ssw_port) + "\n");
+        conf += "transport = tcp\n";
+    }
+    write(dir.path() / "ssw.conf", conf);
     background_process ssw(SSW_RUN_BIN, {"--config", (dir.path() / "ssw.conf").string()},
                            dir.path().string());
     REQUIRE(ssw.wait_for_stderr("gateway carrier: registered as", 10s));

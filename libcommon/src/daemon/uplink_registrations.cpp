@@ -63,6 +63,7 @@ struct uplink_registrations::state {
         std::size_t target_index = 0;
         std::string contact_host;
         std::uint16_t contact_port = 5060;
+        sip::transport_kind kind = sip::transport_kind::udp; // the gateway's, if we listen on it
         std::string call_id;
         std::string from_tag;
         std::string branch;
@@ -103,33 +104,42 @@ struct uplink_registrations::state {
             rs.shutdown_grace = config.unregister_grace;
             e->machine = std::make_unique<uplink::outbound_registration>(rs, clock, 1);
             e->literal = e->reg.proxy.address.has_value();
-            if (g.kind != sip::transport_kind::udp) {
-                emit(log_level::warning,
-                     "gateway " + g.name +
-                         ": outbound registration is sent over UDP (TCP client connections "
-                         "are not implemented)");
-            }
-            // Contact: the configured host name, else the UDP listener's address.
-            const provision::listener* udp = nullptr;
+            // The gateway's transport, if we listen on it (its port goes into Via and
+            // Contact); net/ opens the TCP connection to the registrar.
+            const provision::listener* listener = nullptr;
             for (const auto& candidate : config.listeners) {
-                if (candidate.kind == sip::transport_kind::udp) {
-                    udp = &candidate;
+                if (candidate.kind == g.kind) {
+                    listener = &candidate;
+                    e->kind = g.kind;
                     break;
                 }
             }
-            e->contact_port = e->reg.local_port.value_or(udp != nullptr ? udp->port : 5060);
+            if (listener == nullptr) {
+                for (const auto& candidate : config.listeners) {
+                    if (candidate.kind == sip::transport_kind::udp) {
+                        listener = &candidate;
+                        break;
+                    }
+                }
+                if (g.kind != sip::transport_kind::udp) {
+                    emit(log_level::warning, "gateway " + g.name +
+                                                 ": no TCP listener, so outbound registration "
+                                                 "goes over UDP");
+                }
+            }
+            e->contact_port = e->reg.local_port.value_or(listener != nullptr ? listener->port : 5060);
             e->contact_host = !e->reg.contact_host.empty() ? e->reg.contact_host
-                              : udp != nullptr             ? host_for_uri(udp->address.to_string())
+                              : listener != nullptr             ? host_for_uri(listener->address.to_string())
                                                            : "127.0.0.1";
             if (e->reg.local_port &&
-                (udp == nullptr || std::none_of(config.listeners.begin(), config.listeners.end(),
+                (listener == nullptr || std::none_of(config.listeners.begin(), config.listeners.end(),
                                                 [&](const provision::listener& other) {
-                                                    return other.kind == sip::transport_kind::udp &&
+                                                    return other.kind == e->kind &&
                                                            other.port == *e->reg.local_port;
                                                 }))) {
                 emit(log_level::warning,
                      "gateway " + g.name + ": register-port " + std::to_string(*e->reg.local_port) +
-                         " is not a UDP listen port; answers may not reach ssw-run");
+                         " is not a listen port of its transport; answers may not reach ssw-run");
             }
             e->call_id = token() + token() + "@" + e->contact_host;
             e->from_tag = token();
@@ -180,7 +190,8 @@ struct uplink_registrations::state {
 
     [[nodiscard]] std::string contact_uri(const entry& e) const
     {
-        return "sip:" + e.reg.user + "@" + e.contact_host + ":" + std::to_string(e.contact_port);
+        return "sip:" + e.reg.user + "@" + e.contact_host + ":" + std::to_string(e.contact_port) +
+               (e.kind == sip::transport_kind::tcp ? ";transport=tcp" : "");
     }
 
     std::string authorization(entry& e, const std::string& uri)
@@ -212,11 +223,14 @@ struct uplink_registrations::state {
     {
         if (r && !e.targets.empty()) {
             const auto& target = e.targets[e.target_index % e.targets.size()];
-            e.to = sip::peer{target.address, target.port, sip::transport_kind::udp, 0};
+            e.to = sip::peer{target.address, target.port, e.kind, 0};
             e.branch = "z9hG4bK" + token();
             const auto uri = request_uri(e);
             auto b = sip::message_builder::request("REGISTER", uri);
-            b.header(sip::header_id::via, "SIP/2.0/UDP " + e.contact_host + ":" +
+            b.header(sip::header_id::via, std::string(e.kind == sip::transport_kind::tcp
+                                                          ? "SIP/2.0/TCP "
+                                                          : "SIP/2.0/UDP ") +
+                                              e.contact_host + ":" +
                                               std::to_string(e.contact_port) +
                                               ";branch=" + e.branch + ";rport");
             b.header(sip::header_id::max_forwards, "70");
@@ -238,7 +252,10 @@ struct uplink_registrations::state {
             }
             e.last_request = b.build();
             e.tx = std::make_unique<sip::client_transaction>(
-                false, sip::transport_reliability::unreliable, timers, clock);
+                false,
+                e.kind == sip::transport_kind::tcp ? sip::transport_reliability::reliable
+                                                   : sip::transport_reliability::unreliable,
+                timers, clock);
             (void)e.tx->start();
             ++e.registers_sent;
             out.push_back({e.to, e.last_request});
@@ -361,7 +378,7 @@ std::vector<resolve_request> uplink_registrations::take_resolve_requests()
         if (e->resolve_wanted) {
             e->resolve_wanted = false;
             requests.push_back({e->gateway, e->reg.proxy.host, e->reg.proxy.port,
-                                !e->reg.proxy.explicit_port, sip::transport_kind::udp});
+                                !e->reg.proxy.explicit_port, e->kind});
         }
     }
     return requests;

@@ -502,3 +502,39 @@ TEST_CASE("daemon status: ssw.conf keepalive-spread, unregister-grace and contro
     CHECK(out.empty());
     CHECK(h.engine.stop_complete()); // nothing registered: exits at once
 }
+
+TEST_CASE("daemon uplink: a TCP gateway registers over TCP when ssw-run listens on TCP",
+          "[daemon][uplink]")
+{
+    auto cfg = *provision::parse_config("[listen]\nudp = 127.0.0.1:5070\ntcp = 127.0.0.1:5071\n"
+                                        "[routing-gateway carrier]\naddress = 198.51.100.1\n"
+                                        "transport = tcp\nregister-proxy = 192.0.2.10:5099\n"
+                                        "register-user = ssw\nregister-password = secret\n",
+                                        "test.conf");
+    cfg.bindings_db = ":memory:";
+    harness h({}, cfg);
+    const auto out = h.start();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].to.transport == sip::transport_kind::tcp);
+    CHECK(out[0].to.connection == 0); // net/ opens the connection
+    CHECK(out[0].to.port == 5099);
+    CHECK(header(out[0].bytes, "Via").rfind("SIP/2.0/TCP 127.0.0.1:5071;branch=", 0) == 0);
+    CHECK(header(out[0].bytes, "Contact") == "<sip:ssw@127.0.0.1:5071;transport=tcp>");
+    // Over a reliable transport the request is not retransmitted (RFC 3261 §17.1.2.2).
+    CHECK(registers(h.run_for(4s)).empty());
+
+    // Without a TCP listener it says so and falls back to UDP.
+    auto udp_only = *provision::parse_config("[listen]\nudp = 127.0.0.1:5070\n"
+                                             "[routing-gateway carrier]\naddress = 198.51.100.1\n"
+                                             "transport = tcp\nregister-proxy = 192.0.2.10:5099\n"
+                                             "register-user = ssw\nregister-password = secret\n",
+                                             "test.conf");
+    udp_only.bindings_db = ":memory:";
+    harness fallback({}, udp_only);
+    const auto sent = fallback.start();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].to.transport == sip::transport_kind::udp);
+    CHECK(std::any_of(fallback.log.begin(), fallback.log.end(), [](const std::string& l) {
+        return l.find("no TCP listener") != std::string::npos;
+    }));
+}
