@@ -45,31 +45,41 @@ TEST_CASE("interop::sipp_call_tcp_vendor: ssw-run connects to a TCP vendor and t
     const auto conf = work.path() / "ssw.conf";
     std::ofstream(conf) << "cdr = " << (work.path() / "cdr.db").string() << "\n"
                         << "bindings = " << (work.path() / "bindings.db").string() << "\n"
-                        << "[listen]\nudp = 127.0.0.1:" << sip_port << "\ntcp = 127.0.0.1:" << sip_port
-                        << "\n[account 1000]\npassword = demo\n"
+                        << "[listen]\nudp = 127.0.0.1:" << sip_port
+                        << "\ntcp = 127.0.0.1:" << sip_port << "\n[account 1000]\npassword = demo\n"
                         << "[routing-gateway vendor-tcp]\naddress = 127.0.0.1:" << vendor_port
                         << "\ntransport = tcp\nprefix = *\n";
-    ssw::test::background_process daemon(SSW_RUN_BIN, {"--config", conf.string(), "--log-level", "info"},
-                                         work.path().string());
+    ssw::test::background_process daemon(
+        SSW_RUN_BIN, {"--config", conf.string(), "--log-level", "info"}, work.path().string());
     REQUIRE(daemon.wait_for_stderr("listening", 10s));
 
     const auto vendor_log = work.path() / "vendor.log";
     ssw::test::background_process vendor(
         "/usr/bin/sipp",
-        {"-sf", std::string(SSW_TEST_DATA_DIR) + "/sipp/uas_200_delay.xml", "-t", "t1", "-i", "127.0.0.1",
-         "-p", std::to_string(vendor_port), "-m", "1", "-nostdin", "-trace_msg", "-message_file",
-         vendor_log.string(), "-timeout", "40s"});
+        {"-sf", std::string(SSW_TEST_DATA_DIR) + "/sipp/uas_200_delay.xml", "-t", "t1", "-i",
+         "127.0.0.1", "-p", std::to_string(vendor_port), "-m", "1", "-nostdin", "-trace_msg",
+         "-message_file", vendor_log.string(), "-timeout", "40s"});
     std::this_thread::sleep_for(300ms); // let it listen
 
     ssw::test::tool_call caller;
-    caller.args = {"-sf",  std::string(SSW_TEST_DATA_DIR) + "/sipp/call_auth.xml",
-                   "-s",   "4930123456",
-                   "-au",  "1000",
-                   "-ap",  "demo",
-                   "-i",   "127.0.0.1",
-                   "-p",   std::to_string(ssw::test::free_port()),
-                   "-m",   "1",
-                   "-nostdin", "-timeout", "30s", "-timeout_error",
+    caller.args = {"-sf",
+                   std::string(SSW_TEST_DATA_DIR) + "/sipp/call_auth.xml",
+                   "-s",
+                   "4930123456",
+                   "-au",
+                   "1000",
+                   "-ap",
+                   "demo",
+                   "-i",
+                   "127.0.0.1",
+                   "-p",
+                   std::to_string(ssw::test::free_port()),
+                   "-m",
+                   "1",
+                   "-nostdin",
+                   "-timeout",
+                   "30s",
+                   "-timeout_error",
                    "127.0.0.1:" + std::to_string(sip_port)};
     caller.working_directory = work.path().string();
     caller.timeout_seconds = 40;
@@ -81,7 +91,8 @@ TEST_CASE("interop::sipp_call_tcp_vendor: ssw-run connects to a TCP vendor and t
     INFO(daemon.stderr_text());
     INFO(seen);
     CHECK(caller_exit == 0);
-    CHECK(count(seen, "INVITE sip:4930123456@127.0.0.1:" + std::to_string(vendor_port) + " SIP/2.0") == 1);
+    CHECK(count(seen, "INVITE sip:4930123456@127.0.0.1:" + std::to_string(vendor_port) +
+                          ";transport=tcp SIP/2.0") == 1);
     CHECK(count(seen, "Via: SIP/2.0/TCP 127.0.0.1:" + std::to_string(sip_port)) >= 1);
     CHECK(count(seen, "ACK ") == 1);
     CHECK(count(seen, "BYE ") == 1);

@@ -151,9 +151,9 @@ struct kamailio {
     {
         const std::string cfg =
             "#!KAMAILIO\n"
-            "listen=" + std::string(tcp ? "tcp" : "udp") + ":127.0.0.1:" +
-            std::to_string(port) +
-            "\n" + std::string(tcp ? "tcp_children=1\n" : "disable_tcp=yes\n") +
+            "listen=" +
+            std::string(tcp ? "tcp" : "udp") + ":127.0.0.1:" + std::to_string(port) + "\n" +
+            std::string(tcp ? "tcp_children=1\n" : "disable_tcp=yes\n") +
             "children=1\nlog_stderror=yes\ndebug=2\n"
             "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
             "loadmodule \"kex.so\"\nloadmodule \"ctl.so\"\nloadmodule \"sl.so\"\n"

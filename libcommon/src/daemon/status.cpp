@@ -62,12 +62,12 @@ std::string render_text(const engine_status& s)
          n(s.calls_answered) + " answered\n";
     const auto& m = s.media;
     t += "\nmedia relay: " + n(m.relayed_calls) + " relayed calls, port pairs " +
-         n(m.port_pairs_used) + " of " + n(m.port_pairs_total) + " in use, " + n(m.sessions_opened) +
-         " relayed since start\n";
+         n(m.port_pairs_used) + " of " + n(m.port_pairs_total) + " in use, " +
+         n(m.sessions_opened) + " relayed since start\n";
     t += "  packets: " + n(m.packets_forwarded) + " forwarded, " + n(m.packets_dropped) +
          " dropped (" + n(m.hijack_refused) + " hijack refused), " + n(m.unknown_port) +
-         " on idle ports; " + n(m.decrypt_failures) + " decrypt failures, " +
-         n(m.late_latching) + " sent before latching\n";
+         " on idle ports; " + n(m.decrypt_failures) + " decrypt failures, " + n(m.late_latching) +
+         " sent before latching\n";
     return t;
 }
 

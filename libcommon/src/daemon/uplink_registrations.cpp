@@ -127,16 +127,17 @@ struct uplink_registrations::state {
                                                  "goes over UDP");
                 }
             }
-            e->contact_port = e->reg.local_port.value_or(listener != nullptr ? listener->port : 5060);
+            e->contact_port =
+                e->reg.local_port.value_or(listener != nullptr ? listener->port : 5060);
             e->contact_host = !e->reg.contact_host.empty() ? e->reg.contact_host
-                              : listener != nullptr             ? host_for_uri(listener->address.to_string())
-                                                           : "127.0.0.1";
-            if (e->reg.local_port &&
-                (listener == nullptr || std::none_of(config.listeners.begin(), config.listeners.end(),
-                                                [&](const provision::listener& other) {
-                                                    return other.kind == e->kind &&
-                                                           other.port == *e->reg.local_port;
-                                                }))) {
+                              : listener != nullptr ? host_for_uri(listener->address.to_string())
+                                                    : "127.0.0.1";
+            if (e->reg.local_port && (listener == nullptr ||
+                                      std::none_of(config.listeners.begin(), config.listeners.end(),
+                                                   [&](const provision::listener& other) {
+                                                       return other.kind == e->kind &&
+                                                              other.port == *e->reg.local_port;
+                                                   }))) {
                 emit(log_level::warning,
                      "gateway " + g.name + ": register-port " + std::to_string(*e->reg.local_port) +
                          " is not a listen port of its transport; answers may not reach ssw-run");
@@ -227,12 +228,11 @@ struct uplink_registrations::state {
             e.branch = "z9hG4bK" + token();
             const auto uri = request_uri(e);
             auto b = sip::message_builder::request("REGISTER", uri);
-            b.header(sip::header_id::via, std::string(e.kind == sip::transport_kind::tcp
-                                                          ? "SIP/2.0/TCP "
-                                                          : "SIP/2.0/UDP ") +
-                                              e.contact_host + ":" +
-                                              std::to_string(e.contact_port) +
-                                              ";branch=" + e.branch + ";rport");
+            b.header(
+                sip::header_id::via,
+                std::string(e.kind == sip::transport_kind::tcp ? "SIP/2.0/TCP " : "SIP/2.0/UDP ") +
+                    e.contact_host + ":" + std::to_string(e.contact_port) + ";branch=" + e.branch +
+                    ";rport");
             b.header(sip::header_id::max_forwards, "70");
             b.header(sip::header_id::from, "<" + aor(e) + ">;tag=" + e.from_tag);
             b.header(sip::header_id::to, "<" + aor(e) + ">");

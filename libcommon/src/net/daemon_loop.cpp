@@ -278,21 +278,21 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         c->writes.push_back(std::move(o.bytes));
         connections.emplace(c->id, c);
         outgoing_tcp.emplace(key, c->id);
-        c->socket.async_connect(
-            tcp::endpoint(to_asio(o.to.address), o.to.port),
-            [this, c](const boost::system::error_code& ec) {
-                if (ec) {
-                    if (ec != asio::error::operation_aborted) {
-                        log(daemon::log_level::warning, "cannot connect to " + c->outgoing_key +
-                                                            ": " + ec.message());
-                    }
-                    close(c);
-                    return;
-                }
-                c->connecting = false;
-                write_next(c);
-                read(c);
-            });
+        c->socket.async_connect(tcp::endpoint(to_asio(o.to.address), o.to.port),
+                                [this, c](const boost::system::error_code& ec) {
+                                    if (ec) {
+                                        if (ec != asio::error::operation_aborted) {
+                                            log(daemon::log_level::warning,
+                                                "cannot connect to " + c->outgoing_key + ": " +
+                                                    ec.message());
+                                        }
+                                        close(c);
+                                        return;
+                                    }
+                                    c->connecting = false;
+                                    write_next(c);
+                                    read(c);
+                                });
     }
 
     void queue_write(const std::shared_ptr<tcp_connection>& c, std::string bytes)

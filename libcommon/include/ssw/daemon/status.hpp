@@ -27,7 +27,7 @@ struct keepalive_status {
 
 // The RTP relay: what it holds now and what it has done since the start.
 struct media_status {
-    std::uint64_t relayed_calls = 0;  // sessions now
+    std::uint64_t relayed_calls = 0; // sessions now
     std::uint64_t port_pairs_used = 0;
     std::uint64_t port_pairs_total = 0;
     std::uint64_t sessions_opened = 0;
