@@ -199,6 +199,21 @@ TEST_CASE("ssw-trace: filter -w keeps every frame of the selected calls only", "
     CHECK(strip(cut.out) == strip(expected.out));
     CHECK(lines(cut.out) > 0);
 
+    SECTION("the call's RTP comes along, other calls' does not")
+    {
+        const auto file = (dir.path() / "basic.pcap").string();
+        pb::write_file(file, ts::basic_call().pcap());
+        const auto w =
+            run_tool(SSW_TRACE_BIN, {"filter", "--call-id", "call-1@192.0.2.1", "-w", out, file});
+        REQUIRE(w.exit_code == 0);
+        // 8 SIP messages and 99 RTP packets (one of alice's 50 is missing from the capture);
+        // the registration, keep-alives and STUN stay out.
+        CHECK(w.err.find("wrote 107 frames of 1 calls") != std::string::npos);
+        const auto ladder = run_tool(SSW_TRACE_BIN, {"calls", out});
+        CHECK(ladder.out.find("packets=49") != std::string::npos);
+        CHECK(ladder.out.find("packets=50") != std::string::npos);
+    }
+
     SECTION("fragments and segments come along")
     {
         const auto big = (pcaps / "sv__sip-body-large_sip-body-large.pcap").string();

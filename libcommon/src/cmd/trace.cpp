@@ -8,6 +8,7 @@
 #include <ssw/pcap/live_capture.hpp>
 #include <ssw/pcap/reader.hpp>
 #include <ssw/pcap/writer.hpp>
+#include <ssw/sdp/session.hpp>
 #include <ssw/trace/audit.hpp>
 #include <ssw/trace/filter.hpp>
 #include <ssw/trace/flow.hpp>
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -439,6 +441,33 @@ struct pending_call {
 constexpr std::int64_t filter_idle_ns = 3600LL * 1'000'000'000;
 // Frames remembered per undecided Call-ID.
 constexpr std::size_t max_frames_per_call = 100000;
+// SDP-announced media addresses remembered (bounded on captures of millions of calls).
+constexpr std::size_t max_media_addresses = 1u << 20;
+
+// The RTP and RTCP addresses a message's SDP announces, for `filter` to follow the media.
+void learn_media(const sip::message& msg, const std::string& call_id,
+                 std::map<pcap::endpoint, std::string>& media)
+{
+    const auto body = msg.body();
+    if (body.size() < 2 || body.substr(0, 2) != "v=" || media.size() >= max_media_addresses) {
+        return;
+    }
+    const auto s = sdp::parse_session(body);
+    if (!s) {
+        return;
+    }
+    for (std::size_t i = 0; i < s->media_list.size(); ++i) {
+        const auto& m = s->media_list[i];
+        const auto* conn = s->connection_for(i);
+        if (conn == nullptr || m.port == 0) {
+            continue;
+        }
+        if (const auto addr = pcap::parse_ip_address(conn->address)) {
+            media[pcap::endpoint{*addr, m.port}] = call_id;
+            media[pcap::endpoint{*addr, static_cast<std::uint16_t>(m.port + 1)}] = call_id; // RTCP
+        }
+    }
+}
 
 result<std::string> spool_stdin(cli::io& io)
 {
@@ -486,9 +515,28 @@ result<cli::exit_code> run_filter(const options& opt, cli::io& io, const tr::mes
     std::unordered_set<std::string> selected;
     std::vector<std::uint64_t> keep;
     std::int64_t last_sweep = 0;
+    // Media of the calls, learnt from their SDP: RTP and RTCP to or from those addresses go
+    // with the call's SIP (the ladder alone cannot tell one-way audio).
+    std::map<pcap::endpoint, std::string> media;
     tr::extractor_handlers h;
+    h.on_other_udp = [&](const pcap::udp_datagram& d) {
+        auto owner = media.find(d.dst);
+        if (owner == media.end()) {
+            owner = media.find(d.src);
+        }
+        if (owner == media.end()) {
+            return;
+        }
+        if (selected.count(owner->second) != 0) {
+            keep.insert(keep.end(), d.frames.begin(), d.frames.end());
+        } else if (const auto p = pending.find(owner->second);
+                   p != pending.end() && p->second.frames.size() < max_frames_per_call) {
+            p->second.frames.insert(p->second.frames.end(), d.frames.begin(), d.frames.end());
+        }
+    };
     h.on_sip = [&](const tr::sip_event& e) {
         const auto& r = e.record;
+        learn_media(e.msg, r.call_id, media);
         if (selected.count(r.call_id)) {
             keep.insert(keep.end(), r.frames.begin(), r.frames.end());
             return;
