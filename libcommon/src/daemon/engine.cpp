@@ -320,48 +320,36 @@ struct engine::state {
 
     // ---- identification ------------------------------------------------------------
 
-    [[nodiscard]] bool is_gateway_address(const core::ip_address& a) const
+    // A configured gateway at `a`: a mapping gateway's network, a routing gateway's address
+    // (at `port` when one is given), or a carrier we register to, which sends its calls to our
+    // registered contact from whatever port its proxy uses.
+    [[nodiscard]] bool is_gateway(const core::ip_address& a,
+                                  std::optional<std::uint16_t> port = std::nullopt) const
     {
         for (const auto& m : config.mapping_gateways) {
-            for (const auto& n : m.networks) {
-                if (n.contains(a)) {
-                    return true;
-                }
+            if (std::any_of(m.networks.begin(), m.networks.end(),
+                            [&](const core::ip_network& n) { return n.contains(a); })) {
+                return true;
             }
         }
         for (const auto& r : config.routing_gateways) {
             for (const auto& e : r.addresses) {
-                if (e.address && *e.address == a) {
+                if (e.address && *e.address == a && (!port || e.port == *port)) {
                     return true;
                 }
             }
         }
-        // A carrier we register to sends its calls to our registered contact from there.
         return uplinks.gateway_of(a) != nullptr;
     }
 
-    // Whether requests from `from` skip the challenge: a mapping gateway's network, or a
-    // routing gateway's address and port. The port matters: a vendor on this host (the
-    // demo's, at 127.0.0.1:5090) must not make every local phone an unchallenged source.
+    [[nodiscard]] bool is_gateway_address(const core::ip_address& a) const { return is_gateway(a); }
+
+    // Whether requests from `from` skip the challenge. A routing gateway counts by address
+    // and port: a vendor on this host (the demo's, at 127.0.0.1:5090) must not make every
+    // local phone an unchallenged source.
     [[nodiscard]] bool is_trusted_gateway(const peer& from) const
     {
-        for (const auto& m : config.mapping_gateways) {
-            for (const auto& n : m.networks) {
-                if (n.contains(from.address)) {
-                    return true;
-                }
-            }
-        }
-        for (const auto& r : config.routing_gateways) {
-            for (const auto& e : r.addresses) {
-                if (e.address && *e.address == from.address && e.port == from.port) {
-                    return true;
-                }
-            }
-        }
-        // A carrier we register to: its calls to our contact come from its address, from
-        // whatever port its proxy uses.
-        return uplinks.gateway_of(from.address) != nullptr;
+        return is_gateway(from.address, from.port);
     }
 
     // The account named by `user` if it exists and may be used from `from`.
