@@ -5,25 +5,18 @@
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
 
+#include <ssw/core/atomic_file.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::size_t count(const std::string& text, const std::string& needle)
 {
@@ -86,7 +79,7 @@ TEST_CASE("interop::sipp_call_tcp_vendor: ssw-run connects to a TCP vendor and t
     const int caller_exit = ssw::test::run_tool("/usr/bin/sipp", caller).exit_code;
     std::this_thread::sleep_for(300ms);
     vendor.stop(SIGTERM, 5s);
-    const auto seen = slurp(vendor_log);
+    const auto seen = ssw::core::read_file(vendor_log).value_or(std::string{});
     const int daemon_exit = daemon.stop(SIGTERM, 10s);
     INFO(daemon.stderr_text());
     INFO(seen);
