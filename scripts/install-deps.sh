@@ -8,8 +8,9 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config ninja-build
     libcli11-dev libpcap-dev libssl-dev libre2-dev libboost-dev catch2 libsqlite3-dev
     clang-14 libclang-rt-14-dev clang-format-14)
-test_pkgs=(sip-tester sipsak tshark tcpdump groff-base iproute2 sipvicious espeak-ng sox python3)
-bench_pkgs=(kamailio kamailio-extra-modules hyperfine)
+test_pkgs=(sip-tester sipsak tshark tcpdump groff-base iproute2 sipvicious espeak-ng sox python3
+    kamailio)
+bench_pkgs=(kamailio-extra-modules hyperfine)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
 if [[ "${1:-}" == "--bench" ]]; then

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The daemon's SIP core: transactions, registrar, digest auth, lockout, unknown-source policy.
 #include <ssw/core/text.hpp>
+#include <ssw/daemon/drop_summary.hpp>
 #include <ssw/daemon/engine.hpp>
 #include <ssw/daemon/status.hpp>
 #include <ssw/daemon/uplink_registrations.hpp>
@@ -38,7 +39,12 @@ using namespace std::chrono_literals;
 using time_point = core::clock::time_point;
 
 constexpr std::uint32_t min_register_expiry = 60; // 423 below this (spec: ours)
-constexpr std::size_t max_transactions = 200000;  // bound under floods
+// Server transactions are kept only for requests that passed authentication or came from a
+// gateway; everything an unknown source sends is answered (or dropped) statelessly. Past
+// this bound even those are answered statelessly: never dropped, only not absorbed.
+constexpr std::size_t max_transactions = 200000;
+// Suspension lines logged one by one per drop-summary interval; the rest are only counted.
+constexpr unsigned max_suspension_lines = 10;
 
 // What a handler decided to do with a request.
 struct reply {
@@ -47,16 +53,29 @@ struct reply {
     int code = 0;
     std::string reason;
     std::vector<std::pair<std::string, std::string>> headers;
+    // Answered without a server transaction: what an unauthenticated request gets (policy
+    // answers, challenges, rejections). Its retransmissions are judged, and answered, anew
+    // (RFC 3261 §8.2.7 and §17.2 allow a stateless UAS), so a flood leaves no state behind.
+    bool stateless = false;
 };
 
 reply silence()
 {
-    return reply{reply::kind::silence, 0, {}, {}};
+    reply r{reply::kind::silence, 0, {}, {}};
+    r.stateless = true;
+    return r;
 }
 
 reply respond(int code, std::string reason = {})
 {
     return reply{reply::kind::respond, code, std::move(reason), {}};
+}
+
+reply respond_statelessly(int code, std::string reason = {})
+{
+    reply r = respond(code, std::move(reason));
+    r.stateless = true;
+    return r;
 }
 
 struct server_entry {
@@ -202,7 +221,7 @@ struct engine::state {
               local_addresses_of(config), call_options_with(media.get())),
           uplinks(config, settings, clock,
                   [this](log_level level, const std::string& text) { emit(level, text); }),
-          started_at(clock.now())
+          started_at(clock.now()), drops(clock)
     {
         index_accounts();
         for (const auto& restored : store.all(clock.wall_now())) {
@@ -246,6 +265,9 @@ struct engine::state {
     engine_counters counters;
     uplink_registrations uplinks;
     time_point started_at;
+    drop_summary drops;
+    std::size_t tcp_connections = 0; // told by net/
+    unsigned suspension_lines = 0;   // logged in the drop summary's current interval
     bool stopping = false;
     bool keepalive_direct = false;
     std::span<const keepalive::nat_endpoint> pending_keepalives;
@@ -461,7 +483,7 @@ struct engine::state {
     [[nodiscard]] reply make_challenge(bool stale, const provision::account* account = nullptr)
     {
         const int code = settings.authentication_code();
-        reply r = respond(code);
+        reply r = respond_statelessly(code);
         const char* name = code == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
         for (const auto& algorithm : config.digest_algorithms) {
             if (account != nullptr) {
@@ -535,8 +557,13 @@ struct engine::state {
         const auto decision = policy.on_request(request, check);
         if (decision.suspension_started) {
             ++counters.suspensions;
-            emit(log_level::warning,
-                 "suspension: " + decision.reason + " (" + from.to_string() + ")");
+            // One line per suspension until a spray from many sources would make it a line
+            // per packet; the drop summary counts the rest.
+            if (suspension_lines < max_suspension_lines) {
+                ++suspension_lines;
+                emit(log_level::warning,
+                     "suspension: " + decision.reason + " (" + from.to_string() + ")");
+            }
         }
         switch (decision.action) {
         case registrar::auth_action::accept: return std::nullopt;
@@ -547,16 +574,20 @@ struct engine::state {
             ++counters.challenges;
             return make_challenge(true, account);
         case registrar::auth_action::reject:
-            emit(log_level::info, "rejected '" + std::string(user) + "' from " + from.to_string() +
-                                      ": " + decision.reason);
-            return respond(403);
+            ++counters.auth_rejected;
+            drops.note(drop_reason::auth_rejected, from.address);
+            if (traced(from)) {
+                emit(log_level::info, "rejected '" + std::string(user) + "' from " +
+                                          from.to_string() + ": " + decision.reason);
+            }
+            return respond_statelessly(403);
         case registrar::auth_action::refuse_suspended:
             ++counters.refused_suspended;
-            emit(log_level::debug, "refused: " + decision.reason);
-            // Suspended terminals are treated like unknown sources (seed).
-            return settings.reply_unauthorized() ? respond(403) : silence();
+            drops.note(drop_reason::suspended, from.address);
+            // Suspended terminals are treated like unknown sources (SS_REPLY_UNAUTHORIZED).
+            return settings.reply_unauthorized() ? respond_statelessly(403) : silence();
         }
-        return respond(403);
+        return respond_statelessly(403);
     }
 
     // The unknown-source policy: 401 (REGISTER, with a challenge like any other) or 403
@@ -565,15 +596,15 @@ struct engine::state {
     {
         if (!settings.reply_unauthorized()) {
             ++counters.unknown_dropped;
-            emit(log_level::debug,
-                 "dropped " + std::string(m.method()) + " from unknown source " + from.to_string());
+            drops.note(drop_reason::unknown_silent, from.address);
             return silence();
         }
         ++counters.unknown_rejected;
+        drops.note(drop_reason::unknown_rejected, from.address);
         if (m.method_kind() == sip::method_id::register_) {
             return make_challenge(false);
         }
-        return respond(403);
+        return respond_statelessly(403);
     }
 
     // ---- REGISTER (RFC 3261 §10.3) ----------------------------------------------------
@@ -597,13 +628,14 @@ struct engine::state {
             (void)policy.on_request({user, from.address, m.call_id(), true},
                                     registrar::credential_check::unknown_account);
             ++counters.unknown_rejected;
-            return respond(403);
+            drops.note(drop_reason::unknown_rejected, from.address);
+            return respond_statelessly(403);
         }
         if (auto denied = authenticate(m, from, account, user, true)) {
             return *denied;
         }
         if (account == nullptr) {
-            return respond(403); // challenge_unknown_accounts: never accepted
+            return respond_statelessly(403); // challenge_unknown_accounts: never accepted
         }
         return update_bindings(m, from, *account);
     }
@@ -836,7 +868,7 @@ struct engine::state {
         out.push_back(std::move(o));
     }
 
-    void on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out)
+    source_standing on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out)
     {
         if (traced(from)) {
             emit(log_level::info, "recv from " + from.to_string() + ":\n" + std::string(bytes));
@@ -847,62 +879,44 @@ struct engine::state {
         sip::message m;
         if (auto parsed = sip::parse_message(bytes, m, options); !parsed) {
             ++counters.malformed_dropped;
-            emit(log_level::debug,
-                 "malformed message from " + from.to_string() + ": " + parsed.error().to_string());
-            return;
+            drops.note(drop_reason::malformed, from.address);
+            if (traced(from)) {
+                emit(log_level::info, "malformed message from " + from.to_string() + ": " +
+                                          parsed.error().to_string());
+            }
+            return source_standing::unknown;
         }
         if (m.is_response() && uplinks.on_response(m, from, out)) {
-            return; // an answer to one of our REGISTERs
+            return source_standing::known; // an answer to one of our REGISTERs
         }
         if (calls.on_message(m, from, out)) {
-            return; // a response, ACK, CANCEL or in-dialog request of a call
+            return source_standing::known; // a response, ACK, CANCEL or in-dialog request
         }
         if (m.is_response()) {
-            return; // not ours: a stray or late response
+            return source_standing::unknown; // not ours: a stray or late response
         }
         ++counters.requests;
         const auto top = m.top_via();
         if (!top || m.call_id().empty() || !m.cseq() || !m.from() || !m.to()) {
             ++counters.malformed_dropped;
-            emit(log_level::debug,
-                 "request without usable Via/From/To/Call-ID/CSeq from " + from.to_string());
-            return; // nowhere to send a 400 safely, and scanners learn nothing
+            drops.note(drop_reason::malformed, from.address);
+            return source_standing::unknown; // nowhere to send a 400 safely, and scanners
+                                             // learn nothing
         }
         const std::string key = transaction_key(m, *top);
         if (auto it = transactions.find(key); it != transactions.end()) {
-            auto& entry = *it->second;
-            const auto events = m.method_kind() == sip::method_id::ack
-                                    ? entry.machine.on_ack()
-                                    : entry.machine.on_request_retransmission();
-            ++counters.retransmissions_absorbed;
-            for (const auto& e : events) {
-                if (e.action == sip::transaction_action::resend_response &&
-                    !entry.last_response.empty()) {
-                    send({entry.reply_to, entry.last_response}, out);
-                }
-            }
-            schedule(key, entry);
-            return;
+            absorb_retransmission(m, key, *it->second, out);
+            return source_standing::known; // only known sources hold transactions
         }
         if (m.method_kind() == sip::method_id::ack) {
-            return; // ACK for a 2xx: dialogs arrive with calls (part 2)
+            return source_standing::unknown; // an ACK for a 2xx belongs to a call, and an ACK
+                                             // for a stateless answer to nothing
         }
-        if (transactions.size() >= max_transactions) {
-            emit(log_level::warning,
-                 "transaction table full: dropping request from " + from.to_string());
-            return;
-        }
-        const bool merged = is_merged_request(m, key);
-        const auto reliability = from.transport == provision::transport::udp
-                                     ? sip::transport_reliability::unreliable
-                                     : sip::transport_reliability::reliable;
-        auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite,
-                                                    reliability, timers, clock);
-        entry->reply_to = response_target(*top, from);
         // A copy of a request we already have by another path (a forking proxy upstream)
         // gets 482 rather than being handled twice; unknown sources still get the policy's
         // answer (or silence), never a hint that the first copy arrived.
-        reply r = merged && is_known_source(m, from) ? respond(482, "Loop Detected")
+        const bool merged = merged_with_another_transaction(m, key);
+        reply r = merged && is_known_source(m, from) ? respond_statelessly(482, "Loop Detected")
                                                      : handle_request(m, from);
         if (r.what == reply::kind::handed_over) {
             if (const auto* carrier = uplinks.gateway_of(from.address)) {
@@ -911,38 +925,70 @@ struct engine::state {
                                           " (to our registered contact)");
             }
             calls.on_invite(m, from, identify(m, from), out);
-            return;
+            return source_standing::known;
         }
-        if (r.what != reply::kind::silence) {
-            entry->last_response =
-                build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
-            entry->machine.on_send_response(r.code);
-            if (r.what == reply::kind::respond_after_commit) {
-                pending.push_back({key, r.code, {entry->reply_to, entry->last_response}});
-            } else {
-                send({entry->reply_to, entry->last_response}, out);
+        if (r.what == reply::kind::silence) {
+            return source_standing::unknown;
+        }
+        const peer reply_to = response_target(*top, from);
+        auto response = build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
+        if (r.stateless || transactions.size() >= max_transactions) {
+            if (!r.stateless) {
+                ++counters.stateless_overflow;
+                drops.note(drop_reason::stateless_overflow, from.address);
             }
+            if (r.what == reply::kind::respond_after_commit) {
+                pending.push_back({{}, r.code, {reply_to, std::move(response)}});
+            } else {
+                send({reply_to, std::move(response)}, out);
+            }
+            return r.stateless ? source_standing::unknown : source_standing::known;
         }
+        const auto reliability = from.transport == provision::transport::udp
+                                     ? sip::transport_reliability::unreliable
+                                     : sip::transport_reliability::reliable;
+        auto entry = std::make_unique<server_entry>(m.method_kind() == sip::method_id::invite,
+                                                    reliability, timers, clock);
+        entry->reply_to = reply_to;
+        entry->last_response = std::move(response);
+        entry->machine.on_send_response(r.code);
+        if (r.what == reply::kind::respond_after_commit) {
+            pending.push_back({key, r.code, {entry->reply_to, entry->last_response}});
+        } else {
+            send({entry->reply_to, entry->last_response}, out);
+        }
+        remember_request(m, key);
         auto& stored = *entry;
         transactions.emplace(key, std::move(entry));
-        if (r.what == reply::kind::silence) {
-            // Absorb retransmissions of a request we chose not to answer for a while.
-            timer_heap.emplace(clock.now() + 64 * timers.t1, key);
-            stored.scheduled = clock.now() + 64 * timers.t1;
-        } else {
-            schedule(key, stored);
-        }
+        schedule(key, stored);
+        return source_standing::known;
     }
 
-    // True when an out-of-dialog request with this From tag, Call-ID and CSeq already arrived
-    // in another transaction; otherwise remembers this one.
-    bool is_merged_request(const sip::message& m, const std::string& transaction)
+    void absorb_retransmission(const sip::message& m, const std::string& key, server_entry& entry,
+                               std::vector<outgoing>& out)
+    {
+        const auto events = m.method_kind() == sip::method_id::ack
+                                ? entry.machine.on_ack()
+                                : entry.machine.on_request_retransmission();
+        ++counters.retransmissions_absorbed;
+        for (const auto& e : events) {
+            if (e.action == sip::transaction_action::resend_response &&
+                !entry.last_response.empty()) {
+                send({entry.reply_to, entry.last_response}, out);
+            }
+        }
+        schedule(key, entry);
+    }
+
+    // The key of merged-request detection (RFC 3261 §8.2.2.2): From tag, Call-ID, CSeq and
+    // method of an out-of-dialog request; empty for requests it does not apply to.
+    [[nodiscard]] static std::string merge_key_of(const sip::message& m)
     {
         const auto to = m.to();
         const auto f = m.from();
         const auto cseq = m.cseq();
         if (!to || !to->tag().empty() || !f || f->tag().empty() || !cseq) {
-            return false;
+            return {};
         }
         std::string merge_key(f->tag());
         merge_key += '|';
@@ -951,18 +997,33 @@ struct engine::state {
         merge_key += std::to_string(cseq->number);
         merge_key += '|';
         merge_key.append(m.method());
-        const auto now = clock.now();
-        expire_recent_requests(now);
-        if (const auto it = recent_requests.find(merge_key); it != recent_requests.end()) {
-            return it->second.transaction != transaction;
+        return merge_key;
+    }
+
+    // True when the same out-of-dialog request already arrived in another transaction that
+    // we keep. Only requests that got a transaction are remembered (remember_request), so
+    // what unknown sources send costs no memory here either.
+    bool merged_with_another_transaction(const sip::message& m, const std::string& transaction)
+    {
+        expire_recent_requests(clock.now());
+        const auto merge_key = merge_key_of(m);
+        if (merge_key.empty()) {
+            return false;
         }
-        if (recent_requests.size() >= max_transactions) {
-            return false; // bounded: under a flood, detection gives way before memory does
+        const auto it = recent_requests.find(merge_key);
+        return it != recent_requests.end() && it->second.transaction != transaction;
+    }
+
+    void remember_request(const sip::message& m, const std::string& transaction)
+    {
+        auto merge_key = merge_key_of(m);
+        if (merge_key.empty() || recent_requests.size() >= max_transactions) {
+            return;
         }
-        const auto expires = now + 64 * timers.t1;
+        const auto expires = clock.now() + 64 * timers.t1;
         recent_order.emplace_back(expires, merge_key);
-        recent_requests.emplace(std::move(merge_key), recent_request{transaction, expires});
-        return false;
+        recent_requests.insert_or_assign(std::move(merge_key),
+                                         recent_request{transaction, expires});
     }
 
     void expire_recent_requests(time_point now)
@@ -1040,6 +1101,11 @@ struct engine::state {
         on_media(out);
         send_keepalives(out);
         policy.expire();
+        nonces.expire();
+        if (auto summary = drops.take_due()) {
+            emit(log_level::warning, *summary);
+            suspension_lines = 0;
+        }
         const auto expired = store.expire_collect(clock.wall_now());
         for (const auto& b : expired) {
             untrack_keepalive(b.account, b.contact);
@@ -1083,6 +1149,9 @@ struct engine::state {
         if (const auto m = relay->deadline(); m && (!next || *m < *next)) {
             next = m;
         }
+        if (const auto d = drops.deadline(); d && (!next || *d < *next)) {
+            next = d;
+        }
         // Housekeeping (expired bindings and counters) at least every 10 s.
         const auto housekeeping = clock.now() + 10s;
         return next ? std::min(*next, housekeeping) : housekeeping;
@@ -1098,9 +1167,31 @@ engine::engine(provision::config config, params::settings settings, const core::
 
 engine::~engine() = default;
 
-void engine::on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out)
+table_bounds engine_table_bounds() noexcept
 {
-    state_->on_message(bytes, from, out);
+    table_bounds b;
+    b.transactions = max_transactions;
+    b.merge_memory = max_transactions;
+    b.nonces = registrar::nonce_manager::default_max_tracked;
+    b.lockout_entries = registrar::auth_limits{}.max_tracked;
+    b.calls = b2bua::call_options{}.max_calls;
+    return b;
+}
+
+source_standing engine::on_message(std::string_view bytes, const peer& from,
+                                   std::vector<outgoing>& out)
+{
+    return state_->on_message(bytes, from, out);
+}
+
+void engine::set_connection_count(std::size_t open) noexcept
+{
+    state_->tcp_connections = open;
+}
+
+void engine::note_connection_drop(bool refused, const core::ip_address& source)
+{
+    state_->drops.note(refused ? drop_reason::tcp_refused : drop_reason::tcp_closed, source);
 }
 
 void engine::flush(std::vector<outgoing>& out)
@@ -1249,6 +1340,16 @@ engine_status engine::status() const
     st.calls_total = s.calls.counters().calls;
     st.calls_answered = s.calls.counters().answered;
     st.open_transactions = s.transactions.size();
+    st.dropped = s.drops.totals();
+    st.tables.transactions = s.transactions.size();
+    st.tables.merge_memory = s.recent_requests.size();
+    st.tables.nonces = s.nonces.size();
+    const auto lockout = s.policy.sizes();
+    st.tables.lockout_attempts = lockout.attempts;
+    st.tables.lockout_terminals = lockout.terminals;
+    st.tables.lockout_sources = lockout.sources;
+    st.tables.calls = s.calls.calls_in_memory();
+    st.tables.tcp_connections = s.tcp_connections;
     st.stopping = s.stopping;
     return st;
 }

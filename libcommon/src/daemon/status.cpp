@@ -12,6 +12,11 @@ std::string n(std::uint64_t v)
     return std::to_string(v);
 }
 
+std::uint64_t dropped_by(const engine_status& s, drop_reason reason)
+{
+    return s.dropped[static_cast<std::size_t>(reason)];
+}
+
 } // namespace
 
 std::string render_text(const engine_status& s)
@@ -58,6 +63,24 @@ std::string render_text(const engine_status& s)
          " from unknown sources (" + n(c.unknown_rejected) + " rejected), " +
          n(c.retransmissions_absorbed) + " retransmissions absorbed\n";
     t += "  open transactions " + n(s.open_transactions) + "\n";
+    t += "\nrefused since start:";
+    bool any = false;
+    for (std::size_t i = 0; i < drop_reason_count; ++i) {
+        if (s.dropped[i] != 0) {
+            t += std::string(any ? ", " : " ") + n(s.dropped[i]) + " " +
+                 std::string(to_string(static_cast<drop_reason>(i)));
+            any = true;
+        }
+    }
+    t += any ? "\n" : " nothing\n";
+    const auto& tb = s.tables;
+    const auto bounds = engine_table_bounds();
+    t += "  tables: transactions " + n(tb.transactions) + "/" + n(bounds.transactions) +
+         ", merge memory " + n(tb.merge_memory) + "/" + n(bounds.merge_memory) + ", nonces " +
+         n(tb.nonces) + "/" + n(bounds.nonces) + ", lockout " + n(tb.lockout_attempts) + "+" +
+         n(tb.lockout_terminals) + "+" + n(tb.lockout_sources) + " (each /" +
+         n(bounds.lockout_entries) + "), calls " + n(tb.calls) + "/" + n(bounds.calls) +
+         ", TCP connections " + n(tb.tcp_connections) + "\n";
     t += "\ncalls: " + n(s.calls_in_progress) + " in progress, " + n(s.calls_total) + " total, " +
          n(s.calls_answered) + " answered\n";
     const auto& m = s.media;
@@ -127,6 +150,25 @@ std::string render_json(const engine_status& s)
         .field("suspensions", c.suspensions)
         .field("refused_suspended", c.refused_suspended)
         .field("open_transactions", s.open_transactions);
+    core::json_line dropped;
+    dropped.field("unknown_silent", dropped_by(s, drop_reason::unknown_silent))
+        .field("unknown_rejected", dropped_by(s, drop_reason::unknown_rejected))
+        .field("auth_rejected", dropped_by(s, drop_reason::auth_rejected))
+        .field("suspended", dropped_by(s, drop_reason::suspended))
+        .field("malformed", dropped_by(s, drop_reason::malformed))
+        .field("stateless_overflow", dropped_by(s, drop_reason::stateless_overflow))
+        .field("tcp_refused", dropped_by(s, drop_reason::tcp_refused))
+        .field("tcp_closed", dropped_by(s, drop_reason::tcp_closed));
+    const auto& tb = s.tables;
+    core::json_line tables;
+    tables.field("transactions", tb.transactions)
+        .field("merge_memory", tb.merge_memory)
+        .field("nonces", tb.nonces)
+        .field("lockout_attempts", tb.lockout_attempts)
+        .field("lockout_terminals", tb.lockout_terminals)
+        .field("lockout_sources", tb.lockout_sources)
+        .field("calls", tb.calls)
+        .field("tcp_connections", tb.tcp_connections);
     core::json_line calls;
     calls.field("in_progress", s.calls_in_progress)
         .field("total", s.calls_total)
@@ -150,6 +192,8 @@ std::string render_json(const engine_status& s)
         .field_raw("registrations", uplinks)
         .field_raw("keepalive", ka.str())
         .field_raw("engine", en.str())
+        .field_raw("dropped", dropped.str())
+        .field_raw("tables", tables.str())
         .field_raw("calls", calls.str())
         .field_raw("media", media.str());
     return all.str();

@@ -2,6 +2,7 @@
 // Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
 #include "net/loop_extras_detail.hpp"
 
+#include <ssw/daemon/connection_guard.hpp>
 #include <ssw/net/daemon_loop.hpp>
 #include <ssw/net/media_sockets.hpp>
 #include <ssw/sip/serializer.hpp>
@@ -53,8 +54,20 @@ constexpr std::size_t max_datagrams_per_wakeup = 1024;
 // Room for that queue: about 4,000 REGISTERs. The kernel caps it at net.core.rmem_max
 // unless the daemon runs with CAP_NET_ADMIN; the default still holds a few hundred.
 constexpr int udp_receive_buffer_bytes = 4 * 1024 * 1024;
-constexpr std::size_t max_tcp_connections = 4096;
 constexpr std::size_t max_tcp_write_queue = 256;
+// How often the TCP connection guard's deadlines are checked (they are tens of seconds).
+constexpr auto connection_sweep_period = std::chrono::seconds(1);
+
+// As large a receive buffer as the kernel gives: SO_RCVBUFFORCE passes net.core.rmem_max
+// when ssw-run has CAP_NET_ADMIN (it runs as root or with the capability), so a burst of a
+// flood does not push the legitimate requests behind it out of the queue.
+void enlarge_receive_buffer(int fd)
+{
+    const int bytes = udp_receive_buffer_bytes;
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+        (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+    }
+}
 
 } // namespace
 
@@ -84,7 +97,10 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 
     state(daemon::engine& e, loop_hooks h) : engine(e), hooks(std::move(h)) {}
 
+    core::steady_clock clock;
+    daemon::connection_guard guard{daemon::connection_limits{}, clock};
     asio::io_context io;
+    asio::steady_timer sweep_timer{io};
     asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
     asio::steady_timer timer{io};
     daemon::engine& engine;
@@ -265,12 +281,15 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
             }
             outgoing_tcp.erase(known);
         }
-        if (connections.size() >= max_tcp_connections) {
+        const auto id = next_connection++;
+        const auto admitted = guard.on_open(id, o.to.address, true);
+        if (!admitted.accepted) {
             log(daemon::log_level::warning, "too many TCP connections: not connecting to " + key);
             return;
         }
+        evict(admitted.evict);
         auto c = std::make_shared<tcp_connection>(tcp::socket(io));
-        c->id = next_connection++;
+        c->id = id;
         c->remote = o.to;
         c->remote.connection = c->id;
         c->connecting = true;
@@ -331,6 +350,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     {
         boost::system::error_code ignored;
         c->socket.close(ignored);
+        guard.on_close(c->id);
+        engine.set_connection_count(guard.size());
         connections.erase(c->id);
         if (!c->outgoing_key.empty()) {
             const auto it = outgoing_tcp.find(c->outgoing_key);
@@ -338,6 +359,33 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 outgoing_tcp.erase(it);
             }
         }
+    }
+
+    // A connection the guard gave up (displaced at the cap, unauthenticated too long, idle).
+    void evict(std::optional<std::uint64_t> id)
+    {
+        if (!id) {
+            return;
+        }
+        if (const auto it = connections.find(*id); it != connections.end()) {
+            const auto c = it->second;
+            engine.note_connection_drop(false, c->remote.address);
+            close(c);
+        }
+    }
+
+    void sweep_connections()
+    {
+        sweep_timer.expires_after(connection_sweep_period);
+        sweep_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec) {
+                return;
+            }
+            for (const auto id : guard.take_due()) {
+                evict(id);
+            }
+            sweep_connections();
+        });
     }
 
     // ---- timers -----------------------------------------------------------------------
@@ -413,22 +461,36 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                     return;
                 }
                 if (!ec) {
-                    if (connections.size() >= max_tcp_connections) {
-                        boost::system::error_code ignored;
-                        socket.close(ignored);
-                    } else {
-                        auto c = std::make_shared<tcp_connection>(std::move(socket));
-                        c->id = next_connection++;
-                        boost::system::error_code ep_ec;
-                        const auto remote = c->socket.remote_endpoint(ep_ec);
-                        c->remote = daemon::peer{to_core(remote.address()), remote.port(),
-                                                 provision::transport::tcp, c->id};
-                        connections.emplace(c->id, c);
-                        read(c);
-                    }
+                    admit(std::move(socket));
                 }
                 accept(acceptor);
             });
+    }
+
+    // A peer's new connection, if the guard gives it a place (per-source and total caps).
+    void admit(tcp::socket socket)
+    {
+        boost::system::error_code ep_ec;
+        const auto remote = socket.remote_endpoint(ep_ec);
+        if (ep_ec) {
+            return; // gone before we looked
+        }
+        const auto source = to_core(remote.address());
+        const auto id = next_connection++;
+        const auto admitted = guard.on_open(id, source, false);
+        if (!admitted.accepted) {
+            engine.note_connection_drop(true, source);
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            return;
+        }
+        evict(admitted.evict);
+        auto c = std::make_shared<tcp_connection>(std::move(socket));
+        c->id = id;
+        c->remote = daemon::peer{source, remote.port(), provision::transport::tcp, c->id};
+        connections.emplace(c->id, c);
+        engine.set_connection_count(guard.size());
+        read(c);
     }
 
     void read(const std::shared_ptr<tcp_connection>& c)
@@ -439,6 +501,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                     close(c);
                     return;
                 }
+                guard.on_activity(c->id);
                 c->framer.append(std::string_view(c->buffer.data(), n));
                 while (true) {
                     const auto f = c->framer.next();
@@ -457,8 +520,10 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                         queue_write(c, "\r\n"); // RFC 5626 §3.5.1 pong
                         continue;
                     }
-                    if (f.kind == sip::frame_kind::message) {
-                        engine.on_message(c->framer.current(), c->remote, out);
+                    if (f.kind == sip::frame_kind::message &&
+                        engine.on_message(c->framer.current(), c->remote, out) ==
+                            daemon::source_standing::known) {
+                        guard.on_known_source(c->id);
                     }
                 }
                 engine.flush(out);
@@ -528,9 +593,7 @@ daemon_loop::create(daemon::engine& engine, const std::vector<provision::listene
                 u->socket.bind(ep, ec);
             }
             if (!ec) {
-                boost::system::error_code ignored; // a smaller buffer is not a reason to stop
-                u->socket.set_option(
-                    asio::socket_base::receive_buffer_size(udp_receive_buffer_bytes), ignored);
+                enlarge_receive_buffer(u->socket.native_handle());
                 u->socket.non_blocking(true, ec);
             }
             if (ec) {
@@ -577,6 +640,7 @@ int daemon_loop::run()
     for (auto& a : s.acceptors) {
         s.accept(*a);
     }
+    s.sweep_connections();
     s.wait_signal();
     s.extras.open_control_socket();
     s.engine.set_keepalive_direct(true);

@@ -119,7 +119,11 @@ struct nonce_manager::state {
     const core::clock& clock;
     std::chrono::seconds lifetime;
     std::array<unsigned char, 32> secret{};
-    detail::bounded_table<std::uint32_t> last_nc;
+    struct nonce_use {
+        std::uint32_t last_nc = 0;
+        std::int64_t issued_ms = 0;
+    };
+    detail::bounded_table<nonce_use> last_nc;
     md_ctx inner;
     md_ctx outer;
     md_ctx work;
@@ -200,13 +204,30 @@ nonce_status nonce_manager::check(std::string_view nonce, std::string_view realm
     for (const char c : *count) {
         value = (value << 8) | static_cast<unsigned char>(c);
     }
-    std::uint32_t& last =
-        state_->last_nc.get_or_create(std::string(nonce), [](std::uint32_t) { return true; });
-    if (value <= last) {
+    auto& use = state_->last_nc.get_or_create(std::string(nonce),
+                                              [](const state::nonce_use&) { return true; });
+    if (value <= use.last_nc) {
         return nonce_status::replayed;
     }
-    last = value;
+    use.last_nc = value;
+    use.issued_ms = static_cast<std::int64_t>(issued);
     return nonce_status::fresh;
+}
+
+void nonce_manager::expire()
+{
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            state_->clock.now().time_since_epoch())
+                            .count();
+    const auto lifetime_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(state_->lifetime).count();
+    state_->last_nc.erase_if(
+        [&](const state::nonce_use& u) { return now_ms - u.issued_ms > lifetime_ms; });
+}
+
+std::size_t nonce_manager::size() const noexcept
+{
+    return state_->last_nc.size();
 }
 
 digest_verdict verify_digest(nonce_manager& nonces, const digest_answer& answer,

@@ -1,116 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The daemon core driven in-process with virtual time: registrar, digest, lockout, policy.
-#include <ssw/daemon/engine.hpp>
-#include <ssw/registrar/digest.hpp>
-#include <ssw/sip/message.hpp>
-
-#include <catch2/catch.hpp>
-
-#include <regex>
+#include "unit/daemon/engine_harness.hpp"
 
 using namespace ssw;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct harness {
-    explicit harness(params::settings s = {}, provision::config c = provision::demo_config("/tmp"))
-        : store(*registrar::binding_store::open(":memory:", clock.wall_now())),
-          engine(std::move(c), std::move(s), clock, store,
-                 [this](daemon::log_level, std::string_view t) { log.emplace_back(t); })
-    {
-    }
-    core::manual_clock clock;
-    registrar::binding_store store;
-    std::vector<std::string> log;
-    daemon::engine engine;
-    int branch = 0;
-
-    std::vector<daemon::outgoing> send(const std::string& text, std::uint16_t port = 5062,
-                                       const char* address = "127.0.0.1")
-    {
-        std::vector<daemon::outgoing> out;
-        daemon::peer from{*core::ip_address::parse(address), port, provision::transport::udp, 0};
-        engine.on_message(text, from, out);
-        engine.flush(out);
-        return out;
-    }
-};
-
-std::string register_request(const std::string& user, int cseq, const std::string& branch,
-                             const std::string& extra = {},
-                             const std::string& contact_host = "127.0.0.1:5062",
-                             const std::string& expires = "3600")
-{
-    return "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK" +
-           branch +
-           ";rport\r\n"
-           "Max-Forwards: 70\r\n"
-           "From: <sip:" +
-           user +
-           "@127.0.0.1>;tag=abc\r\n"
-           "To: <sip:" +
-           user +
-           "@127.0.0.1>\r\n"
-           "Call-ID: reg-" +
-           user +
-           "@127.0.0.1\r\n"
-           "CSeq: " +
-           std::to_string(cseq) +
-           " REGISTER\r\n"
-           "Contact: <sip:" +
-           user + "@" + contact_host +
-           ">\r\n"
-           "Expires: " +
-           expires + "\r\n" + extra + "Content-Length: 0\r\n\r\n";
-}
-
-std::string nonce_of(const std::string& response)
-{
-    std::smatch m;
-    REQUIRE(std::regex_search(response, m, std::regex("nonce=\"([0-9a-f]+)\"")));
-    return m[1];
-}
-
-std::string authorization(const std::string& header, const std::string& user,
-                          const std::string& password, const std::string& nonce,
-                          const std::string& nc = "00000001")
-{
-    const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, user, "ssw", password);
-    const auto response =
-        registrar::digest_response(registrar::digest_algorithm::md5, ha1, "REGISTER",
-                                   "sip:127.0.0.1", nonce, nc, "c0ffee", "auth");
-    return header + ": Digest username=\"" + user + "\", realm=\"ssw\", nonce=\"" + nonce +
-           "\", uri=\"sip:127.0.0.1\", response=\"" + response +
-           "\", algorithm=MD5, qop=auth, nc=" + nc + ", cnonce=\"c0ffee\"\r\n";
-}
-
-int status_of(const daemon::outgoing& o)
-{
-    return std::stoi(o.bytes.substr(8, 3));
-}
-
-// Registers `user` with `password`; returns the final response.
-std::vector<daemon::outgoing> do_register(harness& h, const std::string& user,
-                                          const std::string& password, int& cseq,
-                                          const std::string& contact = "127.0.0.1:5062",
-                                          const std::string& expires = "3600")
-{
-    auto challenge =
-        h.send(register_request(user, cseq, std::to_string(cseq), {}, contact, expires));
-    ++cseq;
-    REQUIRE(challenge.size() == 1);
-    REQUIRE(status_of(challenge[0]) == 401);
-    const auto nonce = nonce_of(challenge[0].bytes);
-    auto result = h.send(register_request(user, cseq, std::to_string(cseq),
-                                          authorization("Authorization", user, password, nonce),
-                                          contact, expires));
-    ++cseq;
-    return result;
-}
-
-} // namespace
+using namespace ssw::test::engine_harness;
 
 TEST_CASE("daemon::engine: REGISTER with digest auth, response routed by rport", "[daemon][engine]")
 {
@@ -135,7 +30,27 @@ TEST_CASE("daemon::engine: REGISTER with digest auth, response routed by rport",
     CHECK(h.engine.counters().registrations == 1);
 }
 
-TEST_CASE("daemon::engine: a retransmitted request gets the same response, handled once",
+TEST_CASE("daemon::engine: a retransmitted authenticated request gets the same response, "
+          "handled once",
+          "[daemon][engine]")
+{
+    harness h;
+    const auto challenge = h.send(register_request("1000", 1, "x"));
+    REQUIRE(challenge.size() == 1);
+    const auto text = register_request(
+        "1000", 2, "y",
+        authorization("Authorization", "1000", "demo", nonce_of(challenge[0].bytes)));
+    const auto a = h.send(text);
+    const auto b = h.send(text);
+    REQUIRE(a.size() == 1);
+    REQUIRE(b.size() == 1);
+    CHECK(status_of(a[0]) == 200);
+    CHECK(a[0].bytes == b[0].bytes);
+    CHECK(h.engine.counters().registrations == 1);
+    CHECK(h.engine.counters().retransmissions_absorbed == 1);
+}
+
+TEST_CASE("daemon::engine: a challenge is stateless: its retransmission is challenged anew",
           "[daemon][engine]")
 {
     harness h;
@@ -144,9 +59,11 @@ TEST_CASE("daemon::engine: a retransmitted request gets the same response, handl
     const auto b = h.send(text);
     REQUIRE(a.size() == 1);
     REQUIRE(b.size() == 1);
-    CHECK(a[0].bytes == b[0].bytes);
-    CHECK(h.engine.counters().challenges == 1);
-    CHECK(h.engine.counters().retransmissions_absorbed == 1);
+    CHECK(status_of(a[0]) == 401);
+    CHECK(status_of(b[0]) == 401);
+    CHECK(nonce_of(a[0].bytes) != nonce_of(b[0].bytes));
+    CHECK(h.engine.counters().challenges == 2);
+    CHECK(h.engine.open_transactions() == 0);
 }
 
 TEST_CASE("daemon::engine: wrong passwords until suspension, then recovery", "[daemon][engine]")
@@ -199,13 +116,14 @@ TEST_CASE("daemon::engine: unknown sources get 401/403 when On and not a byte wh
         harness h(s);
         CHECK(h.send(register_request("9999", 1, "u"), 5070, "203.0.113.9").empty());
         CHECK(h.send(invite, 5070, "203.0.113.9").empty());
-        CHECK(h.send(invite, 5070, "203.0.113.9").empty()); // retransmission absorbed silently
+        CHECK(h.send(invite, 5070, "203.0.113.9").empty()); // a retransmission: dropped again
         const std::string options = "OPTIONS sip:127.0.0.1 SIP/2.0\r\n"
                                     "Via: SIP/2.0/UDP 203.0.113.9:5070;branch=z9hG4bKopt\r\n"
                                     "From: <sip:100@1.1.1.1>;tag=y\r\nTo: <sip:100@1.1.1.1>\r\n"
                                     "Call-ID: o@x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
         CHECK(h.send(options, 5070, "203.0.113.9").empty());
-        CHECK(h.engine.counters().unknown_dropped == 3);
+        CHECK(h.engine.counters().unknown_dropped == 4);
+        CHECK(h.engine.open_transactions() == 0);
         // Known accounts are never affected.
         int cseq = 1;
         CHECK(status_of(do_register(h, "1002", "demo", cseq)[0]) == 200);
@@ -303,7 +221,8 @@ TEST_CASE("daemon::engine: OPTIONS from a registered phone is answered 200", "[d
 TEST_CASE("daemon::engine: transactions end and garbage is dropped", "[daemon][engine]")
 {
     harness h;
-    h.send(register_request("1000", 1, "a"));
+    int cseq = 1;
+    REQUIRE(status_of(do_register(h, "1000", "demo", cseq)[0]) == 200);
     CHECK(h.engine.open_transactions() == 1);
     h.clock.advance(33s);
     std::vector<daemon::outgoing> out;
@@ -463,19 +382,36 @@ TEST_CASE("daemon::engine: a merged request (same From tag, Call-ID, CSeq, new b
           "[daemon][engine]")
 {
     harness h;
-    const auto first = h.send(register_request("1000", 7, "path-a"));
+    const auto challenge = h.send(register_request("1000", 6, "path-0"));
+    REQUIRE(challenge.size() == 1);
+    const auto auth = authorization("Authorization", "1000", "demo", nonce_of(challenge[0].bytes));
+    const auto first = h.send(register_request("1000", 7, "path-a", auth));
     REQUIRE(first.size() == 1);
-    CHECK(status_of(first[0]) == 401);
+    CHECK(status_of(first[0]) == 200);
     // The same request arriving by a second path (a forking proxy upstream): RFC 3261 §8.2.2.2.
-    const auto copy = h.send(register_request("1000", 7, "path-b"));
+    const auto copy = h.send(register_request("1000", 7, "path-b", auth));
     REQUIRE(copy.size() == 1);
     CHECK(status_of(copy[0]) == 482);
-    CHECK(h.engine.counters().challenges == 1);
-    // After 64*T1 the memory of it is gone and the CSeq may be seen anew.
+    CHECK(h.engine.counters().registrations == 1);
+    // After 64*T1 the memory of it is gone and the CSeq may be seen anew (and challenged, as
+    // its nonce-count was used).
     h.clock.advance(33s);
     std::vector<daemon::outgoing> out;
     h.engine.on_timer(out);
-    const auto later = h.send(register_request("1000", 7, "path-c"));
+    const auto later = h.send(register_request("1000", 7, "path-c", auth));
     REQUIRE(later.size() == 1);
     CHECK(status_of(later[0]) == 401);
+}
+
+TEST_CASE("daemon::engine: copies of a challenged request are each challenged, never remembered",
+          "[daemon][engine]")
+{
+    harness h;
+    const auto first = h.send(register_request("1000", 7, "path-a"));
+    const auto copy = h.send(register_request("1000", 7, "path-b"));
+    REQUIRE(first.size() == 1);
+    REQUIRE(copy.size() == 1);
+    CHECK(status_of(first[0]) == 401);
+    CHECK(status_of(copy[0]) == 401);
+    CHECK(h.engine.status().tables.merge_memory == 0);
 }

@@ -45,8 +45,10 @@ struct engine_counters {
     std::uint64_t retransmissions_absorbed = 0;
     std::uint64_t responses_sent = 0;
     std::uint64_t malformed_dropped = 0;
-    std::uint64_t unknown_dropped = 0;  // silence for unknown sources (policy Off)
-    std::uint64_t unknown_rejected = 0; // 401/403 for unknown sources (policy On)
+    std::uint64_t unknown_dropped = 0;    // silence for unknown sources (policy Off)
+    std::uint64_t unknown_rejected = 0;   // 401/403 for unknown sources (policy On)
+    std::uint64_t auth_rejected = 0;      // 403 ending an attempt with wrong credentials
+    std::uint64_t stateless_overflow = 0; // known requests answered statelessly: table full
     std::uint64_t challenges = 0;
     std::uint64_t registrations = 0; // accepted REGISTERs
     std::uint64_t suspensions = 0;
@@ -58,6 +60,20 @@ struct call_routing {
     std::shared_ptr<const transform::engine> rules; // compiled ssw-rules(5) file, or null
     cdr::writer* cdrs = nullptr;                    // CDR database, or null (no CDRs)
 };
+
+// What one message showed of its source, for the transport's connection guard: `known` once
+// it authenticated, came from a gateway or belongs to a call or registration of ours.
+enum class source_standing { unknown, known };
+
+// The bounds of the engine's tables (ssw-run(8), "Bounds under floods").
+struct table_bounds {
+    std::size_t transactions = 0;    // server transactions (known sources only)
+    std::size_t merge_memory = 0;    // requests remembered for merged-request detection
+    std::size_t nonces = 0;          // nonce counts of authenticated clients (replay check)
+    std::size_t lockout_entries = 0; // each of attempts, terminals and sources
+    std::size_t calls = 0;           // calls in memory
+};
+[[nodiscard]] table_bounds engine_table_bounds() noexcept;
 
 class engine {
   public:
@@ -71,7 +87,10 @@ class engine {
 
     // One SIP message (a UDP datagram, or one framed TCP message). Responses that can go
     // at once are appended to `out`; those that wait for the binding store go at flush().
-    void on_message(std::string_view bytes, const peer& from, std::vector<outgoing>& out);
+    // Returns what the message showed of its source (unknown for anything refused, dropped,
+    // challenged or malformed).
+    source_standing on_message(std::string_view bytes, const peer& from,
+                               std::vector<outgoing>& out);
     // Commits the binding changes of the messages handled since the last flush (one fsync
     // for the batch) and appends the responses that waited for it.
     void flush(std::vector<outgoing>& out);
@@ -90,6 +109,11 @@ class engine {
     // Calls in progress and the B2BUA's counters (for the log and `ssw-run status`).
     [[nodiscard]] const b2bua::call_manager& calls() const noexcept;
     [[nodiscard]] std::size_t open_transactions() const noexcept;
+    // A connection guard in net/ reports what it refused or closed (counted and summarised
+    // with the engine's own drops).
+    void note_connection_drop(bool refused, const core::ip_address& source);
+    // TCP connections open now (for `ssw-run status`).
+    void set_connection_count(std::size_t open) noexcept;
 
     // Outbound registrations (uplink_registrations.hpp): start them once the sockets are
     // open; names to resolve are taken by net/ and answered with on_resolved().

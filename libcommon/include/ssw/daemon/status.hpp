@@ -4,6 +4,7 @@
 // renderings: a human-readable text and one JSON object.
 #pragma once
 
+#include <ssw/daemon/drop_summary.hpp>
 #include <ssw/daemon/engine.hpp>
 #include <ssw/daemon/uplink_registrations.hpp>
 
@@ -39,6 +40,18 @@ struct media_status {
     std::uint64_t late_latching = 0;
 };
 
+// What the bounded tables hold now (their bounds: engine_table_bounds(), ssw-run(8)).
+struct table_status {
+    std::uint64_t transactions = 0;
+    std::uint64_t merge_memory = 0;
+    std::uint64_t nonces = 0;
+    std::uint64_t lockout_attempts = 0;
+    std::uint64_t lockout_terminals = 0;
+    std::uint64_t lockout_sources = 0;
+    std::uint64_t calls = 0;
+    std::uint64_t tcp_connections = 0; // filled in by net/
+};
+
 struct engine_status {
     std::int64_t uptime = 0; // seconds
     engine_counters counters;
@@ -49,6 +62,8 @@ struct engine_status {
     std::uint64_t calls_total = 0;
     std::uint64_t calls_answered = 0;
     std::uint64_t open_transactions = 0;
+    drop_totals dropped{}; // by drop_reason
+    table_status tables;
     bool stopping = false;
 };
 

@@ -57,10 +57,13 @@ enum class nonce_status {
 // nonce-count per nonce in use is remembered, in a bounded table.
 class nonce_manager {
   public:
+    // The replay table holds the last nonce-count of nonces that authenticated someone
+    // (only right answers enter it); the least recently used entry goes first past the bound.
+    static constexpr std::size_t default_max_tracked = 100000;
     // `lifetime`: after it a nonce is stale. `max_tracked`: bound on the replay table.
     nonce_manager(const core::clock& clock,
                   std::chrono::seconds lifetime = std::chrono::seconds(300),
-                  std::size_t max_tracked = 100000);
+                  std::size_t max_tracked = default_max_tracked);
     nonce_manager(nonce_manager&&) noexcept;
     nonce_manager& operator=(nonce_manager&&) noexcept;
     ~nonce_manager();
@@ -68,6 +71,9 @@ class nonce_manager {
     [[nodiscard]] std::string make_nonce(std::string_view realm);
     // Judges a nonce and its nonce-count (empty nc: RFC 2069 style, replay not tracked).
     nonce_status check(std::string_view nonce, std::string_view realm, std::string_view nc);
+    // Forgets the nonce-counts of nonces past their lifetime (they are stale anyway).
+    void expire();
+    [[nodiscard]] std::size_t size() const noexcept;
 
   private:
     struct state;
