@@ -78,51 +78,21 @@ std::string field_value(const sip::header_field& f)
     return std::string(f.unfolded(scratch));
 }
 
-// A response to `req` (RFC 3261 §8.2.6): Vias, From, Call-ID, CSeq copied, To with our tag
-// when it has none (not on 100), Record-Route on 101-299, then `extra`, then the body.
-std::string respond_to(const sip::message& req, int code, std::string_view reason,
-                       std::string_view to_tag,
+// A response to `req` from `from` (sip::build_response: the one response builder of ssw, with
+// received and rport on the top Via).
+std::string respond_to(const sip::message& req, const sip::peer& from, int code,
+                       std::string_view reason, std::string_view to_tag,
                        const std::vector<std::pair<std::string, std::string>>& extra = {},
                        std::string_view content_type = {}, std::string_view body = {})
 {
-    auto b =
-        sip::message_builder::response(code, reason.empty() ? sip::default_reason(code) : reason);
-    for (const auto& f : req.headers()) {
-        switch (f.id) {
-        case sip::header_id::via:
-        case sip::header_id::from:
-        case sip::header_id::call_id:
-        case sip::header_id::cseq: b.header(f.id, field_value(f)); break;
-        case sip::header_id::to: {
-            std::string v = field_value(f);
-            const auto to = req.to();
-            if (code != 100 && !to_tag.empty() && to && to->tag().empty()) {
-                v += ";tag=";
-                v += to_tag;
-            }
-            b.header(f.id, v);
-            break;
-        }
-        case sip::header_id::record_route:
-            if (code > 100 && code < 300) {
-                b.header(f.id, field_value(f));
-            }
-            break;
-        case sip::header_id::timestamp:
-            if (code == 100) {
-                b.header(f.id, field_value(f));
-            }
-            break;
-        default: break;
-        }
-    }
-    for (const auto& [name, value] : extra) {
-        b.header(name, value);
-    }
-    if (!body.empty()) {
-        b.body(content_type.empty() ? std::string_view("application/sdp") : content_type, body);
-    }
-    return b.build();
+    sip::response_parts parts;
+    parts.reason = reason;
+    parts.to_tag = to_tag;
+    parts.extra = extra;
+    parts.content_type = content_type;
+    parts.body = body;
+    parts.origin = sip::request_origin{from.address.to_string(), from.port};
+    return sip::build_response(req, code, parts);
 }
 
 // An owned copy of a message with its parse. The bytes live on the heap so that moving
@@ -170,6 +140,7 @@ struct server_request {
     std::string branch;
     held_message req;
     sip::peer from;
+    sip::peer reply_to; // where its responses go (sip::response_destination)
     bool a_side = false;
     std::unique_ptr<sip::server_transaction> tx;
     std::string last_response;
@@ -196,8 +167,9 @@ struct attempt_leg {
 
 struct call {
     std::uint64_t id = 0;
-    held_message invite; // the caller's INVITE
-    sip::peer caller;
+    held_message invite;    // the caller's INVITE
+    sip::peer caller;       // where the INVITE came from (requests to the caller go here)
+    sip::peer caller_reply; // where responses to it go (sip::response_destination)
     std::string a_branch_key;
     std::unique_ptr<sip::server_transaction> ist;
     std::string last_response;
@@ -392,6 +364,14 @@ struct call_manager::state {
 
     // ---- sending --------------------------------------------------------------------
 
+    // Where responses to `request` from `from` go (RFC 3261 §18.2.2, RFC 3581).
+    [[nodiscard]] static sip::peer reply_destination(const sip::message& request,
+                                                     const sip::peer& from)
+    {
+        const auto top = request.top_via();
+        return top ? sip::response_destination(*top, from) : from;
+    }
+
     static void send(const sip::peer& to, std::string bytes, std::vector<sip::outgoing>& out)
     {
         out.push_back({to, std::move(bytes)});
@@ -410,9 +390,9 @@ struct call_manager::state {
         auto extra = code == 100 ? std::vector<std::pair<std::string, std::string>>{}
                                  : contact_extra(c.caller.transport);
         c.last_response =
-            respond_to(c.invite.msg, code, reason, c.a_tag, extra, content_type, body);
+            respond_to(c.invite.msg, c.caller, code, reason, c.a_tag, extra, content_type, body);
         (void)c.ist->on_send_response(code);
-        send(c.caller, c.last_response, out);
+        send(c.caller_reply, c.last_response, out);
         if (code > 100 && !c.first_provisional) {
             c.first_provisional = clock.now();
         }
@@ -662,6 +642,7 @@ struct call_manager::state {
         c.timers = timers;
         c.started = clock.now();
         c.caller = from;
+        c.caller_reply = reply_destination(invite, from);
         c.seed = options.seed != 0 ? options.seed + c.id : splitmix(rng);
         if (!c.invite.hold(std::string(invite.raw()))) {
             return; // cannot happen: the bytes parsed once already
@@ -835,7 +816,7 @@ struct call_manager::state {
     {
         for (const auto& e : c.ist->on_request_retransmission()) {
             if (e.action == sip::transaction_action::resend_response && !c.last_response.empty()) {
-                send(c.caller, c.last_response, out);
+                send(c.caller_reply, c.last_response, out);
             }
         }
     }
@@ -1336,11 +1317,12 @@ struct call_manager::state {
                         std::vector<sip::outgoing>& out)
     {
         std::string tag = s.a_side ? c.a_tag : std::string{};
-        s.last_response = respond_to(s.req.msg, code, reason, tag, extra, content_type, body);
+        s.last_response =
+            respond_to(s.req.msg, s.from, code, reason, tag, extra, content_type, body);
         for (const auto& e : s.tx->on_send_response(code)) {
             (void)e;
         }
-        send(s.from, s.last_response, out);
+        send(s.reply_to, s.last_response, out);
         if (code >= 200) {
             s.done = true;
         }
@@ -1353,6 +1335,7 @@ struct call_manager::state {
         s.branch = top_branch(m);
         s.req.hold(std::string(m.raw()));
         s.from = from;
+        s.reply_to = reply_destination(m, from);
         s.a_side = a_side;
         s.tx = std::make_unique<sip::server_transaction>(m.method_kind() == sip::method_id::invite,
                                                          reliability(from.transport), *c.timers,
@@ -1396,8 +1379,8 @@ struct call_manager::state {
             if (branch != top_branch(c.invite.msg)) {
                 return false;
             }
-            auto ok = respond_to(m, 200, {}, c.a_tag);
-            send(from, std::move(ok), out);
+            auto ok = respond_to(m, from, 200, {}, c.a_tag);
+            send(reply_destination(m, from), std::move(ok), out);
             if (!c.ended && c.ist->last_response() < 200 && c.fo) {
                 ++counters.cancelled;
                 run(c, c.fo->on_caller_cancel(), nullptr, out);
@@ -1457,7 +1440,7 @@ struct call_manager::state {
                 for (const auto& e : s.tx->on_request_retransmission()) {
                     if (e.action == sip::transaction_action::resend_response &&
                         !s.last_response.empty()) {
-                        send(s.from, s.last_response, out);
+                        send(s.reply_to, s.last_response, out);
                     }
                 }
                 return true;
@@ -1647,7 +1630,7 @@ struct call_manager::state {
             for (const auto& e : c.ist->on_timer()) {
                 if (e.action == sip::transaction_action::resend_response &&
                     !c.last_response.empty()) {
-                    send(c.caller, c.last_response, out);
+                    send(c.caller_reply, c.last_response, out);
                 }
             }
         }
@@ -1692,7 +1675,7 @@ struct call_manager::state {
                 for (const auto& e : s.tx->on_timer()) {
                     if (e.action == sip::transaction_action::resend_response &&
                         !s.last_response.empty()) {
-                        send(s.from, s.last_response, out);
+                        send(s.reply_to, s.last_response, out);
                     }
                 }
             }
@@ -1707,7 +1690,7 @@ struct call_manager::state {
                 end_call(c, c.final_code, "system", "ack-timeout", out);
             }
         } else if (c.ok_resend_at && *c.ok_resend_at <= now) {
-            send(c.caller, c.last_response, out);
+            send(c.caller_reply, c.last_response, out);
             c.ok_interval = std::min(c.ok_interval * 2, c.timers->t2);
             c.ok_resend_at = now + c.ok_interval;
         }

@@ -403,66 +403,22 @@ struct engine::state {
 
     // ---- responses ------------------------------------------------------------------
 
-    // Where a response goes (RFC 3261 §18.2.2, RFC 3581): back on the TCP connection; over
-    // UDP to the packet's source address, and to its source port when rport was asked for.
-    [[nodiscard]] static peer response_target(const sip::via& top, const peer& from)
-    {
-        peer to = from;
-        if (from.transport == provision::transport::udp && !top.has_rport) {
-            to.port = top.port.value_or(5060);
-        }
-        return to;
-    }
-
+    // Every response of the engine: sip::build_response with the packet's source on the top
+    // Via, and the Server header when one is configured.
     [[nodiscard]] std::string
     build_response(const sip::message& request, const peer& from, int code, std::string_view reason,
                    std::string_view to_tag,
                    const std::vector<std::pair<std::string, std::string>>& extra) const
     {
-        auto b = sip::message_builder::response(code, reason.empty() ? sip::default_reason(code)
-                                                                     : reason);
-        bool first = true;
-        for (const auto& v : request.values(sip::header_id::via)) {
-            if (!first) {
-                b.header(sip::header_id::via, v);
-                continue;
-            }
-            first = false;
-            // RFC 3261 §18.2.1 received, RFC 3581 rport: say where the request really came from.
-            std::string top(v);
-            const std::string source = from.address.to_string();
-            const auto rport = top.find(";rport");
-            if (rport != std::string::npos) {
-                const auto after = rport + 6;
-                const bool has_value = after < top.size() && top[after] == '=';
-                if (!has_value) {
-                    top.insert(after, "=" + std::to_string(from.port));
-                }
-            }
-            if (top.find(";received=") == std::string::npos) {
-                top += ";received=" + source;
-            }
-            b.header(sip::header_id::via, top);
-        }
-        b.header(sip::header_id::from, request.value(sip::header_id::from));
-        std::string to(request.value(sip::header_id::to));
-        if (code != 100 && !to_tag.empty()) {
-            const auto parsed = request.to();
-            if (parsed && parsed->tag().empty()) {
-                to += ";tag=";
-                to += to_tag;
-            }
-        }
-        b.header(sip::header_id::to, to);
-        b.header(sip::header_id::call_id, request.call_id());
-        b.header(sip::header_id::cseq, request.value(sip::header_id::cseq));
+        sip::response_parts parts;
+        parts.reason = reason;
+        parts.to_tag = to_tag;
+        parts.origin = sip::request_origin{from.address.to_string(), from.port};
         if (!config.server_header.empty()) {
-            b.header("Server", config.server_header);
+            parts.extra.emplace_back("Server", config.server_header);
         }
-        for (const auto& [name, value] : extra) {
-            b.header(name, value);
-        }
-        return b.build();
+        parts.extra.insert(parts.extra.end(), extra.begin(), extra.end());
+        return sip::build_response(request, code, parts);
     }
 
     [[nodiscard]] std::string challenge_header(std::string_view algorithm, bool stale)
@@ -930,7 +886,7 @@ struct engine::state {
         if (r.what == reply::kind::silence) {
             return source_standing::unknown;
         }
-        const peer reply_to = response_target(*top, from);
+        const peer reply_to = sip::response_destination(*top, from);
         auto response = build_response(m, from, r.code, r.reason, random_token(rng), r.headers);
         if (r.stateless || transactions.size() >= max_transactions) {
             if (!r.stateless) {

@@ -2,7 +2,12 @@
 // Request/response building and RFC 3261 §8.2.6 response construction.
 #include "sip/scan_detail.hpp"
 
+#include <ssw/core/text.hpp>
 #include <ssw/sip/builder.hpp>
+#include <ssw/sip/name_addr.hpp>
+#include <ssw/sip/via.hpp>
+
+#include <cctype>
 
 namespace ssw::sip {
 
@@ -112,6 +117,137 @@ std::string_view default_reason(int status_code) noexcept
     }
 }
 
+namespace {
+
+// The request's field value with folds undone (a response is written on one line per field).
+std::string unfolded(const header_field& f)
+{
+    std::string scratch;
+    return std::string(f.unfolded(scratch));
+}
+
+// Where the name of the parameter `name` (lower case) starts in a via-parm, or npos.
+std::size_t find_via_param(std::string_view element, std::string_view name)
+{
+    for (std::size_t at = element.find(';'); at != std::string_view::npos;
+         at = element.find(';', at + 1)) {
+        std::size_t p = at + 1;
+        while (p < element.size() && (element[p] == ' ' || element[p] == '\t')) {
+            ++p;
+        }
+        if (element.size() - p < name.size()) {
+            continue;
+        }
+        bool same = true;
+        for (std::size_t i = 0; i < name.size() && same; ++i) {
+            const auto c = static_cast<unsigned char>(element[p + i]);
+            same = static_cast<char>(std::tolower(c)) == name[i];
+        }
+        const std::size_t after = p + name.size();
+        if (same && (after == element.size() || element[after] == '=' || element[after] == ';' ||
+                     element[after] == ' ' || element[after] == '\t')) {
+            return p;
+        }
+    }
+    return std::string_view::npos;
+}
+
+} // namespace
+
+std::string stamp_top_via(std::string_view via_field, const request_origin& origin)
+{
+    std::size_t pos = 0;
+    const std::string_view first = next_list_element(via_field, pos);
+    const auto parsed = parse_via(first);
+    if (!parsed) {
+        return std::string(via_field); // not ours to repair: copied as it came
+    }
+    const auto element_start = static_cast<std::size_t>(first.data() - via_field.data());
+    std::string element(first);
+    if (parsed->has_rport && !parsed->rport) {
+        const auto name = find_via_param(element, "rport");
+        if (name != std::string::npos) {
+            element.insert(name + std::string_view("rport").size(),
+                           "=" + std::to_string(origin.port));
+        }
+    }
+    std::string_view host = parsed->host;
+    if (host.size() > 1 && host.front() == '[') {
+        host = host.substr(1, host.size() - 2);
+    }
+    const bool differs = !core::iequals(host, origin.address);
+    if (parsed->received.empty() && (parsed->has_rport || differs)) {
+        element += ";received=" + origin.address;
+    }
+    std::string out(via_field.substr(0, element_start));
+    out += element;
+    out += via_field.substr(element_start + first.size());
+    return out;
+}
+
+peer response_destination(const via& top, const peer& from)
+{
+    peer to = from;
+    if (from.transport == transport_kind::udp && !top.has_rport) {
+        to.port = top.port.value_or(5060);
+    }
+    return to;
+}
+
+std::string build_response(const message& request, int status_code, const response_parts& parts)
+{
+    auto b = message_builder::response(
+        status_code, parts.reason.empty() ? default_reason(status_code) : parts.reason);
+    bool top = true;
+    for (const auto& f : request.headers()) {
+        switch (f.id) {
+        case header_id::via:
+            if (top && parts.origin) {
+                b.header(f.id, stamp_top_via(unfolded(f), *parts.origin));
+            } else {
+                b.header(f.id, unfolded(f));
+            }
+            top = false;
+            break;
+        case header_id::from:
+        case header_id::call_id:
+        case header_id::cseq: b.header(f.id, unfolded(f)); break;
+        case header_id::to: {
+            std::string v = unfolded(f);
+            if (status_code != 100 && !parts.to_tag.empty()) {
+                const auto to = request.to();
+                if (to && to->tag().empty()) {
+                    v += ";tag=";
+                    v += parts.to_tag;
+                }
+            }
+            b.header(f.id, v);
+            break;
+        }
+        case header_id::record_route:
+            if (status_code > 100 && status_code < 300) {
+                b.header(f.id, unfolded(f));
+            }
+            break;
+        case header_id::timestamp:
+            if (status_code == 100) {
+                b.header(f.id, unfolded(f));
+            }
+            break;
+        default: break;
+        }
+    }
+    for (const auto& [name, value] : parts.extra) {
+        b.header(name, value);
+    }
+    if (!parts.body.empty()) {
+        b.body(parts.content_type.empty() ? std::string_view("application/sdp")
+                                          : parts.content_type,
+               parts.body);
+    }
+    return b.build();
+}
+
 result<std::string> make_response(const message& request, int status_code, std::string_view reason,
                                   std::string_view to_tag,
                                   const std::vector<std::pair<std::string, std::string>>& extra)
@@ -122,47 +258,19 @@ result<std::string> make_response(const message& request, int status_code, std::
     if (status_code < 100 || status_code > 699) {
         return unexpected(make_error(errc::invalid_argument, "status code must be 100-699"));
     }
-    std::string out;
-    out.reserve(request.raw().size() / 2 + 128);
-    out.append("SIP/2.0 ")
-        .append(std::to_string(status_code))
-        .append(" ")
-        .append(reason)
-        .append("\r\n");
-    auto copy = [&](header_id id) {
-        for (const auto& h : request.headers()) {
-            if (h.id == id) {
-                out.append(header_name(id)).append(": ").append(h.value).append("\r\n");
-            }
-        }
-    };
-    copy(header_id::via);
-    if (status_code > 100 && status_code < 300) {
-        copy(header_id::record_route);
+    if (status_code != 100 && !to_tag.empty() && request.find(header_id::to) != nullptr) {
+        SSW_TRY_ASSIGN(const name_addr na, request.to());
+        (void)na; // a To that does not parse cannot take a tag
     }
-    copy(header_id::from);
-    if (const header_field* to = request.find(header_id::to)) {
-        out.append("To: ").append(to->value);
-        if (status_code != 100 && !to_tag.empty()) {
-            SSW_TRY_ASSIGN(const name_addr na, request.to());
-            if (na.tag().empty()) {
-                out.append(";tag=").append(to_tag);
-            }
-        }
-        out.append("\r\n");
-    }
-    copy(header_id::call_id);
-    copy(header_id::cseq);
-    if (status_code == 100) {
-        copy(header_id::timestamp);
-    }
-    for (const auto& [name, value] : extra) {
-        if (lookup_header(name) != header_id::content_length) {
-            out.append(name).append(": ").append(value).append("\r\n");
+    response_parts parts;
+    parts.reason = reason;
+    parts.to_tag = to_tag;
+    for (const auto& field : extra) {
+        if (lookup_header(field.first) != header_id::content_length) {
+            parts.extra.push_back(field);
         }
     }
-    out.append("Content-Length: 0\r\n\r\n");
-    return out;
+    return build_response(request, status_code, parts);
 }
 
 namespace {

@@ -80,14 +80,15 @@ inline std::string nonce_of(const std::string& response)
 
 inline std::string authorization(const std::string& header, const std::string& user,
                                  const std::string& password, const std::string& nonce,
-                                 const std::string& nc = "00000001")
+                                 const std::string& nc = "00000001",
+                                 const std::string& method = "REGISTER",
+                                 const std::string& uri = "sip:127.0.0.1")
 {
     const auto ha1 = registrar::digest_ha1(registrar::digest_algorithm::md5, user, "ssw", password);
-    const auto response =
-        registrar::digest_response(registrar::digest_algorithm::md5, ha1, "REGISTER",
-                                   "sip:127.0.0.1", nonce, nc, "c0ffee", "auth");
+    const auto response = registrar::digest_response(registrar::digest_algorithm::md5, ha1, method,
+                                                     uri, nonce, nc, "c0ffee", "auth");
     return header + ": Digest username=\"" + user + "\", realm=\"ssw\", nonce=\"" + nonce +
-           "\", uri=\"sip:127.0.0.1\", response=\"" + response +
+           "\", uri=\"" + uri + "\", response=\"" + response +
            "\", algorithm=MD5, qop=auth, nc=" + nc + ", cnonce=\"c0ffee\"\r\n";
 }
 

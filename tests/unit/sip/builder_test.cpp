@@ -151,3 +151,30 @@ TEST_CASE("sip::make_ack_for_failure: takes To from the response and Via from th
     CHECK_FALSE(make_ack_for_failure(*req, *ok));
     CHECK_FALSE(make_ack_for_failure(*busy, *busy));
 }
+
+TEST_CASE("sip::stamp_top_via: rport gets the source port, received the source address",
+          "[sip][builder]")
+{
+    const ssw::sip::request_origin origin{"127.0.0.1", 5062};
+    CHECK(ssw::sip::stamp_top_via("SIP/2.0/UDP 10.0.0.5:5064;branch=z9hG4bK1;rport", origin) ==
+          "SIP/2.0/UDP 10.0.0.5:5064;branch=z9hG4bK1;rport=5062;received=127.0.0.1");
+    // rport in the middle, in capitals; only the first element of the field is stamped.
+    CHECK(ssw::sip::stamp_top_via(
+              "SIP/2.0/UDP 10.0.0.5;RPORT;branch=z9hG4bK2, SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK3",
+              origin) == "SIP/2.0/UDP 10.0.0.5;RPORT=5062;branch=z9hG4bK2;received=127.0.0.1, "
+                         "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK3");
+    // sent-by is the source: nothing to add (RFC 3261 §18.2.1).
+    CHECK(ssw::sip::stamp_top_via("SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK4", origin) ==
+          "SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK4");
+    // A received already there and an rport with a value stay.
+    CHECK(ssw::sip::stamp_top_via(
+              "SIP/2.0/UDP 10.0.0.5;rport=9;received=192.0.2.9;branch=z9hG4bK5", origin) ==
+          "SIP/2.0/UDP 10.0.0.5;rport=9;received=192.0.2.9;branch=z9hG4bK5");
+    // IPv6 sources are written without brackets in received (RFC 5118 §4.5 accepts both).
+    CHECK(ssw::sip::stamp_top_via("SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK6;rport",
+                                  {"2001:db8::2", 5070}) ==
+          "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK6;rport=5070;received=2001:db8::2");
+    // A rportx parameter is not rport.
+    CHECK(ssw::sip::stamp_top_via("SIP/2.0/UDP 127.0.0.1:5062;rportx;branch=z9hG4bK7", origin) ==
+          "SIP/2.0/UDP 127.0.0.1:5062;rportx;branch=z9hG4bK7");
+}

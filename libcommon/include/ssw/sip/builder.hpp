@@ -4,7 +4,11 @@
 
 #include <ssw/core/result.hpp>
 #include <ssw/sip/message.hpp>
+#include <ssw/sip/transport.hpp>
+#include <ssw/sip/via.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +46,42 @@ class message_builder {
 
 // The reason phrase RFC 3261 §21 gives a status code ("Ringing"), or "" for unknown codes.
 [[nodiscard]] std::string_view default_reason(int status_code) noexcept;
+
+// Where the request a response answers came from: the packet's source address and port.
+struct request_origin {
+    std::string address; // canonical text, IPv6 without brackets
+    std::uint16_t port = 0;
+};
+
+// The top Via value of a response to a request that arrived from `origin` (RFC 3261 §18.2.1,
+// RFC 3581 §4): an empty rport gets the source port, and received is added with the source
+// address when rport was asked for or the sent-by host is not that address. Other Via
+// elements of the same field stay as they are.
+[[nodiscard]] std::string stamp_top_via(std::string_view via_field, const request_origin& origin);
+
+// Where a response to a request from `from` with top Via `top` goes (RFC 3261 §18.2.2,
+// RFC 3581 §4): back on the TCP connection; over UDP to the packet's source address, at its
+// source port when rport was asked for, else at the Via's sent-by port (5060 by default).
+[[nodiscard]] peer response_destination(const via& top, const peer& from);
+
+// Everything of a response that is not copied from the request.
+struct response_parts {
+    std::string_view reason;                                // "" : default_reason(code)
+    std::string_view to_tag;                                // added to a To without a tag
+    std::vector<std::pair<std::string, std::string>> extra; // appended after the copies
+    std::string_view content_type;                          // with a body: default SDP
+    std::string_view body;
+    std::optional<request_origin> origin; // received/rport on the top Via
+};
+
+// The one way ssw builds a response (RFC 3261 §8.2.6): every Via copied in order (the top one
+// stamped with received/rport when `origin` is given), From, Call-ID and CSeq copied; To
+// copied with our tag when it has none and the status is not 100 (§8.2.6.2); Timestamp into
+// 100 (§8.2.6.1); Record-Route into 101-299 (§12.1.1); then `extra`, then the body with its
+// Content-Type and Content-Length. `request` must be a request with a parsed To when a tag
+// is to be placed (a To that does not parse is copied untagged).
+[[nodiscard]] std::string build_response(const message& request, int status_code,
+                                         const response_parts& parts);
 
 // Builds a response to `request` per RFC 3261 §8.2.6: copies every Via (same order), From,
 // Call-ID and CSeq; copies To and adds ";tag=to_tag" when the To has no tag and the status
