@@ -8,6 +8,7 @@
 #include <ssw/b2bua/media_hook.hpp>
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
+#include <ssw/core/log.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/sip/message.hpp>
@@ -25,8 +26,8 @@
 
 namespace ssw::b2bua {
 
-enum class log_level { error, warning, info, debug };
-using log_function = std::function<void(log_level, std::string_view)>;
+using log_level = core::log_level;
+using log_function = core::log_function;
 
 // Who sent an authenticated INVITE, as the daemon engine established it.
 struct caller_identity {

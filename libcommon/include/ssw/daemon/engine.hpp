@@ -9,6 +9,7 @@
 #include <ssw/cdr/writer.hpp>
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
+#include <ssw/core/log.hpp>
 #include <ssw/keepalive/nat_keepalive.hpp>
 #include <ssw/media/call_media.hpp>
 #include <ssw/params/settings.hpp>
@@ -32,9 +33,9 @@ struct engine_status;   // status.hpp
 struct resolve_request; // uplink_registrations.hpp
 struct resolved_target;
 
-enum class log_level { error, warning, info, debug };
-[[nodiscard]] std::string_view to_string(log_level level) noexcept;
-using log_function = std::function<void(log_level, std::string_view)>;
+using log_level = core::log_level;
+using log_function = core::log_function;
+using core::to_string;
 
 using peer = sip::peer;
 using outgoing = sip::outgoing;

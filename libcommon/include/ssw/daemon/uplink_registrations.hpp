@@ -8,6 +8,7 @@
 
 #include <ssw/core/clock.hpp>
 #include <ssw/core/ip_address.hpp>
+#include <ssw/core/log.hpp>
 #include <ssw/params/settings.hpp>
 #include <ssw/provision/config.hpp>
 #include <ssw/sip/transport.hpp>
@@ -27,7 +28,7 @@ class message;
 
 namespace ssw::daemon {
 
-enum class log_level; // engine.hpp
+using log_level = core::log_level;
 
 // A name net/ must resolve (RFC 3263: SRV _sip._udp first unless a port was written, then
 // A/AAAA), answered with on_resolved(gateway, ...).
