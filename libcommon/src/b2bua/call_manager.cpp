@@ -2,7 +2,9 @@
 // ssw::b2bua::call_manager: calls between a caller leg and routing-gateway legs (see header).
 #include <ssw/b2bua/call_manager.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/core/token.hpp>
 #include <ssw/registrar/digest.hpp>
+#include <ssw/registrar/digest_client.hpp>
 #include <ssw/routing/failover.hpp>
 #include <ssw/routing/route_table.hpp>
 #include <ssw/sip/builder.hpp>
@@ -26,25 +28,6 @@ using namespace std::chrono_literals;
 
 // Most relayed in-dialog requests waiting for an answer in one call.
 constexpr std::size_t max_pending_requests = 64;
-
-std::string hex64(std::uint64_t v)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s(16, '0');
-    for (std::size_t i = 16; i-- > 0;) {
-        s[i] = digits[v & 0xfU];
-        v >>= 4U;
-    }
-    return s;
-}
-
-std::uint64_t splitmix(std::uint64_t& state)
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31U);
-}
 
 std::string bracket(std::string_view host)
 {
@@ -223,7 +206,7 @@ struct call_manager::state {
     routing::switching_policy policy;
     std::unique_ptr<routing::route_table> routes;
     call_counters counters;
-    std::uint64_t rng = 0;
+    core::token_source tokens; // tags, branches, cnonces, Call-IDs and per-call seeds
     std::uint64_t next_call = 1;
     std::map<std::uint64_t, std::unique_ptr<call>> calls;
     // Looked up for every message with the parsed Call-ID: a transparent hash finds it by
@@ -299,7 +282,7 @@ struct call_manager::state {
         routes = std::make_unique<routing::route_table>(std::move(list));
     }
 
-    std::string token() { return hex64(splitmix(rng)); }
+    std::string token() { return tokens.hex(); }
 
     // ssw.conf's blocked-code, else the option (403 by default).
     [[nodiscard]] int blocked_code() const
@@ -643,7 +626,7 @@ struct call_manager::state {
         c.started = clock.now();
         c.caller = from;
         c.caller_reply = reply_destination(invite, from);
-        c.seed = options.seed != 0 ? options.seed + c.id : splitmix(rng);
+        c.seed = options.seed != 0 ? options.seed + c.id : tokens.next();
         if (!c.invite.hold(std::string(invite.raw()))) {
             return; // cannot happen: the bytes parsed once already
         }
@@ -1075,55 +1058,17 @@ struct call_manager::state {
         if (g.auth_user.empty() || at.auth_tries >= settings.authentication_retry()) {
             return false;
         }
-        const bool proxy = resp.status_code() == 407;
-        const auto challenges = resp.challenges(proxy ? sip::header_id::proxy_authenticate
-                                                      : sip::header_id::www_authenticate);
-        if (!challenges || challenges->empty()) {
+        auto challenge = registrar::first_answerable_challenge(resp);
+        if (!challenge) {
             return false;
         }
-        const sip::auth_value* ch = nullptr;
-        registrar::digest_algorithm alg = registrar::digest_algorithm::md5;
-        for (const auto& candidate : *challenges) {
-            if (!candidate.is_digest()) {
-                continue;
-            }
-            if (const auto parsed = registrar::parse_digest_algorithm(candidate.algorithm)) {
-                ch = &candidate;
-                alg = *parsed;
-                break;
-            }
-        }
-        if (ch == nullptr) {
-            return false;
-        }
-        const std::string realm = sip::unquote(ch->realm);
-        const std::string nonce = sip::unquote(ch->nonce);
-        const std::string uri = at.dialog.remote_target;
-        std::string qop;
-        for (const auto q : core::split(ch->qop, ',')) {
-            if (core::iequals(core::trim(q), "auth")) {
-                qop = "auth";
-            }
-        }
-        const std::string cnonce = token();
-        const std::string nc = "00000001";
-        const auto ha1 = registrar::digest_ha1(alg, g.auth_user, realm, g.auth_password);
-        const auto response = registrar::digest_response(
-            alg, ha1, "INVITE", uri, nonce, qop.empty() ? "" : nc, qop.empty() ? "" : cnonce, qop);
-        std::string v = "Digest username=\"" + g.auth_user + "\", realm=\"" + realm +
-                        "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\"" + response +
-                        "\", algorithm=" + std::string(registrar::to_string(alg));
-        if (!ch->opaque.empty()) {
-            v += ", opaque=\"" + std::string(ch->opaque) + "\"";
-        }
-        if (!qop.empty()) {
-            v += ", qop=auth, nc=" + nc + ", cnonce=\"" + cnonce + "\"";
-        }
+        auto [header, value] = registrar::answer_challenge(
+            *challenge, g.auth_user, g.auth_password, "INVITE", at.dialog.remote_target, token());
         ++at.auth_tries;
         ++at.dialog.local_cseq;
         ++counters.auth_answers;
         // An empty PAI keeps the one of the previous INVITE.
-        send_attempt_invite(c, at, {}, {proxy ? "Proxy-Authorization" : "Authorization", v}, out);
+        send_attempt_invite(c, at, {}, {std::move(header), std::move(value)}, out);
         return true;
     }
 
@@ -1718,10 +1663,7 @@ call_manager::call_manager(provision::config config, params::settings settings,
     s.log = std::move(log);
     s.local = std::move(local);
     s.options = options;
-    s.rng = options.seed != 0
-                ? options.seed
-                : static_cast<std::uint64_t>(clock.wall_now().time_since_epoch().count()) ^
-                      0x5bd1e995ULL;
+    s.tokens = core::token_source(options.seed);
     s.apply_settings();
 }
 

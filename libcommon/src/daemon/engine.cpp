@@ -4,6 +4,7 @@
 // lockout), registrar_service (REGISTER), server_transactions (the transaction table), the
 // B2BUA's call_manager (calls) and uplink_registrations (our own REGISTERs to carriers).
 #include <ssw/core/text.hpp>
+#include <ssw/core/token.hpp>
 #include <ssw/daemon/authenticator.hpp>
 #include <ssw/daemon/drop_summary.hpp>
 #include <ssw/daemon/engine.hpp>
@@ -34,18 +35,6 @@ struct pending_response {
     int code;
     outgoing message;
 };
-
-std::string random_token(std::mt19937_64& rng)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s(16, '0');
-    auto v = rng();
-    for (auto& c : s) {
-        c = digits[v & 0xf];
-        v >>= 4;
-    }
-    return s;
-}
 
 keepalive::keepalive_settings keepalive_from(const params::settings& s, const provision::config& c)
 {
@@ -153,7 +142,6 @@ struct engine::state {
                        [this](const peer& to, const std::string& bytes) {
                            send({to, bytes}, *outbox);
                        }),
-          rng(std::random_device{}()),
           relay(std::make_unique<media::relay>(relay_options_from(config), clock)),
           media(std::make_unique<media::call_media>(
               *relay, media_options_from(config, settings),
@@ -187,7 +175,7 @@ struct engine::state {
     // The caller's output vector while on_message() or on_timer() runs (the transaction
     // table resends into it).
     std::vector<outgoing>* outbox = nullptr;
-    std::mt19937_64 rng;
+    core::token_source tokens;           // To-tags of our responses
     std::unique_ptr<media::relay> relay; // before calls: the call manager holds `media`
     std::unique_ptr<media::call_media> media;
     std::vector<media::call_event> media_events;
@@ -311,7 +299,8 @@ struct engine::state {
     {
         sip::response_parts parts;
         parts.reason = r.reason;
-        parts.to_tag = random_token(rng);
+        const auto tag = tokens.hex();
+        parts.to_tag = tag;
         parts.origin = sip::request_origin{from.address.to_string(), from.port};
         if (!config.server_header.empty()) {
             parts.extra.emplace_back("Server", config.server_header);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Outbound registrations of the daemon: REGISTER building, client transactions, digest answers.
 #include <ssw/core/text.hpp>
+#include <ssw/core/token.hpp>
 #include <ssw/daemon/engine.hpp>
 #include <ssw/daemon/uplink_registrations.hpp>
 #include <ssw/registrar/digest.hpp>
+#include <ssw/registrar/digest_client.hpp>
 #include <ssw/sip/builder.hpp>
 #include <ssw/sip/digest_auth.hpp>
 #include <ssw/sip/message.hpp>
@@ -30,17 +32,6 @@ std::string address_text(const core::ip_address& a, std::uint16_t port)
 {
     return (a.is_v4() ? a.to_string() : "[" + a.to_string() + "]") + ":" + std::to_string(port);
 }
-
-// The challenge to answer, copied out of the response (the message does not outlive it).
-struct challenge {
-    bool proxy = false; // 407: Proxy-Authorization
-    registrar::digest_algorithm algorithm = registrar::digest_algorithm::md5;
-    std::string realm;
-    std::string nonce;
-    std::string opaque;
-    bool qop_auth = false;
-    unsigned nc = 0; // nonce-count already used with this nonce
-};
 
 // The failure last written to the log, so each is logged once.
 struct registration_failure_seen {
@@ -70,7 +61,7 @@ struct uplink_registrations::state {
         std::string last_request;
         sip::peer to;
         std::unique_ptr<sip::client_transaction> tx;
-        std::optional<challenge> auth;
+        std::optional<registrar::digest_challenge> auth;
         std::optional<registration_failure_seen> logged_failure;
         uplink::registration_state logged_state = uplink::registration_state::idle;
         std::optional<time_point> stop_started;
@@ -81,7 +72,7 @@ struct uplink_registrations::state {
 
     state(const provision::config& config, const params::settings& settings, const core::clock& c,
           log_sink l)
-        : clock(c), log(std::move(l)), rng(std::random_device{}())
+        : clock(c), log(std::move(l))
     {
         timers.resend_schedule = settings.resend_intervals();
         retry_delay = settings.user_agent_retry_delay();
@@ -150,7 +141,7 @@ struct uplink_registrations::state {
 
     const core::clock& clock;
     log_sink log;
-    std::mt19937_64 rng;
+    core::token_source tokens; // Call-IDs, tags, branches, cnonces
     sip::transaction_timers timers;
     std::chrono::seconds retry_delay{30};
     std::string server_header;
@@ -163,17 +154,7 @@ struct uplink_registrations::state {
         }
     }
 
-    std::string token()
-    {
-        static constexpr char digits[] = "0123456789abcdef";
-        std::string s(12, '0');
-        auto v = rng();
-        for (auto& c : s) {
-            c = digits[v & 0xf];
-            v >>= 4;
-        }
-        return s;
-    }
+    std::string token() { return tokens.hex(12); }
 
     [[nodiscard]] std::string aor(const entry& e) const
     {
@@ -197,25 +178,9 @@ struct uplink_registrations::state {
 
     std::string authorization(entry& e, const std::string& uri)
     {
-        auto& ch = *e.auth;
-        const std::string user = e.reg.user;
-        const auto ha1 = registrar::digest_ha1(ch.algorithm, user, ch.realm, e.reg.password);
-        char nc[9];
-        std::snprintf(nc, sizeof nc, "%08x", ++ch.nc);
-        const std::string cnonce = token();
-        const auto response = registrar::digest_response(
-            ch.algorithm, ha1, "REGISTER", uri, ch.nonce, ch.qop_auth ? nc : "",
-            ch.qop_auth ? cnonce : "", ch.qop_auth ? "auth" : "");
-        std::string v = "Digest username=\"" + user + "\", realm=\"" + ch.realm + "\", nonce=\"" +
-                        ch.nonce + "\", uri=\"" + uri + "\", response=\"" + response +
-                        "\", algorithm=" + std::string(registrar::to_string(ch.algorithm));
-        if (!ch.opaque.empty()) {
-            v += ", opaque=\"" + ch.opaque + "\"";
-        }
-        if (ch.qop_auth) {
-            v += ", qop=auth, nc=" + std::string(nc) + ", cnonce=\"" + cnonce + "\"";
-        }
-        return v;
+        return registrar::answer_challenge(*e.auth, e.reg.user, e.reg.password, "REGISTER", uri,
+                                           token())
+            .second;
     }
 
     // Builds and sends the REGISTER the state machine asked for, in a new client transaction.
@@ -483,32 +448,9 @@ bool uplink_registrations::on_response(const sip::message& m, const sip::peer& f
             r.min_expires = std::chrono::seconds(**me);
         }
     } else if (code == 401 || code == 407) {
-        const bool proxy = code == 407;
-        if (auto challenges = m.challenges(proxy ? sip::header_id::proxy_authenticate
-                                                 : sip::header_id::www_authenticate)) {
-            for (const auto& ch : *challenges) {
-                if (!ch.is_digest()) {
-                    continue;
-                }
-                const auto alg = registrar::parse_digest_algorithm(ch.algorithm);
-                if (!alg) {
-                    continue;
-                }
-                challenge c;
-                c.proxy = proxy;
-                c.algorithm = *alg;
-                c.realm = sip::unquote(ch.realm);
-                c.nonce = sip::unquote(ch.nonce);
-                c.opaque = sip::unquote(ch.opaque);
-                for (const auto q : core::split(ch.qop, ',')) {
-                    if (core::iequals(core::trim(q), "auth")) {
-                        c.qop_auth = true;
-                    }
-                }
-                e->auth = std::move(c);
-                r.has_challenge = !e->reg.user.empty();
-                break;
-            }
+        if (auto c = registrar::first_answerable_challenge(m)) {
+            e->auth = std::move(*c);
+            r.has_challenge = !e->reg.user.empty();
         }
     }
     state_->issue(*e, e->machine->on_response(r), out);
