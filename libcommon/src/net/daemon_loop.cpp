@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Boost.Asio wiring of the daemon engine: UDP/TCP transports, the deadline timer, signals.
-#include "net/loop_extras_detail.hpp"
+#include "net/control_server_detail.hpp"
+#include "net/dns_worker_detail.hpp"
+#include "net/graceful_stop_detail.hpp"
 
 #include <ssw/daemon/connection_guard.hpp>
 #include <ssw/net/daemon_loop.hpp>
@@ -114,8 +116,10 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     std::vector<daemon::outgoing> out;
     std::vector<std::uint16_t> ports;
     int stop_signal = 0;
-    loop_extras extras{io, engine, hooks, out}; // control socket, DNS worker, graceful stop
-    std::unique_ptr<media_sockets> media;       // the relay's RTP/RTCP sockets
+    control_server control{io, engine, logger()}; // ssw-run status
+    graceful_stop stopper{io, engine, out, hooks.stop_grace, logger()};
+    dns_worker dns{io, engine, out};      // last: joined first, before anything it posts to goes
+    std::unique_ptr<media_sockets> media; // the relay's RTP/RTCP sockets
 
     void start_media()
     {
@@ -130,6 +134,13 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 dispatch();
             },
             [this](std::string_view text) { log(daemon::log_level::warning, std::string(text)); });
+    }
+
+    [[nodiscard]] daemon::log_function logger()
+    {
+        return [this](daemon::log_level level, std::string_view text) {
+            log(level, std::string(text));
+        };
     }
 
     void log(daemon::log_level level, const std::string& text) const
@@ -188,7 +199,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         out.clear();
         send_keepalives();
         arm_timer();
-        extras.after_dispatch([this] { dispatch(); });
+        dns.take_requests([this] { dispatch(); });
+        stopper.check_done();
     }
 
     // NAT keep-alives straight from the scheduler's batch: no copy or allocation per datagram.
@@ -558,7 +570,7 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                 return;
             }
             stop_signal = number;
-            if (extras.begin_stop([this] { dispatch(); })) {
+            if (stopper.begin([this] { dispatch(); })) {
                 wait_signal(); // a second signal exits at once
             }
         });
@@ -642,7 +654,7 @@ int daemon_loop::run()
     }
     s.sweep_connections();
     s.wait_signal();
-    s.extras.open_control_socket();
+    s.control.open(s.hooks.control_socket);
     s.engine.set_keepalive_direct(true);
     s.start_media();
     s.media->sync();
