@@ -211,329 +211,251 @@ setter plans(std::string& caller_or_callee)
     return text(caller_or_callee);
 }
 
-} // namespace
+using key_map = std::map<std::string, setter, std::less<>>;
 
-const account* config::find_account(std::string_view user) const
+// The keys of each section: a setter per key, writing into the section's part of the config.
+
+key_map top_level_keys(config& cfg)
 {
-    const auto it = std::find_if(accounts.begin(), accounts.end(),
-                                 [&](const account& a) { return a.user == user; });
-    return it == accounts.end() ? nullptr : &*it;
+    return key_map{
+        {"realm", text(cfg.realm)},
+        {"rules", text(cfg.rules_file)},
+        {"bindings", text(cfg.bindings_db)},
+        {"cdr", text(cfg.cdr_db)},
+        {"trusted", networks(cfg.trusted_networks)},
+        {"challenge-unknown-accounts", on_off(cfg.challenge_unknown_accounts)},
+        {"digest-algorithms", digest_algorithms(cfg.digest_algorithms)},
+        {"server-header", text(cfg.server_header)},
+        {"unregister-grace",
+         [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 60, "seconds"));
+             cfg.unregister_grace = std::chrono::seconds(n);
+             return {};
+         }},
+        {"control-socket", text(cfg.control_socket)},
+        {"keepalive-spread", on_off(cfg.keepalive_spread)},
+        {"blocked-code",
+         [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+             // A final failure: a 2xx would connect a blocked call, 1xx is not final.
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 400, 699, "a SIP final code"));
+             cfg.blocked_code = static_cast<int>(n);
+             return {};
+         }},
+        {"media-ports",
+         [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+             const auto dash = v.find('-');
+             if (dash == std::string_view::npos) {
+                 return unexpected(
+                     ctx.fail("expected FIRST-LAST ports, got '" + std::string(v) + "'"));
+             }
+             SSW_TRY_ASSIGN(const auto lo,
+                            parse_count(trim(v.substr(0, dash)), ctx, 1024, 65535, "a port"));
+             SSW_TRY_ASSIGN(const auto hi,
+                            parse_count(trim(v.substr(dash + 1)), ctx, 1024, 65535, "a port"));
+             if (hi < lo + 3) {
+                 return unexpected(ctx.fail("media-ports needs room for at least two port pairs"));
+             }
+             cfg.media.first_port = static_cast<std::uint16_t>(lo);
+             cfg.media.last_port = static_cast<std::uint16_t>(hi);
+             return {};
+         }},
+        {"media-address",
+         [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+             if (!core::ip_address::parse(v)) {
+                 return unexpected(
+                     ctx.fail("expected an IP address, got '" + std::string(v) + "'"));
+             }
+             cfg.media.address = std::string(v);
+             return {};
+         }},
+        {"media-timeout",
+         [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 86400, "seconds (0: off)"));
+             cfg.media.timeout = std::chrono::seconds(n);
+             return {};
+         }},
+        {"media-hijack-guard", on_off(cfg.media.hijack_guard)},
+        {"media-latch-gateways", on_off(cfg.media.latch_gateways)},
+    };
 }
 
-result<config> parse_config(std::string_view text_in, std::string_view origin)
+key_map listen_keys(config& cfg)
 {
-    config cfg;
-    cfg.source = std::string(origin);
-    line_context at{origin, 0};
-
-    std::string section_label = "the top level";
-    std::map<std::string, setter, std::less<>> keys;
-    std::set<std::string> names_seen;
-
-    auto top_keys = [&] {
-        return std::map<std::string, setter, std::less<>>{
-            {"realm", text(cfg.realm)},
-            {"rules", text(cfg.rules_file)},
-            {"bindings", text(cfg.bindings_db)},
-            {"cdr", text(cfg.cdr_db)},
-            {"trusted", networks(cfg.trusted_networks)},
-            {"challenge-unknown-accounts", on_off(cfg.challenge_unknown_accounts)},
-            {"digest-algorithms", digest_algorithms(cfg.digest_algorithms)},
-            {"server-header", text(cfg.server_header)},
-            {"unregister-grace",
-             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
-                 SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 60, "seconds"));
-                 cfg.unregister_grace = std::chrono::seconds(n);
-                 return {};
-             }},
-            {"control-socket", text(cfg.control_socket)},
-            {"keepalive-spread", on_off(cfg.keepalive_spread)},
-            {"blocked-code",
-             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
-                 // A final failure: a 2xx would connect a blocked call, 1xx is not final.
-                 SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 400, 699, "a SIP final code"));
-                 cfg.blocked_code = static_cast<int>(n);
-                 return {};
-             }},
-            {"media-ports",
-             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
-                 const auto dash = v.find('-');
-                 if (dash == std::string_view::npos) {
-                     return unexpected(
-                         ctx.fail("expected FIRST-LAST ports, got '" + std::string(v) + "'"));
-                 }
-                 SSW_TRY_ASSIGN(const auto lo,
-                                parse_count(trim(v.substr(0, dash)), ctx, 1024, 65535, "a port"));
-                 SSW_TRY_ASSIGN(const auto hi,
-                                parse_count(trim(v.substr(dash + 1)), ctx, 1024, 65535, "a port"));
-                 if (hi < lo + 3) {
-                     return unexpected(
-                         ctx.fail("media-ports needs room for at least two port pairs"));
-                 }
-                 cfg.media.first_port = static_cast<std::uint16_t>(lo);
-                 cfg.media.last_port = static_cast<std::uint16_t>(hi);
-                 return {};
-             }},
-            {"media-address",
-             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
-                 if (!core::ip_address::parse(v)) {
-                     return unexpected(
-                         ctx.fail("expected an IP address, got '" + std::string(v) + "'"));
-                 }
-                 cfg.media.address = std::string(v);
-                 return {};
-             }},
-            {"media-timeout",
-             [&cfg](std::string_view v, const line_context& ctx) -> result<void> {
-                 SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 86400, "seconds (0: off)"));
-                 cfg.media.timeout = std::chrono::seconds(n);
-                 return {};
-             }},
-            {"media-hijack-guard", on_off(cfg.media.hijack_guard)},
-            {"media-latch-gateways", on_off(cfg.media.latch_gateways)},
+    auto add_listener = [&cfg](transport t) {
+        return [&cfg, t](std::string_view v, const line_context& ctx) -> result<void> {
+            SSW_TRY_ASSIGN(const auto e, parse_endpoint(v, ctx, false));
+            cfg.listeners.push_back(listener{t, *e.address, e.port});
+            return {};
         };
     };
-    keys = top_keys();
+    return {{"udp", add_listener(transport::udp)}, {"tcp", add_listener(transport::tcp)}};
+}
 
-    std::size_t start = 0;
-    while (start <= text_in.size()) {
-        const auto end = text_in.find('\n', start);
-        std::string_view raw = text_in.substr(
-            start, end == std::string_view::npos ? std::string_view::npos : end - start);
-        start = end == std::string_view::npos ? text_in.size() + 1 : end + 1;
-        ++at.line;
-        if (const auto hash = raw.find('#'); hash != std::string_view::npos) {
-            raw = raw.substr(0, hash);
-        }
-        const auto line = trim(raw);
-        if (line.empty()) {
-            continue;
-        }
-        if (line.front() == '[') {
-            if (line.back() != ']') {
-                return unexpected(at.fail("expected ']' at the end of the section header"));
-            }
-            const auto inner = trim(line.substr(1, line.size() - 2));
-            const auto space = inner.find_first_of(" \t");
-            const std::string kind(inner.substr(0, space));
-            const std::string name(space == std::string_view::npos ? std::string_view{}
-                                                                   : trim(inner.substr(space)));
-            const std::string where = at.where();
-            if (kind == "listen") {
-                section_label = "[listen]";
-                keys = {};
-                auto add_listener = [&cfg](transport t) {
-                    return [&cfg, t](std::string_view v, const line_context& ctx) -> result<void> {
-                        SSW_TRY_ASSIGN(const auto e, parse_endpoint(v, ctx, false));
-                        cfg.listeners.push_back(listener{t, *e.address, e.port});
-                        return {};
-                    };
-                };
-                keys.emplace("udp", add_listener(transport::udp));
-                keys.emplace("tcp", add_listener(transport::tcp));
-                continue;
-            }
-            if (kind != "account" && kind != "mapping-gateway" && kind != "routing-gateway") {
-                std::string message = "unknown section [" + kind + "]";
-                if (auto guess = core::closest_match(
-                        kind, {"listen", "account", "mapping-gateway", "routing-gateway"})) {
-                    message += " (did you mean [" + *guess + "]?)";
-                }
-                return unexpected(at.fail(message +
-                                          "; expected [listen], [account NAME], "
-                                          "[mapping-gateway NAME] or [routing-gateway NAME]"));
-            }
-            if (name.empty() || name.find_first_of(" \t") != std::string::npos) {
-                return unexpected(at.fail("expected one name after [" + kind + " ...]"));
-            }
-            if (!names_seen.insert(kind + " " + name).second) {
-                return unexpected(at.fail("[" + kind + " " + name + "] is defined twice"));
-            }
-            section_label = "[" + kind + " " + name + "]";
-            if (kind == "account") {
-                auto& a = cfg.accounts.emplace_back();
-                a.user = name;
-                a.line = where;
-                keys = {{"password", text(a.password)},
-                        {"ha1", text(a.ha1)},
-                        {"ha1-sha256", text(a.ha1_sha256)},
-                        {"allow", networks(a.allowed_networks)},
-                        {"relay-media", on_off(a.relay_media)}};
-            } else if (kind == "mapping-gateway") {
-                auto& m = cfg.mapping_gateways.emplace_back();
-                m.name = name;
-                m.line = where;
-                keys = {{"network", networks(m.networks)},
-                        {"account",
-                         [&m](std::string_view v, const line_context&) -> result<void> {
-                             for (const auto field : core::split(v, ',')) {
-                                 m.accounts.emplace_back(trim(field));
-                             }
-                             return {};
-                         }},
-                        {"caller",
-                         [&m](std::string_view v, const line_context& ctx) -> result<void> {
-                             if (core::iequals(v, "from")) {
-                                 m.caller = caller_source::from;
-                             } else if (core::iequals(v, "pai") ||
-                                        core::iequals(v, "p-asserted-identity")) {
-                                 m.caller = caller_source::p_asserted_identity;
-                             } else {
-                                 return unexpected(ctx.fail("expected 'from' or 'pai', got '" +
-                                                            std::string(v) + "'"));
-                             }
-                             return {};
-                         }},
-                        {"caller-plan", plans(m.caller_plan)},
-                        {"callee-plan", plans(m.callee_plan)},
-                        {"caller-table", plans(m.caller_table)},
-                        {"callee-table", plans(m.callee_table)},
-                        {"encrypt", on_off(m.encrypt)},
-                        {"encrypt-mode", encrypt_mode(m.encrypt_mode)},
-                        {"encrypt-key", text(m.encrypt_key)},
-                        {"relay-media", on_off(m.relay_media)}};
-            } else {
-                auto& r = cfg.routing_gateways.emplace_back();
-                r.name = name;
-                r.line = where;
-                auto reg = [&r]() -> registration& {
-                    if (!r.register_to) {
-                        r.register_to.emplace();
-                    }
-                    return *r.register_to;
-                };
-                keys = {
-                    {"address",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(auto e, parse_endpoint(v, ctx, true));
-                         r.addresses.push_back(std::move(e));
-                         return {};
-                     }},
-                    {"transport",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         if (core::iequals(v, "udp")) {
-                             r.kind = transport::udp;
-                         } else if (core::iequals(v, "tcp")) {
-                             r.kind = transport::tcp;
-                         } else {
-                             return unexpected(
-                                 ctx.fail("expected udp or tcp, got '" + std::string(v) + "'"));
-                         }
-                         return {};
-                     }},
-                    {"prefix",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         for (const auto field : core::split(v, ',')) {
-                             const auto p = trim(field);
-                             if (p == "*") {
-                                 r.prefixes.emplace_back();
-                                 continue;
-                             }
-                             if (p.empty() ||
-                                 p.find_first_not_of("0123456789+*#") != std::string_view::npos) {
-                                 return unexpected(
-                                     ctx.fail("expected a digit prefix or '*', got '" +
-                                              std::string(p) + "'"));
-                             }
-                             r.prefixes.emplace_back(p);
-                         }
-                         return {};
-                     }},
-                    {"priority",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 1000, "a priority"));
-                         r.priority = static_cast<int>(n);
-                         return {};
-                     }},
-                    {"weight",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 1000000, "a weight"));
-                         r.weight = static_cast<unsigned>(n);
-                         return {};
-                     }},
-                    {"invite-timeout",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 300, "seconds"));
-                         r.invite_timeout = std::chrono::seconds(n);
-                         return {};
-                     }},
-                    {"stop-codes",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(r.stop_codes, parse_codes(v, ctx));
-                         return {};
-                     }},
-                    {"max-calls",
-                     [&r](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(const auto n,
-                                        parse_count(v, ctx, 1, 1000000, "a call count"));
-                         r.max_calls = static_cast<unsigned>(n);
-                         return {};
-                     }},
-                    {"auth-user", text(r.auth_user)},
-                    {"auth-password", text(r.auth_password)},
-                    {"caller-plan", plans(r.caller_plan)},
-                    {"callee-plan", plans(r.callee_plan)},
-                    {"caller-table", plans(r.caller_table)},
-                    {"callee-table", plans(r.callee_table)},
-                    {"pai-plan", plans(r.pai_plan)},
-                    {"encrypt", on_off(r.encrypt)},
-                    {"encrypt-mode", encrypt_mode(r.encrypt_mode)},
-                    {"encrypt-key", text(r.encrypt_key)},
-                    {"relay-media", on_off(r.relay_media)},
-                    {"register-proxy",
-                     [reg](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(reg().proxy, parse_endpoint(v, ctx, true));
-                         return {};
-                     }},
-                    {"register-user",
-                     [reg](std::string_view v, const line_context&) -> result<void> {
-                         reg().user = std::string(v);
-                         return {};
-                     }},
-                    {"register-password",
-                     [reg](std::string_view v, const line_context&) -> result<void> {
-                         reg().password = std::string(v);
-                         return {};
-                     }},
-                    {"register-contact-host",
-                     [reg](std::string_view v, const line_context&) -> result<void> {
-                         reg().contact_host = std::string(v);
-                         return {};
-                     }},
-                    {"register-port",
-                     [reg](std::string_view v, const line_context& ctx) -> result<void> {
-                         SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 65535, "a port"));
-                         reg().local_port = static_cast<std::uint16_t>(n);
-                         return {};
-                     }},
-                    {"register-expire",
-                     [reg](std::string_view v, const line_context& ctx) -> result<void> {
-                         if (core::iequals(v, "auto")) {
-                             reg().expire.reset();
-                             return {};
-                         }
-                         SSW_TRY_ASSIGN(const auto n,
-                                        parse_count(v, ctx, 20, 7200, "seconds or auto"));
-                         reg().expire = std::chrono::seconds(n);
-                         return {};
-                     }},
-                };
-            }
-            continue;
-        }
-        const auto eq = line.find('=');
-        if (eq == std::string_view::npos) {
-            return unexpected(at.fail("expected 'key = value' or a [section] header"));
-        }
-        const auto key = trim(line.substr(0, eq));
-        const auto value = trim(line.substr(eq + 1));
-        if (key.empty()) {
-            return unexpected(at.fail("expected a key before '='"));
-        }
-        SSW_TRY(apply(keys, section_label, key, value, at));
-    }
+key_map account_keys(account& a)
+{
+    return {{"password", text(a.password)},
+            {"ha1", text(a.ha1)},
+            {"ha1-sha256", text(a.ha1_sha256)},
+            {"allow", networks(a.allowed_networks)},
+            {"relay-media", on_off(a.relay_media)}};
+}
 
-    // Whole-file checks, each naming the section's line.
+key_map mapping_gateway_keys(mapping_gateway& m)
+{
+    return {{"network", networks(m.networks)},
+            {"account",
+             [&m](std::string_view v, const line_context&) -> result<void> {
+                 for (const auto field : core::split(v, ',')) {
+                     m.accounts.emplace_back(trim(field));
+                 }
+                 return {};
+             }},
+            {"caller",
+             [&m](std::string_view v, const line_context& ctx) -> result<void> {
+                 if (core::iequals(v, "from")) {
+                     m.caller = caller_source::from;
+                 } else if (core::iequals(v, "pai") || core::iequals(v, "p-asserted-identity")) {
+                     m.caller = caller_source::p_asserted_identity;
+                 } else {
+                     return unexpected(
+                         ctx.fail("expected 'from' or 'pai', got '" + std::string(v) + "'"));
+                 }
+                 return {};
+             }},
+            {"caller-plan", plans(m.caller_plan)},
+            {"callee-plan", plans(m.callee_plan)},
+            {"caller-table", plans(m.caller_table)},
+            {"callee-table", plans(m.callee_table)},
+            {"encrypt", on_off(m.encrypt)},
+            {"encrypt-mode", encrypt_mode(m.encrypt_mode)},
+            {"encrypt-key", text(m.encrypt_key)},
+            {"relay-media", on_off(m.relay_media)}};
+}
+
+key_map routing_gateway_keys(routing_gateway& r)
+{
+    auto reg = [&r]() -> registration& {
+        if (!r.register_to) {
+            r.register_to.emplace();
+        }
+        return *r.register_to;
+    };
+    return {
+        {"address",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(auto e, parse_endpoint(v, ctx, true));
+             r.addresses.push_back(std::move(e));
+             return {};
+         }},
+        {"transport",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             if (core::iequals(v, "udp")) {
+                 r.kind = transport::udp;
+             } else if (core::iequals(v, "tcp")) {
+                 r.kind = transport::tcp;
+             } else {
+                 return unexpected(ctx.fail("expected udp or tcp, got '" + std::string(v) + "'"));
+             }
+             return {};
+         }},
+        {"prefix",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             for (const auto field : core::split(v, ',')) {
+                 const auto p = trim(field);
+                 if (p == "*") {
+                     r.prefixes.emplace_back();
+                     continue;
+                 }
+                 if (p.empty() || p.find_first_not_of("0123456789+*#") != std::string_view::npos) {
+                     return unexpected(
+                         ctx.fail("expected a digit prefix or '*', got '" + std::string(p) + "'"));
+                 }
+                 r.prefixes.emplace_back(p);
+             }
+             return {};
+         }},
+        {"priority",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 0, 1000, "a priority"));
+             r.priority = static_cast<int>(n);
+             return {};
+         }},
+        {"weight",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 1000000, "a weight"));
+             r.weight = static_cast<unsigned>(n);
+             return {};
+         }},
+        {"invite-timeout",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 300, "seconds"));
+             r.invite_timeout = std::chrono::seconds(n);
+             return {};
+         }},
+        {"stop-codes",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(r.stop_codes, parse_codes(v, ctx));
+             return {};
+         }},
+        {"max-calls",
+         [&r](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 1000000, "a call count"));
+             r.max_calls = static_cast<unsigned>(n);
+             return {};
+         }},
+        {"auth-user", text(r.auth_user)},
+        {"auth-password", text(r.auth_password)},
+        {"caller-plan", plans(r.caller_plan)},
+        {"callee-plan", plans(r.callee_plan)},
+        {"caller-table", plans(r.caller_table)},
+        {"callee-table", plans(r.callee_table)},
+        {"pai-plan", plans(r.pai_plan)},
+        {"encrypt", on_off(r.encrypt)},
+        {"encrypt-mode", encrypt_mode(r.encrypt_mode)},
+        {"encrypt-key", text(r.encrypt_key)},
+        {"relay-media", on_off(r.relay_media)},
+        {"register-proxy",
+         [reg](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(reg().proxy, parse_endpoint(v, ctx, true));
+             return {};
+         }},
+        {"register-user",
+         [reg](std::string_view v, const line_context&) -> result<void> {
+             reg().user = std::string(v);
+             return {};
+         }},
+        {"register-password",
+         [reg](std::string_view v, const line_context&) -> result<void> {
+             reg().password = std::string(v);
+             return {};
+         }},
+        {"register-contact-host",
+         [reg](std::string_view v, const line_context&) -> result<void> {
+             reg().contact_host = std::string(v);
+             return {};
+         }},
+        {"register-port",
+         [reg](std::string_view v, const line_context& ctx) -> result<void> {
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 1, 65535, "a port"));
+             reg().local_port = static_cast<std::uint16_t>(n);
+             return {};
+         }},
+        {"register-expire",
+         [reg](std::string_view v, const line_context& ctx) -> result<void> {
+             if (core::iequals(v, "auto")) {
+                 reg().expire.reset();
+                 return {};
+             }
+             SSW_TRY_ASSIGN(const auto n, parse_count(v, ctx, 20, 7200, "seconds or auto"));
+             reg().expire = std::chrono::seconds(n);
+             return {};
+         }},
+    };
+}
+
+// Whole-file checks, each naming the section's line.
+result<void> check_sections(config& cfg)
+{
     auto config_error = [](const std::string& where, std::string message) {
         return unexpected(make_error(errc::config_error, std::move(message), where));
     };
@@ -586,7 +508,143 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
                                             "] needs both auth-user and auth-password, or neither");
         }
     }
-    return cfg;
+    return {};
+}
+
+// A line without its comment: '#' starts one unless it is inside a double-quoted value.
+std::string_view without_comment(std::string_view raw)
+{
+    bool quoted = false;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '"') {
+            quoted = !quoted;
+        } else if (raw[i] == '#' && !quoted) {
+            return raw.substr(0, i);
+        }
+    }
+    return raw;
+}
+
+// A value as written, or its inside when it is double-quoted (so it may hold '#' or spaces
+// at its ends).
+std::string_view unquoted(std::string_view value)
+{
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        return value.substr(1, value.size() - 2);
+    }
+    return value;
+}
+
+// The parser's place in the file: the current section and its keys.
+struct parse_state {
+    config cfg;
+    line_context at;
+    std::string section_label = "the top level";
+    key_map keys;
+    std::set<std::string> names_seen;
+};
+
+// A "[kind name]" header: checks it and makes its keys the current ones.
+result<void> open_section(parse_state& st, std::string_view line)
+{
+    auto& at = st.at;
+    if (line.back() != ']') {
+        return unexpected(at.fail("expected ']' at the end of the section header"));
+    }
+    const auto inner = trim(line.substr(1, line.size() - 2));
+    const auto space = inner.find_first_of(" \t");
+    const std::string kind(inner.substr(0, space));
+    const std::string name(space == std::string_view::npos ? std::string_view{}
+                                                           : trim(inner.substr(space)));
+    const std::string where = at.where();
+    if (kind == "listen") {
+        st.section_label = "[listen]";
+        st.keys = listen_keys(st.cfg);
+        return {};
+    }
+    if (kind != "account" && kind != "mapping-gateway" && kind != "routing-gateway") {
+        std::string message = "unknown section [" + kind + "]";
+        if (auto guess = core::closest_match(
+                kind, {"listen", "account", "mapping-gateway", "routing-gateway"})) {
+            message += " (did you mean [" + *guess + "]?)";
+        }
+        return unexpected(at.fail(message + "; expected [listen], [account NAME], "
+                                            "[mapping-gateway NAME] or [routing-gateway NAME]"));
+    }
+    if (name.empty() || name.find_first_of(" \t") != std::string::npos) {
+        return unexpected(at.fail("expected one name after [" + kind + " ...]"));
+    }
+    if (!st.names_seen.insert(kind + " " + name).second) {
+        return unexpected(at.fail("[" + kind + " " + name + "] is defined twice"));
+    }
+    st.section_label = "[" + kind + " " + name + "]";
+    if (kind == "account") {
+        auto& a = st.cfg.accounts.emplace_back();
+        a.user = name;
+        a.line = where;
+        st.keys = account_keys(a);
+    } else if (kind == "mapping-gateway") {
+        auto& m = st.cfg.mapping_gateways.emplace_back();
+        m.name = name;
+        m.line = where;
+        st.keys = mapping_gateway_keys(m);
+    } else {
+        auto& r = st.cfg.routing_gateways.emplace_back();
+        r.name = name;
+        r.line = where;
+        st.keys = routing_gateway_keys(r);
+    }
+    return {};
+}
+
+// One "key = value" line of the current section.
+result<void> set_key(parse_state& st, std::string_view line)
+{
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) {
+        return unexpected(st.at.fail("expected 'key = value' or a [section] header"));
+    }
+    const auto key = trim(line.substr(0, eq));
+    const auto value = unquoted(trim(line.substr(eq + 1)));
+    if (key.empty()) {
+        return unexpected(st.at.fail("expected a key before '='"));
+    }
+    return apply(st.keys, st.section_label, key, value, st.at);
+}
+
+} // namespace
+
+const account* config::find_account(std::string_view user) const
+{
+    const auto it = std::find_if(accounts.begin(), accounts.end(),
+                                 [&](const account& a) { return a.user == user; });
+    return it == accounts.end() ? nullptr : &*it;
+}
+
+result<config> parse_config(std::string_view text_in, std::string_view origin)
+{
+    // Sections point into cfg's vectors while they are read: emplace_back may move the
+    // elements, so each section's keys are made again when it opens (open_section), and
+    // a section's setters only live until the next header.
+    parse_state st;
+    st.cfg.source = std::string(origin);
+    st.at = line_context{origin, 0};
+    st.keys = top_level_keys(st.cfg);
+    std::size_t start = 0;
+    while (start <= text_in.size()) {
+        const auto end = text_in.find('\n', start);
+        const std::string_view raw = text_in.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        start = end == std::string_view::npos ? text_in.size() + 1 : end + 1;
+        ++st.at.line;
+        const auto line = trim(without_comment(raw));
+        if (line.empty()) {
+            continue;
+        }
+        SSW_TRY(line.front() == '[' ? open_section(st, line) : set_key(st, line));
+    }
+    SSW_TRY(check_sections(st.cfg));
+    return std::move(st.cfg);
 }
 
 result<config> load_config(const std::filesystem::path& path)

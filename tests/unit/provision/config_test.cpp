@@ -138,3 +138,16 @@ TEST_CASE("provision::parse_config: digest algorithms and hashed secrets", "[pro
     CHECK(cfg->digest_algorithms == std::vector<std::string>{"MD5"});
     CHECK(cfg->accounts.at(0).ha1_sha256 == std::string(64, 'a'));
 }
+
+TEST_CASE("provision::parse_config: comments after values; quoted values may hold '#'",
+          "[provision][config]")
+{
+    const auto cfg = ssw::provision::parse_config("realm = ssw # the digest realm\n"
+                                                  "[account 1000]\n"
+                                                  "password = \"pa#ss word\"   # quoted\n",
+                                                  "t.conf");
+    REQUIRE(cfg);
+    CHECK(cfg->realm == "ssw");
+    REQUIRE(cfg->accounts.size() == 1);
+    CHECK(cfg->accounts[0].password == "pa#ss word");
+}
