@@ -15,8 +15,14 @@ int main(int argc, char** argv)
     app.footer(tf::examples);
 
     auto* apply = app.add_subcommand("apply", "Rewrite numbers (arguments or stdin, one per line)");
-    apply->add_option("-r,--rules", opt.rules_path, "Rule file (ssw-rules(5))")
-        ->required()
+    apply
+        ->add_option("-r,--rules", opt.rules_path,
+                     "Rule file (ssw-rules(5)); with --config, the one ssw.conf names")
+        ->option_text("FILE");
+    apply
+        ->add_option("-c,--config", opt.config_path,
+                     "ssw-run's ssw.conf: the gateways of --from and --to are its sections, "
+                     "numbers come out as ssw-run sends them")
         ->option_text("FILE");
     apply->add_option("-p,--plan", opt.plan, "Dial plan or transform table to apply")
         ->option_text("NAME");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw::b2bua::call_manager: calls between a caller leg and routing-gateway legs (see header).
 #include <ssw/b2bua/call_manager.hpp>
+#include <ssw/b2bua/numbers.hpp>
 #include <ssw/core/text.hpp>
 #include <ssw/core/token.hpp>
 #include <ssw/registrar/digest.hpp>
@@ -439,72 +440,13 @@ struct call_manager::state {
 
     // ---- numbers --------------------------------------------------------------------
 
-    [[nodiscard]] bool has_block(const std::string& name) const
-    {
-        return rules != nullptr && !name.empty() && rules->rules().find_gateway(name) != nullptr;
-    }
-
-    // A table then a plan named in ssw.conf (used when the rule file has no block for the gateway).
-    result<std::string> apply_named(std::string_view table, std::string_view plan,
-                                    std::string number, transform::selector& choices) const
-    {
-        if (rules == nullptr) {
-            return number;
-        }
-        for (const auto name : {table, plan}) {
-            if (name.empty()) {
-                continue;
-            }
-            SSW_TRY_ASSIGN(auto o, rules->apply(name, number, choices));
-            number = o.number;
-        }
-        return number;
-    }
-
     // Runs the pipeline for `c` towards routing gateway `to` (nullptr: up to the routing stage).
     result<transform::call_outcome> numbers(const call& c,
                                             const provision::routing_gateway* to) const
     {
-        transform::call_outcome o;
         transform::selector choices(c.seed);
-        std::string caller = c.caller_received;
-        std::string callee = c.callee_received;
-        const provision::mapping_gateway* mg = c.mapping_gw ? &*c.mapping_gw : nullptr;
-        transform::call_request req;
-        if (mg != nullptr) {
-            if (has_block(mg->name)) {
-                req.from = mg->name;
-            } else {
-                SSW_TRY_ASSIGN(caller,
-                               apply_named(mg->caller_table, mg->caller_plan, caller, choices));
-                SSW_TRY_ASSIGN(callee,
-                               apply_named(mg->callee_table, mg->callee_plan, callee, choices));
-            }
-        }
-        const bool to_block = to != nullptr && has_block(to->name);
-        if (to_block) {
-            req.to = to->name;
-        }
-        if (rules != nullptr) {
-            req.caller = caller;
-            req.callee = callee;
-            SSW_TRY_ASSIGN(o, transform::run_call(*rules, req, choices));
-        } else {
-            o.inbound_caller = o.routed_caller = o.caller = caller;
-            o.inbound_callee = o.routed_callee = o.callee = callee;
-        }
-        if (to != nullptr && !to_block && rules != nullptr && !o.blocked) {
-            if (!to->pai_plan.empty()) {
-                SSW_TRY_ASSIGN(auto p, rules->apply(to->pai_plan, o.caller, choices));
-                o.pai = p.number;
-                o.has_pai = true;
-            }
-            SSW_TRY_ASSIGN(o.caller,
-                           apply_named(to->caller_table, to->caller_plan, o.caller, choices));
-            SSW_TRY_ASSIGN(o.callee,
-                           apply_named(to->callee_table, to->callee_plan, o.callee, choices));
-        }
-        return o;
+        const number_route route{c.mapping_gw ? &*c.mapping_gw : nullptr, to};
+        return call_numbers(rules, route, c.caller_received, c.callee_received, choices);
     }
 
     // ---- media relay (media_hook) ---------------------------------------------------

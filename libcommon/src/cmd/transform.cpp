@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // ssw-transform behaviour: streaming apply, --explain, TAP/JUnit case runs, rule lint.
+#include <ssw/b2bua/numbers.hpp>
 #include <ssw/cli/run.hpp>
 #include <ssw/cmd/transform.hpp>
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/json_writer.hpp>
 #include <ssw/core/text.hpp>
+#include <ssw/provision/config.hpp>
 #include <ssw/transform/engine.hpp>
 #include <ssw/transform/lint.hpp>
 #include <ssw/transform/pipeline.hpp>
@@ -12,8 +14,10 @@
 #include <ssw/transform/test_cases.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <istream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -110,8 +114,64 @@ class record_source {
     std::size_t index_ = 0;
 };
 
+// ssw-run's view of a call's gateways (apply --config): ssw.conf, its rule file, and the
+// mapping and routing gateways --from and --to name.
+struct configured_route {
+    provision::config config;
+    b2bua::number_route route;
+};
+
+result<configured_route> load_configured_route(const options& opt, std::string& rules_path)
+{
+    configured_route c;
+    SSW_TRY_ASSIGN(c.config, provision::load_config(opt.config_path));
+    if (rules_path.empty()) {
+        rules_path = c.config.rules_file;
+        if (!rules_path.empty() && std::filesystem::path(rules_path).is_relative()) {
+            rules_path =
+                (std::filesystem::path(opt.config_path).parent_path() / rules_path).string();
+        }
+    }
+    if (!opt.from.empty()) {
+        for (const auto& m : c.config.mapping_gateways) {
+            if (m.name == opt.from) {
+                c.route.from = &m;
+            }
+        }
+        if (c.route.from == nullptr) {
+            return unexpected(make_error(errc::not_found, "no [mapping-gateway " + opt.from +
+                                                              "] in " + opt.config_path));
+        }
+    }
+    if (!opt.to.empty()) {
+        for (const auto& r : c.config.routing_gateways) {
+            if (r.name == opt.to) {
+                c.route.to = &r;
+            }
+        }
+        if (c.route.to == nullptr) {
+            return unexpected(make_error(errc::not_found, "no [routing-gateway " + opt.to +
+                                                              "] in " + opt.config_path));
+        }
+    }
+    return c;
+}
+
 result<cli::exit_code> apply(const options& opt, cli::io& io)
 {
+    if (!opt.config_path.empty() && !opt.pipeline) {
+        return unexpected(make_error(errc::invalid_argument, "--config needs --pipeline"));
+    }
+    std::string rules_path = opt.rules_path;
+    std::optional<configured_route> configured;
+    if (!opt.config_path.empty()) {
+        SSW_TRY_ASSIGN(configured, load_configured_route(opt, rules_path));
+    }
+    // With --config and no rule file anywhere, numbers pass unchanged, as in ssw-run.
+    std::optional<tr::engine> loaded;
+    if (!configured || !rules_path.empty()) {
+        SSW_TRY_ASSIGN(loaded, load(rules_path));
+    }
     if (!opt.pipeline && opt.plan.empty()) {
         return unexpected(
             make_error(errc::invalid_argument, "apply needs --plan NAME or --pipeline"));
@@ -119,14 +179,14 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
     if (!opt.pipeline && (!opt.from.empty() || !opt.to.empty())) {
         return unexpected(make_error(errc::invalid_argument, "--from and --to need --pipeline"));
     }
-    SSW_TRY_ASSIGN(auto eng, load(opt.rules_path));
-    if (!opt.pipeline && eng.rules().find_plan(opt.plan) == nullptr &&
-        eng.rules().find_table(opt.plan) == nullptr) {
+    const tr::engine* rules = loaded ? &*loaded : nullptr;
+    if (!opt.pipeline && loaded->rules().find_plan(opt.plan) == nullptr &&
+        loaded->rules().find_table(opt.plan) == nullptr) {
         std::vector<std::string> names;
-        for (const auto& p : eng.rules().plans) {
+        for (const auto& p : loaded->rules().plans) {
             names.push_back(p.name);
         }
-        for (const auto& t : eng.rules().tables) {
+        for (const auto& t : loaded->rules().tables) {
             names.push_back(t.name);
         }
         std::string hint;
@@ -134,13 +194,13 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
             hint = " (did you mean '" + *m + "'?)";
         }
         return unexpected(make_error(errc::not_found, "no plan or table named '" + opt.plan +
-                                                          "' in " + opt.rules_path + hint));
+                                                          "' in " + rules_path + hint));
     }
     // Pipelines may pair numbers with a mapping or vendor gateway that does not exist: say so once.
     for (const std::string* gw : {&opt.from, &opt.to}) {
-        if (!gw->empty() && eng.rules().find_gateway(*gw) == nullptr) {
+        if (!configured && !gw->empty() && loaded->rules().find_gateway(*gw) == nullptr) {
             return unexpected(
-                make_error(errc::not_found, "no gateway named '" + *gw + "' in " + opt.rules_path));
+                make_error(errc::not_found, "no gateway named '" + *gw + "' in " + rules_path));
         }
     }
     tr::selector choices(opt.seed);
@@ -158,7 +218,7 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
             continue;
         }
         if (!opt.pipeline) {
-            auto r = eng.apply(opt.plan, text, choices, opt.explain);
+            auto r = loaded->apply(opt.plan, text, choices, opt.explain);
             if (!r) {
                 auto e = std::move(r).error();
                 e.message += " (input '" + std::string(text) + "')";
@@ -218,8 +278,11 @@ result<cli::exit_code> apply(const options& opt, cli::io& io)
                 }
                 continue;
             }
-            auto r = tr::run_call(eng, tr::call_request{nums[0], nums[1], opt.from, opt.to},
-                                  choices, opt.explain);
+            auto r = configured ? b2bua::call_numbers(rules, configured->route, nums[0], nums[1],
+                                                      choices, opt.explain)
+                                : tr::run_call(*loaded,
+                                               tr::call_request{nums[0], nums[1], opt.from, opt.to},
+                                               choices, opt.explain);
             if (!r) {
                 auto e = std::move(r).error();
                 if (e.where.empty()) {

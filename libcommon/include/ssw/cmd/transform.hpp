@@ -18,6 +18,7 @@ enum class command { none, apply, test, check };
 struct options {
     command what = command::none;
     std::string rules_path;              // --rules (test: overrides the case files' `rules` line)
+    std::string config_path;             // apply --config: ssw.conf, the daemon's gateways
     std::string plan;                    // apply --plan: a plan or a table
     std::vector<std::string> numbers;    // apply: numbers (or "CALLER CALLEE" pairs); stdin if none
     bool pipeline = false;               // apply --pipeline: run whole calls
