@@ -1,57 +1,41 @@
 // SPDX-License-Identifier: MIT
-// Digest computation over OpenSSL EVP, stateless HMAC nonces, nonce-count replay table.
+// Digest computation, stateless HMAC nonces and the nonce-count replay table (the hashing,
+// randomness and constant-time comparison come from crypto/).
 #include "registrar/bounded_table.hpp"
 
 #include <ssw/core/text.hpp>
+#include <ssw/crypto/hash.hpp>
+#include <ssw/crypto/secure.hpp>
 #include <ssw/registrar/digest.hpp>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <memory>
+#include <stdexcept>
 
 namespace ssw::registrar {
 
 namespace {
 
-// OpenSSL 3 looks an algorithm up on every EVP_Digest with EVP_md5() ("implicit fetch"),
-// and a registrar hashes four or five times per REGISTER: fetch once, reuse one context.
-const EVP_MD* fetched(digest_algorithm algorithm)
+crypto::hash_algorithm hash_of(digest_algorithm algorithm)
 {
-    static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
-    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
-    return algorithm == digest_algorithm::md5 ? md5 : sha256;
-}
-
-struct md_ctx_deleter {
-    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-};
-using md_ctx = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
-
-// H(p1 ":" p2 ":" ...) in lowercase hex, without building the joined string.
-std::string hash_hex(digest_algorithm algorithm, std::initializer_list<std::string_view> parts)
-{
-    thread_local const md_ctx ctx(EVP_MD_CTX_new());
-    EVP_DigestInit_ex2(ctx.get(), fetched(algorithm), nullptr);
-    bool first = true;
-    for (const auto p : parts) {
-        if (!first) {
-            EVP_DigestUpdate(ctx.get(), ":", 1);
-        }
-        first = false;
-        EVP_DigestUpdate(ctx.get(), p.data(), p.size());
-    }
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx.get(), out, &len);
-    return core::to_hex(std::string_view(reinterpret_cast<const char*>(out), len));
+    return algorithm == digest_algorithm::md5 ? crypto::hash_algorithm::md5
+                                              : crypto::hash_algorithm::sha256;
 }
 
 constexpr std::size_t time_bytes = 8;
 constexpr std::size_t random_bytes = 8;
 constexpr std::size_t mac_bytes = 16; // truncated HMAC-SHA256: 128 bits is plenty here
+
+// The HMAC key: fresh random bytes, or no nonce_manager at all. A guessable key would let
+// anyone mint nonces; there is no safe fallback, so the failure stops the daemon at start.
+std::array<std::uint8_t, 32> make_secret()
+{
+    std::array<std::uint8_t, 32> secret{};
+    if (auto r = crypto::random_bytes(secret); !r) {
+        throw std::runtime_error("cannot key the digest nonces: " + r.error().to_string());
+    }
+    return secret;
+}
 
 } // namespace
 
@@ -75,73 +59,50 @@ std::string_view to_string(digest_algorithm algorithm) noexcept
 std::string digest_ha1(digest_algorithm algorithm, std::string_view username,
                        std::string_view realm, std::string_view password)
 {
-    return hash_hex(algorithm, {username, realm, password});
+    return crypto::hash_hex(hash_of(algorithm), {username, realm, password});
 }
 
 std::string digest_response(digest_algorithm algorithm, std::string_view ha1,
                             std::string_view method, std::string_view uri, std::string_view nonce,
                             std::string_view nc, std::string_view cnonce, std::string_view qop)
 {
-    const std::string ha2 = hash_hex(algorithm, {method, uri});
+    const auto h = hash_of(algorithm);
+    const std::string ha2 = crypto::hash_hex(h, {method, uri});
     if (qop.empty()) {
-        return hash_hex(algorithm, {ha1, nonce, ha2});
+        return crypto::hash_hex(h, {ha1, nonce, ha2});
     }
-    return hash_hex(algorithm, {ha1, nonce, nc, cnonce, qop, ha2});
+    return crypto::hash_hex(h, {ha1, nonce, nc, cnonce, qop, ha2});
 }
 
 struct nonce_manager::state {
     state(const core::clock& c, std::chrono::seconds l, std::size_t max)
-        : clock(c), lifetime(l), last_nc(max), inner(EVP_MD_CTX_new()), outer(EVP_MD_CTX_new()),
-          work(EVP_MD_CTX_new())
+        : clock(c), lifetime(l), last_nc(max), hmac(make_keyed())
     {
-        RAND_bytes(secret.data(), static_cast<int>(secret.size()));
-        // HMAC (RFC 2104) with the key schedule done once: SHA-256 states after the ipad and
-        // opad blocks, copied for each nonce instead of re-keying (half the compressions).
-        std::array<unsigned char, 64> ipad{};
-        std::array<unsigned char, 64> opad{};
-        for (std::size_t i = 0; i < ipad.size(); ++i) {
-            const unsigned char k = i < secret.size() ? secret[i] : 0;
-            ipad[i] = static_cast<unsigned char>(k ^ 0x36);
-            opad[i] = static_cast<unsigned char>(k ^ 0x5c);
-        }
-        const EVP_MD* sha256 = fetched(digest_algorithm::sha256);
-        EVP_DigestInit_ex2(inner.get(), sha256, nullptr);
-        EVP_DigestUpdate(inner.get(), ipad.data(), ipad.size());
-        EVP_DigestInit_ex2(outer.get(), sha256, nullptr);
-        EVP_DigestUpdate(outer.get(), opad.data(), opad.size());
-        OPENSSL_cleanse(ipad.data(), ipad.size());
-        OPENSSL_cleanse(opad.data(), opad.size());
     }
-    ~state() { OPENSSL_cleanse(secret.data(), secret.size()); }
-    state(const state&) = delete;
-    state& operator=(const state&) = delete;
+
+    static crypto::hmac_sha256 make_keyed()
+    {
+        auto secret = make_secret();
+        crypto::hmac_sha256 h(secret);
+        crypto::cleanse(secret);
+        return h;
+    }
 
     const core::clock& clock;
     std::chrono::seconds lifetime;
-    std::array<unsigned char, 32> secret{};
     struct nonce_use {
         std::uint32_t last_nc = 0;
         std::int64_t issued_ms = 0;
     };
     detail::bounded_table<nonce_use> last_nc;
-    md_ctx inner;
-    md_ctx outer;
-    md_ctx work;
+    crypto::hmac_sha256 hmac;
+    std::uint64_t issued = 0; // nonces made, for uniqueness when the generator fails
 
     // HMAC-SHA256(secret, prefix || realm), truncated to mac_bytes.
-    std::string mac(std::string_view prefix, std::string_view realm) const
+    [[nodiscard]] std::string mac(std::string_view prefix, std::string_view realm) const
     {
-        unsigned char inner_hash[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        EVP_MD_CTX_copy_ex(work.get(), inner.get());
-        EVP_DigestUpdate(work.get(), prefix.data(), prefix.size());
-        EVP_DigestUpdate(work.get(), realm.data(), realm.size());
-        EVP_DigestFinal_ex(work.get(), inner_hash, &len);
-        unsigned char out[EVP_MAX_MD_SIZE];
-        EVP_MD_CTX_copy_ex(work.get(), outer.get());
-        EVP_DigestUpdate(work.get(), inner_hash, len);
-        EVP_DigestFinal_ex(work.get(), out, &len);
-        return std::string(reinterpret_cast<const char*>(out), mac_bytes);
+        const auto full = hmac.mac({prefix, realm});
+        return std::string(reinterpret_cast<const char*>(full.data()), mac_bytes);
     }
 };
 
@@ -164,7 +125,16 @@ std::string nonce_manager::make_nonce(std::string_view realm)
     for (std::size_t i = 0; i < time_bytes; ++i) {
         raw[i] = static_cast<char>((issued >> (8 * (time_bytes - 1 - i))) & 0xff);
     }
-    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data() + time_bytes), random_bytes);
+    auto* random_part = reinterpret_cast<std::uint8_t*>(raw.data() + time_bytes);
+    const std::uint64_t serial = ++state_->issued;
+    if (!crypto::random_bytes(std::span<std::uint8_t>(random_part, random_bytes))) {
+        // The random part only makes nonces unique and unpredictable; the MAC (keyed with
+        // secret random bytes) is what makes them ours. Without the generator, a serial
+        // number keeps them unique.
+        for (std::size_t i = 0; i < random_bytes; ++i) {
+            random_part[i] = static_cast<std::uint8_t>(serial >> (8 * (random_bytes - 1 - i)));
+        }
+    }
     raw += state_->mac(raw, realm);
     return core::to_hex(raw);
 }
@@ -178,7 +148,8 @@ nonce_status nonce_manager::check(std::string_view nonce, std::string_view realm
     }
     const std::string_view body(raw->data(), time_bytes + random_bytes);
     const std::string expected = state_->mac(body, realm);
-    if (CRYPTO_memcmp(expected.data(), raw->data() + time_bytes + random_bytes, mac_bytes) != 0) {
+    if (!crypto::equal_constant_time(
+            expected, std::string_view(raw->data() + time_bytes + random_bytes, mac_bytes))) {
         return nonce_status::foreign;
     }
     std::uint64_t issued = 0;
@@ -243,9 +214,8 @@ digest_verdict verify_digest(nonce_manager& nonces, const digest_answer& answer,
     }
     const std::string expected = digest_response(*algorithm, ha1, method, answer.uri, answer.nonce,
                                                  answer.nc, answer.cnonce, answer.qop);
-    const bool matches = expected.size() == answer.response.size() &&
-                         CRYPTO_memcmp(expected.data(), core::to_lower(answer.response).data(),
-                                       expected.size()) == 0;
+    const bool matches =
+        !expected.empty() && crypto::equal_constant_time(expected, core::to_lower(answer.response));
     // Judge the nonce only for a matching digest: a wrong guess must not burn a good nc,
     // and an expired nonce with the right password is "stale", not "wrong".
     if (!matches) {

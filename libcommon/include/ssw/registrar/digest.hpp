@@ -61,6 +61,8 @@ class nonce_manager {
     // (only right answers enter it); the least recently used entry goes first past the bound.
     static constexpr std::size_t default_max_tracked = 100000;
     // `lifetime`: after it a nonce is stale. `max_tracked`: bound on the replay table.
+    // The HMAC key comes from the CSPRNG; if it cannot deliver, this throws
+    // std::runtime_error (a daemon must not start with a guessable key; cli::run exits 70).
     nonce_manager(const core::clock& clock,
                   std::chrono::seconds lifetime = std::chrono::seconds(300),
                   std::size_t max_tracked = default_max_tracked);
