@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <mutex>
 #include <netinet/in.h>
 #include <poll.h>
+#include <set>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -139,6 +141,11 @@ int background_process::stop(int signal, std::chrono::milliseconds timeout)
 
 int free_port()
 {
+    // The kernel may hand the same port out again once its socket is closed: a test asking
+    // for two ports must get two different ones.
+    static std::mutex mutex;
+    static std::set<int> given;
+    const std::lock_guard lock(mutex);
     for (int attempt = 0; attempt < 50; ++attempt) {
         const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
@@ -155,7 +162,7 @@ int free_port()
         const bool udp_free = ::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
         ::close(udp);
         ::close(tcp);
-        if (udp_free) {
+        if (udp_free && given.insert(ntohs(a.sin_port)).second) {
             return ntohs(a.sin_port);
         }
     }

@@ -39,7 +39,8 @@ class background_process {
     int status_ = 0;
 };
 
-// A port on 127.0.0.1 that was free for both UDP and TCP a moment ago.
+// A port on 127.0.0.1 that was free for both UDP and TCP a moment ago, never the same one
+// twice in one test process.
 int free_port();
 
 } // namespace ssw::test

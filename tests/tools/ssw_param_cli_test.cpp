@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // ssw-param as a user runs it: outputs, exit codes, bad input, and safe concurrent edits.
+#include "support/helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
 
@@ -35,9 +36,7 @@ tool_result param(const std::filesystem::path& file, std::vector<std::string> ar
 
 std::string read(const std::filesystem::path& path)
 {
-    const auto text = ssw::core::read_file(path);
-    REQUIRE(text);
-    return *text;
+    return ssw::test::read_required(path);
 }
 
 void write(const std::filesystem::path& path, const std::string& content)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw-transform end to end: golden output of apply/--explain/--pipeline/--json, test (TAP,
 // JUnit, exit 1), check, rule file errors, streaming.
+#include "support/helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
 
@@ -17,12 +18,9 @@ namespace {
 
 const std::string data_dir = std::string(SSW_TEST_DATA_DIR) + "/transform";
 
-std::string read(const std::string& path)
+std::string read(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return ssw::test::read_required(path);
 }
 
 // Runs ssw-transform in tests/data/transform so paths in the output are short and stable.
