@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every man page in man/ is lint-free and in house section order; every long option a tool's
 // --help (and each subcommand's --help) prints appears in that tool's page.
+#include "support/helpers.hpp"
 #include "support/tool_runner.hpp"
 
 #include <ssw/core/atomic_file.hpp>
@@ -116,11 +117,7 @@ std::optional<std::filesystem::path> page_of(const std::string& tool)
 
 TEST_CASE("man: every page in man/ passes groff -man -ww without a warning", "[man][tools]")
 {
-    const std::string groff = "/usr/bin/groff";
-    if (!std::filesystem::exists(groff)) {
-        WARN("groff is not installed; lint skipped");
-        return;
-    }
+    const std::string groff = ssw::test::require_program("groff", "groff-base");
     const auto pages = man_pages();
     CHECK_FALSE(pages.empty());
     for (const auto& page : pages) {
@@ -171,10 +168,7 @@ TEST_CASE("man: every long option of a tool's --help is in its page", "[man][too
         const std::string tool = std::filesystem::path(bin).filename().string();
         INFO(tool);
         const auto page = page_of(tool);
-        if (!page) {
-            WARN(tool + " has no page in man/ yet; options not checked");
-            continue;
-        }
+        REQUIRE(page); // every tool has its page
         const std::string text = plain_text(*page);
         const auto top = run_tool(bin, {"--help"});
         REQUIRE(top.exit_code == 0);
@@ -189,6 +183,43 @@ TEST_CASE("man: every long option of a tool's --help is in its page", "[man][too
                 INFO((sub.empty() ? std::string("(top level)") : sub) + " " + option);
                 CHECK(text.find(option) != std::string::npos);
             }
+        }
+    }
+}
+
+TEST_CASE("man: each tool's EXIT STATUS lists only codes of the exit table, and those any tool "
+          "can return",
+          "[man][tools]")
+{
+    // cli/exit_code.hpp; 0, 2 and 70 come from cli::run itself (success or --help, a bad
+    // command line, an escaping exception), so every tool can return them.
+    const std::set<int> table{0, 1, 2, 65, 66, 69, 70, 73, 74, 78};
+    for (const std::string tool :
+         {"ssw-param", "ssw-trace", "ssw-transform", "rtpcrypt", "ssw-run"}) {
+        INFO(tool);
+        const auto page = page_of(tool);
+        REQUIRE(page);
+        const std::string text = plain_text(*page);
+        const auto start = text.find(".SH EXIT STATUS");
+        REQUIRE(start != std::string::npos);
+        const auto end = text.find("\n.SH ", start + 1);
+        std::istringstream in(text.substr(start, end - start));
+        std::set<int> listed;
+        std::string line;
+        bool next_is_code = false;
+        while (std::getline(in, line)) {
+            if (next_is_code && line.rfind(".B ", 0) == 0) {
+                listed.insert(std::stoi(line.substr(3)));
+            }
+            next_is_code = line == ".TP";
+        }
+        for (const int code : listed) {
+            INFO("listed: " << code);
+            CHECK(table.count(code) == 1);
+        }
+        for (const int code : {0, 2, 70}) {
+            INFO("missing: " << code);
+            CHECK(listed.count(code) == 1);
         }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ssw-trace as a user runs it: golden outputs on public captures, stdin, pcapng, damaged files,
 // filter -w.
+#include "support/helpers.hpp"
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
@@ -25,11 +26,9 @@ namespace {
 const std::filesystem::path pcaps = std::filesystem::path(SSW_TEST_DATA_DIR) / "pcap" / "public";
 const std::filesystem::path golden = std::filesystem::path(SSW_TEST_DATA_DIR) / "trace" / "golden";
 
-std::string read(const std::filesystem::path& p)
+std::string read(const std::filesystem::path& path)
 {
-    auto r = ssw::core::read_file(p);
-    REQUIRE(r);
-    return *r;
+    return ssw::test::read_required(path);
 }
 
 std::size_t lines(const std::string& s)
@@ -151,6 +150,49 @@ TEST_CASE("ssw-trace: usage and input errors have their own exit codes", "[trace
     const auto junk = (dir.path() / "junk.pcap").string();
     pb::write_file(junk, "this is not a capture");
     CHECK(run_tool(SSW_TRACE_BIN, {"list", junk}).exit_code == 65);
+}
+
+TEST_CASE("ssw-trace: a usage error is an error like any other, a --json line included",
+          "[trace][tools]")
+{
+    const auto file = (pcaps / "zeek__wireshark.pcap").string();
+    const auto own = run_tool(SSW_TRACE_BIN, {"list", "--json", "--host", "not-an-ip", file});
+    CHECK(own.exit_code == 2);
+    CHECK(own.out.empty());
+    CHECK(own.err.find(R"({"type":"error","code":"usage",)") == 0);
+    CHECK(own.err.find("--host") != std::string::npos);
+    const auto peer = run_tool(SSW_TRACE_BIN, {"audit", "--json", "--peer", "x", file});
+    CHECK(peer.exit_code == 2);
+    CHECK(peer.err.find(R"({"type":"error","code":"usage",)") == 0);
+    // CLI11's own parse errors too.
+    const auto unknown = run_tool(SSW_TRACE_BIN, {"list", "--json", "--no-such-option", file});
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find(R"({"type":"error","code":"usage",)") == 0);
+    CHECK(unknown.err.find("--no-such-option") != std::string::npos);
+    const auto text = run_tool(SSW_TRACE_BIN, {"list", "--no-such-option", file});
+    CHECK(text.exit_code == 2);
+    CHECK(text.err.find("--no-such-option") != std::string::npos);
+    CHECK(text.err.find("{") == std::string::npos);
+}
+
+TEST_CASE("ssw-trace: a capture of a link type it does not decode is named, not silently empty",
+          "[trace][tools]")
+{
+    ssw::test::temp_dir dir;
+    const auto file = (dir.path() / "dlt147.pcap").string();
+    pb::capture cap(static_cast<ssw::pcap::link_type>(147));
+    cap.add(pb::frame_bytes(60, 0x42)).add(pb::frame_bytes(60, 0x43));
+    pb::write_file(file, cap.pcap());
+    for (const char* cmd : {"list", "stats", "calls"}) {
+        const auto r = run_tool(SSW_TRACE_BIN, {cmd, file});
+        INFO(cmd << ": " << r.err);
+        CHECK(r.exit_code == 65);
+        CHECK(r.err.find("link type 147 is not decoded by ssw") != std::string::npos);
+        CHECK(r.err.find("2 of 2 frames skipped") != std::string::npos);
+    }
+    const auto j = run_tool(SSW_TRACE_BIN, {"stats", "--json", file});
+    CHECK(j.exit_code == 65);
+    CHECK(j.err.find(R"({"type":"error","code":"unsupported",)") == 0);
 }
 
 TEST_CASE("ssw-trace: flow draws a ladder and writes an HTML page", "[trace][tools]")

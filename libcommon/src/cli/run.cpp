@@ -5,9 +5,28 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 #include <unistd.h>
 
 namespace ssw::cli {
+
+namespace {
+
+bool has_json_flag(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--") {
+            return false;
+        }
+        if (a == "--json") {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
 
 void print_error(const io& streams, std::string_view tool, const error& e)
 {
@@ -30,9 +49,19 @@ int run(app& application, int argc, char** argv, const command& body, std::istre
         try {
             application.parse(argc, argv);
         } catch (const CLI::ParseError& e) {
-            // CLI11 2.1 returns 100-127 for parse errors; scripts expect 2 (and 0 for --help).
-            const int cli_status = application.exit(e, out, err);
-            return cli_status == 0 ? 0 : static_cast<int>(exit_code::usage);
+            // --help and --version (CLI11 reports them as "errors" with status 0).
+            if (e.get_exit_code() == 0) {
+                return application.exit(e, out, err);
+            }
+            // CLI11 2.1 returns 100-127 for parse errors; scripts expect 2. With --json the
+            // error is a {"type":"error"} line like any other (the flag may not be parsed yet).
+            if (application.json() || has_json_flag(argc, argv)) {
+                io streams{in, out, err, out_is_tty, err_is_tty, false, true, 0};
+                print_error(streams, application.get_name(), make_error(errc::usage, e.what()));
+            } else {
+                (void)application.exit(e, out, err);
+            }
+            return static_cast<int>(exit_code::usage);
         }
         bool color = false;
         switch (application.color()) {

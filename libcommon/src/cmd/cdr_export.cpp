@@ -103,12 +103,18 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     } else if (opt.format == "json") {
         format = cdr::export_format::json;
     } else {
-        return unexpected(make_error(errc::invalid_argument,
-                                     "--format must be csv or json, not '" + opt.format + "'"));
+        return unexpected(
+            make_error(errc::usage, "--format must be csv or json, not '" + opt.format + "'"));
     }
     std::optional<cdr::wall_time> since;
     if (!opt.since.empty()) {
-        SSW_TRY_ASSIGN(since, parse_since(opt.since, std::chrono::system_clock::now()));
+        auto parsed = parse_since(opt.since, std::chrono::system_clock::now());
+        if (!parsed) {
+            error e = std::move(parsed).error();
+            e.code = errc::usage; // a bad option value is a bad command line
+            return unexpected(std::move(e));
+        }
+        since = *parsed;
     }
     std::uint64_t count = 0;
     if (opt.output.empty() || opt.output == "-") {

@@ -144,6 +144,22 @@ struct progress_bar {
     }
 };
 
+// A problem that does not stop the command: "ssw-trace: where: message" on stderr, or a
+// {"type":"warning"} line with --json.
+void warn(cli::io& io, std::string_view where, std::string_view message)
+{
+    if (io.json) {
+        io.err << core::json_line{}
+                      .field("type", "warning")
+                      .field("where", where)
+                      .field("message", message)
+                      .str()
+               << '\n';
+        return;
+    }
+    io.err << tool << ": " << where << ": " << message << '\n';
+}
+
 // Opens each input in turn and feeds it through one extractor per file. Stops at the first
 // damaged file; its error comes back after the handlers saw everything before the damage.
 result<void> for_each_input(const options& opt, cli::io& io, const tr::extractor_handlers& handlers)
@@ -170,6 +186,14 @@ result<void> for_each_input(const options& opt, cli::io& io, const tr::extractor
             io.err << tool << ": " << f << ": " << in.frames_read() << " frames, " << s.sip_messages
                    << " SIP messages (" << s.sip_udp << " UDP, " << s.sip_tcp << " TCP), "
                    << s.bad_sip << " unparsable, " << s.keepalives << " keep-alives\n";
+        }
+        // A capture ssw cannot take apart must not look like one without SIP in it.
+        const auto cs = ex.capture_stats();
+        if (const auto skipped = pcap::describe_unsupported_links(cs); !skipped.empty()) {
+            if (r && cs.unsupported_link == cs.frames) {
+                return unexpected(make_error(errc::unsupported, skipped, f));
+            }
+            warn(io, f, skipped);
         }
         if (!r) {
             return r;
@@ -491,8 +515,8 @@ result<std::string> spool_stdin(cli::io& io)
 result<cli::exit_code> run_filter(const options& opt, cli::io& io, const tr::message_filter& filter)
 {
     if (opt.files.size() > 1) {
-        io.err << tool << ": filter takes one capture (merge several with mergecap first)\n";
-        return cli::exit_code::usage;
+        return unexpected(make_error(
+            errc::usage, "filter takes one capture (merge several with mergecap first)"));
     }
     std::string path = opt.files.empty() ? std::string("-") : opt.files.front();
     std::string spooled;
@@ -810,8 +834,8 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
     for (const auto& p : opt.peers) {
         auto a = pcap::parse_ip_address(p);
         if (!a) {
-            io.err << tool << ": invalid --peer '" << p << "': expected an IP address\n";
-            return cli::exit_code::usage;
+            return unexpected(
+                make_error(errc::usage, "invalid --peer '" + p + "': expected an IP address"));
         }
         rules.peers.push_back(*a);
     }
@@ -819,19 +843,17 @@ result<cli::exit_code> run_audit(const options& opt, cli::io& io)
     if (!opt.fail_on.empty()) {
         auto s = tr::parse_severity(opt.fail_on);
         if (!s) {
-            io.err << tool << ": --fail-on: " << s.error().message << '\n';
-            return cli::exit_code::usage;
+            return unexpected(make_error(errc::usage, "--fail-on: " + s.error().message));
         }
         fail_on = *s;
     }
     if (!opt.emit.empty() && !tr::block_rules(opt.emit, {})) {
-        io.err << tool << ": invalid --emit '" << opt.emit
-               << "': expected ipset, nft, iptables or plain\n";
-        return cli::exit_code::usage;
+        return unexpected(make_error(errc::usage, "invalid --emit '" + opt.emit +
+                                                      "': expected ipset, nft, iptables or plain"));
     }
     if (opt.interval < 1 || opt.duration < 0) {
-        io.err << tool << ": --interval must be at least 1 and --duration at least 0\n";
-        return cli::exit_code::usage;
+        return unexpected(
+            make_error(errc::usage, "--interval must be at least 1 and --duration at least 0"));
     }
     std::optional<params::param_file> configured;
     if (!opt.params.empty()) {
@@ -973,8 +995,9 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
 {
     auto filter_r = make_filter(opt);
     if (!filter_r) {
-        io.err << tool << ": " << filter_r.error().message << '\n';
-        return cli::exit_code::usage;
+        error e = std::move(filter_r).error();
+        e.code = errc::usage; // a bad filter value is a bad command line
+        return unexpected(std::move(e));
     }
     const tr::message_filter& filter = *filter_r;
 
@@ -1101,8 +1124,7 @@ result<cli::exit_code> run(const options& opt, cli::io& io)
     case command::audit: return run_audit(opt, io);
     case command::none: break;
     }
-    io.err << tool << ": a subcommand is required (see --help)\n";
-    return cli::exit_code::usage;
+    return unexpected(make_error(errc::usage, "a subcommand is required (see --help)"));
 }
 
 } // namespace ssw::cmd::trace

@@ -12,6 +12,7 @@ std::string_view to_string(errc code) noexcept
 {
     switch (code) {
     case errc::invalid_argument: return "invalid_argument";
+    case errc::usage: return "usage";
     case errc::parse_error: return "parse_error";
     case errc::protocol_error: return "protocol_error";
     case errc::not_found: return "not_found";

@@ -2,6 +2,8 @@
 // The capture pipeline: decode each frame, reassemble fragments and TCP streams, dispatch.
 #include <ssw/pcap/capture_decoder.hpp>
 
+#include <algorithm>
+
 namespace ssw::pcap {
 
 capture_decoder::capture_decoder(capture_handlers handlers, capture_limits limits)
@@ -37,6 +39,14 @@ void capture_decoder::on_packet(const packet& p)
     auto decoded = decode_frame(p.link, p.data);
     if (!decoded) {
         ++stats_.decode_errors;
+        if (!is_supported(p.link)) {
+            ++stats_.unsupported_link;
+            auto& seen = stats_.unsupported_links;
+            if (seen.size() < capture_stats::max_reported_links &&
+                std::find(seen.begin(), seen.end(), p.link) == seen.end()) {
+                seen.push_back(p.link);
+            }
+        }
         if (handlers_.on_decode_error) {
             handlers_.on_decode_error(p, decoded.error());
         }
@@ -120,6 +130,27 @@ result<void> decode_capture(reader& in, capture_decoder& decoder,
     }
     decoder.finish();
     return {};
+}
+
+std::string describe_unsupported_links(const capture_stats& s)
+{
+    if (s.unsupported_link == 0) {
+        return {};
+    }
+    std::string types;
+    for (const auto t : s.unsupported_links) {
+        types += (types.empty() ? "" : ", ") + std::to_string(static_cast<std::uint32_t>(t));
+    }
+    std::string decoded;
+    for (const auto t :
+         {link_type::null, link_type::ethernet, link_type::raw, link_type::loop,
+          link_type::linux_sll, link_type::ipv4, link_type::ipv6, link_type::linux_sll2}) {
+        decoded += (decoded.empty() ? "" : ", ") + to_string(t);
+    }
+    return std::string(s.unsupported_links.size() > 1 ? "link types " : "link type ") + types +
+           (s.unsupported_links.size() > 1 ? " are" : " is") + " not decoded by ssw (it decodes " +
+           decoded + "): " + std::to_string(s.unsupported_link) + " of " +
+           std::to_string(s.frames) + " frames skipped";
 }
 
 } // namespace ssw::pcap

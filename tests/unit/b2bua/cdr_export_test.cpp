@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // cmd::cdr_export: --since parsing and the export of a CDR database written by the B2BUA.
+#include "support/temp_dir.hpp"
+
 #include <ssw/b2bua/call_manager.hpp>
 #include <ssw/cdr/writer.hpp>
 #include <ssw/cmd/cdr_export.hpp>
@@ -9,26 +11,11 @@
 
 #include <filesystem>
 #include <sstream>
-#include <stdlib.h>
 
 using namespace ssw;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct temp_work {
-    temp_work()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "ssw-cdr-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~temp_work()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::filesystem::path path;
-};
 
 cdr::wall_time at(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0)
 {
@@ -62,8 +49,8 @@ TEST_CASE("b2bua::cdr_export: --since takes dates, times, ages and unix seconds"
 TEST_CASE("b2bua::cdr_export: calls of the B2BUA land in SQLite and export as CSV and JSON lines",
           "[b2bua][cdr_export]")
 {
-    temp_work work;
-    const auto db = work.path / "cdr.db";
+    ssw::test::temp_dir work;
+    const auto db = work / "cdr.db";
     auto writer = cdr::writer::open(db);
     REQUIRE(writer);
     core::manual_clock clock;
@@ -130,8 +117,11 @@ TEST_CASE("b2bua::cdr_export: calls of the B2BUA land in SQLite and export as CS
     CHECK(none.str().find("cdr-1@caller") == std::string::npos);
 
     opt.format = "xml";
-    CHECK(cmd::cdr_export::run(opt, nio).error().code == errc::invalid_argument);
+    CHECK(cmd::cdr_export::run(opt, nio).error().code == errc::usage);
     opt.format = "csv";
-    opt.database = (work.path / "missing.db").string();
+    opt.since = "yesterday";
+    CHECK(cmd::cdr_export::run(opt, nio).error().code == errc::usage);
+    opt.since.clear();
+    opt.database = (work / "missing.db").string();
     CHECK(cmd::cdr_export::run(opt, nio).error().code == errc::not_found);
 }

@@ -232,6 +232,37 @@ TEST_CASE("pcap::capture_decoder: counts frame kinds and reports decode errors w
     CHECK(c.udp.size() == 2);
 }
 
+TEST_CASE("pcap::capture_decoder: frames of a link type it cannot decode are counted and named",
+          "[pcap][capture_decoder]")
+{
+    collected c;
+    capture_decoder dec(handlers_for(c));
+    const auto good = pb::ethernet(pb::ipv4("10.0.0.1", "10.0.0.2", 17, pb::udp(1, 2, "x")));
+    std::uint64_t n = 0;
+    for (const auto link : {link_type::ethernet, static_cast<link_type>(147),
+                            static_cast<link_type>(147), static_cast<link_type>(192)}) {
+        packet p;
+        p.frame_number = ++n;
+        p.data = good;
+        p.original_length = static_cast<std::uint32_t>(good.size());
+        p.link = link;
+        dec.on_packet(p);
+    }
+    dec.finish();
+    const auto s = dec.stats();
+    CHECK(s.udp == 1);
+    CHECK(s.decode_errors == 3);
+    CHECK(s.unsupported_link == 3);
+    CHECK(s.unsupported_links ==
+          std::vector<link_type>{static_cast<link_type>(147), static_cast<link_type>(192)});
+    CHECK(describe_unsupported_links(s) ==
+          "link types 147, 192 are not decoded by ssw (it decodes null, ethernet, raw, loop, "
+          "linux_sll, ipv4, ipv6, linux_sll2): 3 of 4 frames skipped");
+
+    capture_decoder clean(handlers_for(c));
+    CHECK(describe_unsupported_links(clean.stats()).empty());
+}
+
 TEST_CASE(
     "pcap::capture_decoder: IPv6 fragments behind extension headers and TCP inside IP fragments",
     "[pcap][capture_decoder]")

@@ -6,13 +6,12 @@
 
 namespace ssw::cli {
 
-// Documented in each man page's EXIT STATUS section and in ssw-exit-codes(7).
+// Every value a tool can return is listed in its man page's EXIT STATUS section.
 enum class exit_code : int {
     ok = 0,            // success
     findings = 1,      // ran, and the answer is "no": check failed, mismatch, probe seen
     usage = 2,         // bad command line
-    not_built = 64,    // the subcommand belongs to a later release of this tool
-    data_error = 65,   // input was read and rejected (parse, protocol, limit)
+    data_error = 65,   // input was read and rejected (parse, protocol, limit, unsupported)
     no_input = 66,     // input file missing or unreadable
     unavailable = 69,  // bind failed, address in use, peer unreachable
     internal = 70,     // broken invariant or uncaught exception

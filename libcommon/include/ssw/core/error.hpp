@@ -10,13 +10,14 @@ namespace ssw {
 // What went wrong, in libre's taxonomy. cli::exit_code_for maps each to one exit status.
 enum class errc {
     invalid_argument, // a value or option the caller gave is not acceptable
+    usage,            // the command line itself is wrong (an option value, a combination)
     parse_error,      // text or bytes were read and do not follow the grammar
     protocol_error,   // well-formed, but breaks a protocol rule (RFC 3261 and friends)
     not_found,        // a file, name or record that should exist does not
     io_error,         // a read or write failed part-way
     cant_create,      // an output could not be created or renamed into place
     unavailable,      // bind failed, address in use, peer unreachable
-    unsupported,      // understood, but ssw does not do it
+    unsupported,      // understood, but ssw does not do it (a link type, a codec, an algorithm)
     limit_exceeded,   // a bound on size, count or time was hit
     crypto_error,     // OpenSSL refused or a key does not fit the mode
     config_error,     // the configuration as a whole is invalid

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace ssw::pcap {
 
@@ -46,10 +48,20 @@ struct capture_stats {
     std::uint64_t fragments = 0;
     std::uint64_t reassembled = 0;   // datagrams completed from fragments
     std::uint64_t decode_errors = 0; // frames decode_frame rejected
-    std::uint64_t truncated = 0;     // frames cut short by the snapshot length
+    // Of those, frames whose link type decode_frame does not take apart, and which link
+    // types they had (each once, the first max_reported_links of them).
+    std::uint64_t unsupported_link = 0;
+    static constexpr std::size_t max_reported_links = 8;
+    std::vector<link_type> unsupported_links;
+    std::uint64_t truncated = 0; // frames cut short by the snapshot length
     ip_reassembly_stats ip;
     tcp_reassembly_stats tcp_streams;
 };
+
+// When frames were skipped for their link type: "link type 147 is not decoded by ssw (it
+// decodes ...): N of M frames skipped", for the tool to print (tshark also names the type it
+// cannot read). Empty when no frame was skipped for that reason.
+[[nodiscard]] std::string describe_unsupported_links(const capture_stats& s);
 
 // The consumer side. Every handler is optional.
 struct capture_handlers {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Tools whose issue has not landed say so and exit 64; shared flags work on all of them.
+// What every tool shares through cli::app and cli::run: --version, --help, usage errors.
 #include "support/tool_runner.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,5 +26,18 @@ TEST_CASE("cli: an unknown option is a usage error with status 2", "[cli][tools]
         const auto r = run_tool(bin, {"--no-such-option"});
         CHECK(r.exit_code == 2);
         CHECK_FALSE(r.err.empty());
+    }
+}
+
+TEST_CASE("cli: with --json a usage error is a {\"type\":\"error\"} line on stderr, status 2",
+          "[cli][tools]")
+{
+    for (const char* bin :
+         {SSW_PARAM_BIN, SSW_TRACE_BIN, SSW_TRANSFORM_BIN, SSW_RTPCRYPT_BIN, SSW_RUN_BIN}) {
+        INFO(bin);
+        const auto r = run_tool(bin, {"--json", "--no-such-option"});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.rfind(R"({"type":"error","code":"usage","message":")", 0) == 0);
+        CHECK(r.out.empty());
     }
 }
