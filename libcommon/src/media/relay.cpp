@@ -320,7 +320,15 @@ forward relay::on_datagram(std::uint16_t local_port, const endpoint& from,
                 }
             }
             if (auto* c = s.ciphers[out]) {
-                (void)rtp::crypt_datagram(*c, datagram);
+                // Fail closed: what cannot be encrypted for this leg (the cipher failed, or
+                // it is not RTP) is dropped, never sent in clear.
+                const auto r = rtp::crypt_datagram(*c, datagram);
+                if (!r || *r != rtp::crypt_outcome::applied) {
+                    ++dir.c.encrypt_failures;
+                    ++stats_.encrypt_failures;
+                    ++stats_.packets_dropped;
+                    return f;
+                }
             }
         }
     }

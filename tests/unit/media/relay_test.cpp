@@ -301,6 +301,13 @@ TEST_CASE("relay: per-leg encryption encrypts toward the encrypted leg and decry
         (void)f.r->on_datagram(pb, ep("10.0.0.2", 5000), junk);
         CHECK(f.r->report(s)[0].b_to_a.decrypt_failures == 1);
         CHECK(f.r->report(s)[0].a_to_b.decrypt_failures == 0);
+        // What cannot be encrypted for the encrypted leg is dropped, never sent in clear.
+        const auto dropped = f.r->stats().packets_dropped;
+        std::vector<std::uint8_t> clear{'s', 'e', 'c', 'r', 'e', 't'};
+        CHECK_FALSE(f.r->on_datagram(pa, ep("10.0.0.1", 4000), clear).send);
+        CHECK(f.r->report(s)[0].a_to_b.encrypt_failures == 1);
+        CHECK(f.r->stats().encrypt_failures == 1);
+        CHECK(f.r->stats().packets_dropped == dropped + 1);
     }
 }
 

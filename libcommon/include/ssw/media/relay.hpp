@@ -76,6 +76,8 @@ struct direction_counters {
     std::uint64_t rtcp_packets = 0;
     std::uint64_t late_latching = 0;    // sent to the SDP address of a latching leg not latched yet
     std::uint64_t decrypt_failures = 0; // from an encrypted leg but not RTP, or the cipher failed
+    std::uint64_t encrypt_failures = 0; // dropped: for an encrypted leg but not RTP, or the
+                                        // cipher failed (never forwarded in clear)
     std::uint64_t hijack_refused = 0;   // from another source after the leg latched
     std::uint64_t no_destination = 0;   // dropped: the other leg's address is not known
 };
@@ -116,6 +118,7 @@ struct relay_stats {
     // Totals over every session, ended ones included (per stream: stream_report).
     std::uint64_t hijack_refused = 0;
     std::uint64_t decrypt_failures = 0;
+    std::uint64_t encrypt_failures = 0; // dropped (and in packets_dropped), never sent in clear
     std::uint64_t late_latching = 0;
 };
 
