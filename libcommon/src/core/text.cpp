@@ -62,6 +62,96 @@ std::string_view trim(std::string_view text) noexcept
     return text.substr(first, last - first + 1);
 }
 
+std::string_view strip_comment(std::string_view line) noexcept
+{
+    const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            }
+            continue;
+        }
+        const bool after_gap = i == 0 || blank(line[i - 1]);
+        if (c == '"' && (after_gap || line[i - 1] == '=')) {
+            quoted = true;
+        } else if (c == '#' && after_gap) {
+            return line.substr(0, i);
+        }
+    }
+    return line;
+}
+
+namespace {
+int hex_digit(char c) noexcept
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+} // namespace
+
+result<std::string> unquote(std::string_view written)
+{
+    const std::string_view text = trim(written);
+    if (text.empty() || text.front() != '"') {
+        return std::string(text);
+    }
+    if (text.size() < 2 || text.back() != '"') {
+        return unexpected(make_error(errc::invalid_argument, "missing closing '\"'"));
+    }
+    const std::string_view body = text.substr(1, text.size() - 2);
+    std::string out;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const char c = body[i];
+        if (c == '"') {
+            return unexpected(make_error(errc::invalid_argument,
+                                         "a '\"' inside a quoted value must be written \\\""));
+        }
+        if (c != '\\') {
+            out.push_back(c);
+            continue;
+        }
+        if (++i >= body.size()) {
+            return unexpected(make_error(errc::invalid_argument, "a quoted value ends in '\\'"));
+        }
+        switch (body[i]) {
+        case '\\': out.push_back('\\'); break;
+        case '"': out.push_back('"'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'x': {
+            const int hi = i + 1 < body.size() ? hex_digit(body[i + 1]) : -1;
+            const int lo = i + 2 < body.size() ? hex_digit(body[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                return unexpected(
+                    make_error(errc::invalid_argument, "expected two hex digits after \\x"));
+            }
+            out.push_back(static_cast<char>(hi * 16 + lo));
+            i += 2;
+            break;
+        }
+        default:
+            return unexpected(
+                make_error(errc::invalid_argument, std::string("unknown escape '\\") + body[i] +
+                                                       "' (use \\\\ \\\" \\n \\r \\t or \\xHH)"));
+        }
+    }
+    return out;
+}
+
 std::vector<std::string_view> split(std::string_view text, char separator)
 {
     std::vector<std::string_view> fields;

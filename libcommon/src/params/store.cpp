@@ -45,11 +45,13 @@ lenient_parse param_file::parse_lenient(std::string_view content, std::string so
     }
     const auto raw_lines = core::split(content, '\n');
     for (std::size_t i = 0; i < raw_lines.size(); ++i) {
-        const std::string_view text = raw_lines[i];
+        const std::string_view whole = raw_lines[i];
         const std::size_t line_no = i + 1;
-        file.lines_.push_back(file_line{std::string(text), nullptr, 0});
+        file.lines_.push_back(file_line{std::string(whole), nullptr, 0, 0});
+        // Everything after a comment is kept in the line but not read.
+        const std::string_view text = core::strip_comment(whole);
         const auto first = text.find_first_not_of(" \t\r");
-        if (first == std::string_view::npos || text[first] == '#') {
+        if (first == std::string_view::npos) {
             continue;
         }
         const auto eq = text.find('=');
@@ -89,6 +91,7 @@ lenient_parse param_file::parse_lenient(std::string_view content, std::string so
             continue;
         }
         auto parsed = parse_value(*info, text.substr(value_start));
+        const std::size_t value_end = value_start + core::trim(text.substr(value_start)).size();
         if (!parsed) {
             out.problems.push_back(make_error(
                 errc::invalid_argument, std::string(info->name) + ": " + parsed.error().message,
@@ -97,6 +100,7 @@ lenient_parse param_file::parse_lenient(std::string_view content, std::string so
         }
         file.lines_.back().param = info;
         file.lines_.back().value_offset = value_start;
+        file.lines_.back().value_end = value_end;
         file.values_[index] = std::move(*parsed);
         file.line_index_[index] = i;
     }
@@ -187,9 +191,14 @@ void param_file::set(const param_info& info, const value& v)
     const std::size_t index = index_of(info);
     const std::string written = format_value(info, v);
     if (values_[index]) {
+        // Only the value changes: what follows it (blanks, a comment, a '\r') stays.
         file_line& line = lines_[line_index_[index]];
-        const bool had_cr = !line.text.empty() && line.text.back() == '\r';
-        const bool was_empty = line.value_offset + (had_cr ? 1 : 0) >= line.text.size();
+        const bool was_empty = line.value_end == line.value_offset;
+        std::string tail = line.text.substr(line.value_end);
+        // Blanks after the value go with it, unless a comment follows them.
+        if (tail.find_first_not_of(" \t\r") == std::string::npos) {
+            tail = !tail.empty() && tail.back() == '\r' ? "\r" : "";
+        }
         line.text.resize(line.value_offset);
         // "NAME =" with nothing after it gets a space, so the edit reads "NAME = value".
         if (was_empty && line.value_offset > 0 && line.text.back() == '=') {
@@ -197,16 +206,19 @@ void param_file::set(const param_info& info, const value& v)
             ++line.value_offset;
         }
         line.text += written;
-        if (had_cr) {
-            line.text.push_back('\r');
+        line.value_end = line.text.size();
+        if (!tail.empty() && tail.front() == '#') {
+            tail.insert(0, " ");
         }
+        line.text += tail;
     } else {
         std::string text = std::string(info.name) + " = ";
         const std::size_t offset = text.size();
         text += written;
         final_newline_ = true;
         line_index_[index] = lines_.size();
-        lines_.push_back(file_line{std::move(text), &info, offset});
+        const std::size_t end = text.size();
+        lines_.push_back(file_line{std::move(text), &info, offset, end});
     }
     values_[index] = v;
 }

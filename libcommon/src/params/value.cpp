@@ -99,20 +99,6 @@ std::string format_seconds(std::chrono::milliseconds ms)
     return s;
 }
 
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 } // namespace
 
 std::chrono::milliseconds to_duration(time_unit unit, std::int64_t count)
@@ -156,58 +142,19 @@ std::string accepted_form(const param_info& info)
 
 result<std::string> unquote(std::string_view written)
 {
-    const std::string_view text = core::trim(written);
-    if (text.empty() || text.front() != '"') {
-        return std::string(text);
-    }
-    if (text.size() < 2 || text.back() != '"') {
-        return unexpected(make_error(errc::invalid_argument, "missing closing '\"'"));
-    }
-    const std::string_view body = text.substr(1, text.size() - 2);
-    std::string out;
-    for (std::size_t i = 0; i < body.size(); ++i) {
-        const char c = body[i];
-        if (c == '"') {
-            return unexpected(make_error(errc::invalid_argument,
-                                         "a '\"' inside a quoted value must be written \\\""));
-        }
-        if (c != '\\') {
-            out.push_back(c);
-            continue;
-        }
-        if (++i >= body.size()) {
-            return unexpected(make_error(errc::invalid_argument, "a quoted value ends in '\\'"));
-        }
-        switch (body[i]) {
-        case '\\': out.push_back('\\'); break;
-        case '"': out.push_back('"'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'x': {
-            const int hi = i + 1 < body.size() ? hex_digit(body[i + 1]) : -1;
-            const int lo = i + 2 < body.size() ? hex_digit(body[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                return unexpected(
-                    make_error(errc::invalid_argument, "expected two hex digits after \\x"));
-            }
-            out.push_back(static_cast<char>(hi * 16 + lo));
-            i += 2;
-            break;
-        }
-        default:
-            return unexpected(
-                make_error(errc::invalid_argument, std::string("unknown escape '\\") + body[i] +
-                                                       "' (use \\\\ \\\" \\n \\r \\t or \\xHH)"));
-        }
-    }
-    return out;
+    return core::unquote(written);
 }
 
 std::string quote_if_needed(std::string_view raw)
 {
     bool needs = raw.empty() || raw.front() == ' ' || raw.front() == '\t' || raw.back() == ' ' ||
                  raw.back() == '\t' || raw.front() == '"';
+    // A '#' at the start or after a blank would begin a comment (core::strip_comment).
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '#' && (i == 0 || raw[i - 1] == ' ' || raw[i - 1] == '\t')) {
+            needs = true;
+        }
+    }
     for (const char c : raw) {
         const auto b = static_cast<unsigned char>(c);
         if (b < 0x20 || b == 0x7f) {

@@ -60,3 +60,34 @@ TEST_CASE("core::text: hex round trip and errors", "[core][text]")
     CHECK_FALSE(parse_hex("abc"));
     CHECK_FALSE(parse_hex("zz"));
 }
+
+TEST_CASE("core::strip_comment: a '#' at the start or after a blank, outside quotes, begins a "
+          "comment",
+          "[core][text]")
+{
+    CHECK(strip_comment("# all comment").empty());
+    CHECK(strip_comment("   # indented") == "   ");
+    CHECK(strip_comment("key = value # note") == "key = value ");
+    CHECK(strip_comment("key = value\t# note") == "key = value\t");
+    CHECK(strip_comment("key = a#b") == "key = a#b");
+    CHECK(strip_comment("key=#x") == "key=#x");
+    CHECK(strip_comment("key = \"a # b\" # note") == "key = \"a # b\" ");
+    CHECK(strip_comment("key=\"a # b\"") == "key=\"a # b\"");
+    CHECK(strip_comment(R"(key = "a \" # b" # note)") == R"(key = "a \" # b" )");
+    CHECK(strip_comment("key = \"open # not a comment") == "key = \"open # not a comment");
+    // A quote inside a word does not open a quoted value.
+    CHECK(strip_comment("key = a\"b # note") == "key = a\"b ");
+    CHECK(strip_comment("no comment here") == "no comment here");
+}
+
+TEST_CASE("core::unquote: double-quoted values with escapes; plain text trimmed", "[core][text]")
+{
+    CHECK(*unquote("  plain text  ") == "plain text");
+    CHECK(*unquote(R"("a # b")") == "a # b");
+    CHECK(*unquote(R"(" \" \\ \n\r\t\x41 ")") == " \" \\ \n\r\tA ");
+    CHECK(unquote(R"("")")->empty());
+    CHECK(unquote(R"("open)").error().message == "missing closing '\"'");
+    CHECK(unquote(R"("a"b")").error().code == ssw::errc::invalid_argument);
+    CHECK(unquote(R"("\q")").error().message.find("unknown escape") == 0);
+    CHECK(unquote(R"("\x4")").error().message == "expected two hex digits after \\x");
+}

@@ -110,6 +110,39 @@ TEST_CASE("params::param_file: reset removes the setting and keeps every comment
     CHECK(changes_between(*file, *reparsed).empty());
 }
 
+TEST_CASE("params::param_file: a '# comment' after a value is read as a comment and kept "
+          "through edits",
+          "[params][store]")
+{
+    const std::string content = "SS_SIP_TIMEOUT_INVITE = 12   # vendors are slow\n"
+                                "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"ping #1\" # quoted\n"
+                                "SS_RTPENCRYPTIONKEY = ab#cd\r\n";
+    auto file = param_file::parse(content, "p.conf");
+    REQUIRE(file);
+    CHECK(std::get<std::int64_t>(*file->find(row("SS_SIP_TIMEOUT_INVITE"))) == 12);
+    CHECK(std::get<std::string>(*file->find(row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"))) == "ping #1");
+    // A '#' inside a word is part of the value, as before comments after values existed.
+    CHECK(std::get<std::string>(*file->find(row("SS_RTPENCRYPTIONKEY"))) == "ab#cd");
+    CHECK(file->render() == content);
+
+    file->set(row("SS_SIP_TIMEOUT_INVITE"), value{std::int64_t{30}});
+    file->set(row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"), value{std::string("a # b")});
+    file->set(row("SS_RTPENCRYPTIONKEY"), value{std::string("xy")});
+    CHECK(file->render() == "SS_SIP_TIMEOUT_INVITE = 30   # vendors are slow\n"
+                            "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = \"a # b\" # quoted\n"
+                            "SS_RTPENCRYPTIONKEY = xy\r\n");
+    const auto reparsed = param_file::parse(file->render(), "again");
+    REQUIRE(reparsed);
+    CHECK(changes_between(*file, *reparsed).empty());
+
+    // An empty value before the comment: the new value goes where it was.
+    auto empty = param_file::parse("SS_SIP_NAT_KEEP_ALIVE_MESSAGE = # none\n", "p.conf");
+    REQUIRE(empty);
+    CHECK(std::get<std::string>(*empty->find(row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"))).empty());
+    empty->set(row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE"), value{std::string("PING")});
+    CHECK(empty->render() == "SS_SIP_NAT_KEEP_ALIVE_MESSAGE = PING # none\n");
+}
+
 TEST_CASE("params::param_file: errors name file:line:col and the accepted form", "[params][store]")
 {
     SECTION("unknown name with a suggestion")

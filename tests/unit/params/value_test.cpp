@@ -138,9 +138,10 @@ TEST_CASE("params::parse_value: text is taken as is, or unquoted with escapes", 
 
 TEST_CASE("params::format_value: text that would not read back is quoted", "[params][value]")
 {
-    for (const std::string& raw : {std::string("HELLO"), std::string(""), std::string("\r\n"),
-                                   std::string(" x"), std::string("\"q"), std::string("a\0b", 3),
-                                   std::string("a # b"), std::string("\x7f\x01")}) {
+    for (const std::string& raw :
+         {std::string("HELLO"), std::string(""), std::string("\r\n"), std::string(" x"),
+          std::string("\"q"), std::string("a\0b", 3), std::string("a # b"), std::string("#x"),
+          std::string("a\t#b"), std::string("a#b"), std::string("\x7f\x01")}) {
         const auto& info = row("SS_SIP_NAT_KEEP_ALIVE_MESSAGE");
         const std::string written = format_value(info, value{raw});
         const auto back = parse_value(info, written);
@@ -150,6 +151,10 @@ TEST_CASE("params::format_value: text that would not read back is quoted", "[par
     }
     CHECK(quote_if_needed("HELLO") == "HELLO");
     CHECK(quote_if_needed("\r\n") == R"("\r\n")");
+    // A '#' that would start a comment is quoted; one inside a word is not.
+    CHECK(quote_if_needed("a # b") == R"("a # b")");
+    CHECK(quote_if_needed("#1") == R"("#1")");
+    CHECK(quote_if_needed("a#b") == "a#b");
     CHECK(quote_if_needed(std::string("\0", 1)) == R"("\x00")");
 }
 

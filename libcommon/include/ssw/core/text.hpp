@@ -21,6 +21,19 @@ namespace ssw::core {
 // Strips spaces and tabs (and CR/LF) from both ends.
 [[nodiscard]] std::string_view trim(std::string_view text) noexcept;
 
+// The part of an operator-typed line before its comment, as the parameter file and ssw.conf
+// both read it: a '#' that starts the line or follows a blank (space or tab) begins a
+// comment that runs to the end of the line, unless it is inside double quotes. A quote
+// opens a quoted value at the start of the line or after a blank or '=' ("a\"b" is plain
+// text); inside, a backslash escapes the next byte. An unterminated quote runs to the end
+// (the value's parser reports it). Blanks before the comment stay: callers trim.
+[[nodiscard]] std::string_view strip_comment(std::string_view line) noexcept;
+
+// Decodes a value written in double quotes (the quotes included) with the escapes \\ \"
+// \n \r \t \xHH; invalid_argument on a missing closing quote, a bare quote inside, or a
+// bad escape. Text not starting with '"' is returned trimmed, unchanged.
+[[nodiscard]] result<std::string> unquote(std::string_view written);
+
 // Splits on a single character; empty fields are kept ("a,,b" gives three fields).
 [[nodiscard]] std::vector<std::string_view> split(std::string_view text, char separator);
 

@@ -27,6 +27,7 @@ struct file_line {
     std::string text;                  // the line without its '\n' (a '\r' before it stays)
     const param_info* param = nullptr; // set on a valid `NAME = value` line
     std::size_t value_offset = 0;      // where the value starts in `text`
+    std::size_t value_end = 0;         // where it ends (blanks, a comment, a '\r' may follow)
 };
 
 struct lenient_parse;
