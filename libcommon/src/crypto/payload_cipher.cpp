@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The native payload ciphers of the spec (modes 1-3).
+// The native payload ciphers (modes 1-3), as rtpcrypt(1) specifies them.
 #include "crypto/openssl_detail.hpp"
 
 #include <ssw/crypto/payload_cipher.hpp>

@@ -81,8 +81,8 @@ void nat_keepalive::start_cycle(core::clock::time_point now)
         stats_.endpoints_missed_last = cycle_target_ - cycle_sent_;
         stats_.endpoints_missed_total += cycle_target_ - cycle_sent_;
     }
-    // The seed starts every cycle from the beginning; spread mode goes on from where the
-    // last cycle stopped, so a short capacity rotates instead of starving the tail.
+    // SS_SIP_NAT_KEEP_ALIVE_PERIOD starts every cycle from the beginning; spread mode goes on from
+    // where the last cycle stopped, so a short capacity rotates instead of starving the tail.
     const std::size_t previous_end =
         endpoints_.empty() ? 0 : (cycle_first_ + cycle_sent_) % endpoints_.size();
     cycle_first_ = settings_.spread_evenly ? previous_end : 0;

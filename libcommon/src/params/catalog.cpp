@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The parameter catalog: the spec's tables 4-3 and 4-4 as data (the single source of truth).
+// The parameter catalog: VOS3000's tables 4-3 and 4-4 as data (the single source of truth; the
+// columns are those of tests/data/params/parameters.md, which the catalog test compares).
 #include <ssw/core/text.hpp>
 #include <ssw/params/catalog.hpp>
 
@@ -294,7 +295,8 @@ constexpr std::array<param_info, 32> table{{
      "Keep-alives sent per batch (\"quantity per time\"). One cycle can therefore reach at most "
      "PERIOD x 1000 / INTERVAL x ONE_TIME endpoints; ssw-param check --nat-endpoints N "
      "compares that with your endpoint count.",
-     "The batch reading: the seed also reads it as \"messages per device per cycle\", which "
+     "The batch reading: VOS3000's documentation also reads it as \"messages per device per "
+     "cycle\", which "
      "gives absurd figures.",
      {}},
     {"SS_ENDPOINT_EXPIRE",
@@ -309,7 +311,8 @@ constexpr std::array<param_info, 32> table{{
      false,
      true,
      "Largest registration expiry granted to a terminal",
-     "Largest registration expiry granted to a terminal (the seed gives \"300 / 3600\"). "
+     "Largest registration expiry granted to a terminal (VOS3000's documentation gives \"300 / "
+     "3600\"). "
      "Shorter requests are honoured down to a minimum: below 60 seconds the REGISTER gets 423 "
      "Interval Too Brief.",
      "The 60-second minimum (423 below it).",

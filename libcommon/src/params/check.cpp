@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Cross-parameter rules of the spec ("Cross-parameter rules the seed states").
+// The cross-parameter rules of ssw-params(5) (CROSS-PARAMETER RULES).
 #include <ssw/params/check.hpp>
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The presets of the spec as data, and applying one to a parameter file.
+// The presets of ssw-params(5) as data, and applying one to a parameter file.
 #include <ssw/core/text.hpp>
 #include <ssw/params/preset.hpp>
 
@@ -11,7 +11,7 @@ namespace ssw::params {
 
 namespace {
 
-// Authentication presets (spec table "Presets the seed recommends").
+// Authentication presets (ssw-params(5), PRESETS; tests/data/params/parameters.md has the table).
 constexpr std::array<preset_setting, 4> internet_facing{{
     {"SS_SIP_AUTHENTICATION_RETRY", "3"},
     {"SS_SIP_AUTHENTICATION_TIMEOUT", "5"},
@@ -37,7 +37,7 @@ constexpr std::array<preset_setting, 4> lan{{
     {"SS_REPLY_UNAUTHORIZED", "On"},
 }};
 
-// NAT keep-alive presets (spec: "NAT keep-alive presets").
+// NAT keep-alive presets (ssw-params(5), PRESETS).
 constexpr std::array<preset_setting, 1> keepalive_small_office{{
     {"SS_SIP_NAT_KEEP_ALIVE_PERIOD", "20"},
 }};

@@ -13,7 +13,8 @@ using ssw::test::pattern_bytes;
 
 namespace {
 
-constexpr std::size_t spec_lengths[] = {0, 1, 15, 16, 17, 20, 160, 1500};
+// Payload sizes around the block edges, a G.711 frame and a full datagram.
+constexpr std::size_t test_lengths[] = {0, 1, 15, 16, 17, 20, 160, 1500};
 
 std::string be_fields_hex(const header_fields& f)
 {
@@ -28,7 +29,7 @@ std::string be_fields_hex(const header_fields& f)
 
 } // namespace
 
-TEST_CASE("crypto::payload_cipher: mode 3 matches openssl enc -aes-128-ctr for every spec length",
+TEST_CASE("crypto::payload_cipher: mode 3 matches openssl enc -aes-128-ctr for every test length",
           "[crypto][payload_cipher]")
 {
     const auto key = from_hex("2b7e151628aed2a6abf7158809cf4f3c");
@@ -36,7 +37,7 @@ TEST_CASE("crypto::payload_cipher: mode 3 matches openssl enc -aes-128-ctr for e
     REQUIRE(cipher);
     const header_fields f{0xdeadbeef, 0x01020304, 0xfffe};
     const std::string iv = be_fields_hex(f) + "000000000000";
-    for (const std::size_t n : spec_lengths) {
+    for (const std::size_t n : test_lengths) {
         INFO("payload bytes " << n);
         const auto plain = pattern_bytes(n, static_cast<std::uint32_t>(n));
         auto mine = plain;
@@ -55,7 +56,7 @@ TEST_CASE(
     const std::vector<std::uint8_t> key = {'s', 'e', 'c', 'r', 'e', 't'};
     auto cipher = payload_cipher::make(mode::rc4, key);
     REQUIRE(cipher);
-    for (const std::size_t n : spec_lengths) {
+    for (const std::size_t n : test_lengths) {
         INFO("payload bytes " << n);
         const header_fields f{0x11223344U + static_cast<std::uint32_t>(n),
                               160U * static_cast<std::uint32_t>(n), static_cast<std::uint16_t>(n)};
@@ -124,7 +125,7 @@ TEST_CASE("crypto::payload_cipher: mode 1 XORs the key cyclically from byte 0 of
     }
 }
 
-TEST_CASE("crypto::payload_cipher: decrypt(encrypt(p)) == p for every mode and spec length",
+TEST_CASE("crypto::payload_cipher: decrypt(encrypt(p)) == p for every mode and test length",
           "[crypto][payload_cipher]")
 {
     const std::pair<mode, std::string> modes[] = {{mode::xor_, "k3y"},
@@ -136,7 +137,7 @@ TEST_CASE("crypto::payload_cipher: decrypt(encrypt(p)) == p for every mode and s
         auto dec = payload_cipher::make(m, key);
         REQUIRE(enc);
         REQUIRE(dec);
-        for (const std::size_t n : spec_lengths) {
+        for (const std::size_t n : test_lengths) {
             INFO("mode " << static_cast<int>(m) << " bytes " << n);
             const header_fields f{0x12345678, static_cast<std::uint32_t>(n * 160),
                                   static_cast<std::uint16_t>(n)};

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The keep-alive scheduler at 100,000 NAT endpoints: a wake-up hands out at most one batch,
 // from one buffer reserved up front (no allocation per message or per wake-up), in both the
-// seed's pacing and the spread-and-rotate option.
+// parameters' pacing (ssw-params(5)) and the spread-and-rotate option.
 #include <ssw/keepalive/nat_keepalive.hpp>
 
 #include <catch2/catch.hpp>
@@ -63,7 +63,8 @@ scale_run run(keepalive_settings settings, std::size_t endpoints, std::chrono::s
 
 } // namespace
 
-TEST_CASE("keepalive scale: 100,000 endpoints, seed pacing: one batch per wake-up, one buffer",
+TEST_CASE("keepalive scale: 100,000 endpoints, batches back to back: one batch per wake-up, one "
+          "buffer",
           "[keepalive][scale]")
 {
     keepalive_settings s; // 30 s, 500 ms, 3000 per batch: capacity 180,000
@@ -93,8 +94,8 @@ TEST_CASE(
     CHECK(fewest >= 2);
     CHECK(most - fewest <= 1);
 
-    // The seed's restart from the beginning starves the tail completely.
+    // Restarting every cycle from the beginning (the parameters' pacing) starves the tail.
     s.spread_evenly = false;
-    const auto seed = run(s, 100000, 150s);
-    CHECK(seed.per_endpoint.back() == 0);
+    const auto restart = run(s, 100000, 150s);
+    CHECK(restart.per_endpoint.back() == 0);
 }

@@ -85,7 +85,8 @@ TEST_CASE("keepalive::nat_keepalive: batches every interval, a new cycle every p
     CHECK(scheduler.stats().messages_sent == 10);
 }
 
-TEST_CASE("keepalive::nat_keepalive: the seed's restart starves the tail, and says so",
+TEST_CASE("keepalive::nat_keepalive: restarting each cycle from the top starves the tail, and "
+          "says so",
           "[keepalive][nat_keepalive]")
 {
     manual_clock clock;

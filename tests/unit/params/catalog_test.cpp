@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The catalog against the spec table (a copy in tests/data/params) and the man page.
+// The catalog against the parameter table (tests/data/params/parameters.md) and the man page.
 #include <ssw/core/atomic_file.hpp>
 #include <ssw/core/text.hpp>
 #include <ssw/params/catalog.hpp>
@@ -15,7 +15,7 @@ using namespace ssw::params;
 
 namespace {
 
-struct spec_row {
+struct table_row {
     section where;
     std::string type_text;
     std::string default_text;
@@ -35,13 +35,13 @@ std::string strip(std::string_view cell, std::string_view marker, bool& found)
     return std::string(ssw::core::trim(s));
 }
 
-// Parses the two markdown tables of the spec: "| name | type / unit | default | range | ...".
-std::map<std::string, spec_row> read_spec()
+// Parses the two markdown tables of parameters.md: "| name | type / unit | default | range | ...".
+std::map<std::string, table_row> read_table()
 {
     const auto text =
         ssw::core::read_file(std::string(SSW_TEST_DATA_DIR) + "/params/parameters.md");
     REQUIRE(text);
-    std::map<std::string, spec_row> rows;
+    std::map<std::string, table_row> rows;
     std::optional<section> current;
     for (const auto line : ssw::core::split(*text, '\n')) {
         if (line.starts_with("## SIP parameters")) {
@@ -56,12 +56,12 @@ std::map<std::string, spec_row> read_spec()
         }
         const auto cells = ssw::core::split(line, '|');
         REQUIRE(cells.size() >= 6);
-        spec_row row;
+        table_row row;
         row.where = *current;
         bool unused = false;
         row.type_text = strip(cells[2], "(ours)", unused);
         row.default_text = strip(cells[3], "(ours)", row.default_ours);
-        // "3600 (seed: "300 / 3600")": the value is the first word; "(empty)" is the empty string.
+        // "3600 (a note)": the value is the first word; "(empty)" is the empty string.
         if (const auto paren = row.default_text.find(" ("); paren != std::string::npos) {
             row.default_text.resize(paren);
         }
@@ -76,35 +76,35 @@ std::map<std::string, spec_row> read_spec()
 
 } // namespace
 
-TEST_CASE("params::catalog: holds every parameter of the spec, no more and no fewer",
+TEST_CASE("params::catalog: holds every parameter of the table, no more and no fewer",
           "[params][catalog]")
 {
-    const auto spec = read_spec();
-    REQUIRE(spec.size() == 32);
+    const auto table = read_table();
+    REQUIRE(table.size() == 32);
     std::set<std::string> ours;
     for (const auto& info : catalog()) {
         ours.emplace(info.name);
     }
     CHECK(ours.size() == catalog().size());
-    for (const auto& [name, row] : spec) {
+    for (const auto& [name, row] : table) {
         INFO(name);
         CHECK(ours.count(name) == 1);
     }
     for (const auto& name : ours) {
         INFO(name);
-        CHECK(spec.count(name) == 1);
+        CHECK(table.count(name) == 1);
     }
 }
 
-TEST_CASE("params::catalog: section, type, default and range match the spec table",
+TEST_CASE("params::catalog: section, type, default and range match the parameter table",
           "[params][catalog]")
 {
-    const auto spec = read_spec();
+    const auto table = read_table();
     for (const auto& info : catalog()) {
         INFO(info.name);
-        const auto it = spec.find(std::string(info.name));
-        REQUIRE(it != spec.end());
-        const spec_row& row = it->second;
+        const auto it = table.find(std::string(info.name));
+        REQUIRE(it != table.end());
+        const table_row& row = it->second;
         CHECK(info.where == row.where);
         CHECK(info.type_text == row.type_text);
         CHECK(info.default_text == row.default_text);

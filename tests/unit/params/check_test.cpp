@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The cross-parameter rules of the spec, one finding per broken rule.
+// The cross-parameter rules of ssw-params(5), one finding per broken rule.
 #include <ssw/params/check.hpp>
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The spec's presets: values as the table gives them, applied without touching anything else.
+// The presets of ssw-params(5): values as the table gives them, applied without touching
+// anything else.
 #include <ssw/params/check.hpp>
 #include <ssw/params/preset.hpp>
 #include <ssw/params/settings.hpp>
@@ -21,7 +22,7 @@ settings applied(std::string_view name, std::string_view base = "")
 }
 } // namespace
 
-TEST_CASE("params::presets: the authentication presets of the spec", "[params][preset]")
+TEST_CASE("params::presets: the authentication presets of ssw-params(5)", "[params][preset]")
 {
     struct row {
         const char* name;
@@ -48,7 +49,7 @@ TEST_CASE("params::presets: the authentication presets of the spec", "[params][p
     }
 }
 
-TEST_CASE("params::presets: the NAT keep-alive presets of the spec", "[params][preset]")
+TEST_CASE("params::presets: the NAT keep-alive presets of ssw-params(5)", "[params][preset]")
 {
     CHECK(applied("keepalive-small-office").nat_keepalive_period() == 20s);
     CHECK(applied("keepalive-medium").nat_keepalive_period() == 30s);

@@ -128,7 +128,7 @@ TEST_CASE("registrar::auth_policy: SS_SIP_AUTHENTICATION_TIMEOUT rejects a slow 
           auth_action::accept);
 }
 
-TEST_CASE("registrar::auth_policy: seed arithmetic, defaults give at most 6 guesses per 180 s",
+TEST_CASE("registrar::auth_policy: with the defaults, at most 6 guesses per 180 s",
           "[registrar][auth_policy]")
 {
     for (const bool fresh : {false, true}) {

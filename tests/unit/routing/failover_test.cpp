@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Table-driven tests of gateway switching in virtual time, following the seed's flow case by case.
+// Table-driven tests of gateway switching in virtual time, following the switching rules of
+// ssw-params(5) case by case.
 #include <ssw/routing/failover.hpp>
 
 #include <catch2/catch.hpp>

@@ -13,7 +13,7 @@
 
 namespace ssw::crypto {
 
-// SS_RTPENCRYPTIONMODE: 0 none, 1 XOR, 2 RC4, 3 AES128 (spec rtp-encryption.md).
+// SS_RTPENCRYPTIONMODE: 0 none, 1 XOR, 2 RC4, 3 AES128 (ssw-params(5), rtpcrypt(1)).
 enum class mode : std::uint8_t { none = 0, xor_ = 1, rc4 = 2, aes128 = 3 };
 
 // Named limits on keys.

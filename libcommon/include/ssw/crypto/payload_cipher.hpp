@@ -15,7 +15,7 @@ namespace ssw::crypto {
 // Largest payload one call accepts (a UDP datagram).
 inline constexpr std::size_t max_payload_bytes = 65535;
 
-// One cipher context of the native scheme (spec rtp-encryption.md, "Native scheme").
+// One cipher context of the native scheme (specified in rtpcrypt(1), "Native scheme").
 // Every packet is processed on its own, so encrypting and decrypting are the same XOR of
 // a keystream derived from the key and the packet's header fields:
 //   mode 1: payload[i] ^= key[i mod keylen]

@@ -17,7 +17,7 @@ namespace ssw::crypto {
 // The primitive a scheme runs.
 enum class cipher_kind : std::uint8_t { xor_pad, rc4, aes_ctr, aes_ecb, aes_cbc };
 
-// How the AES key is made from the key bytes (spec: "Key derivations to try for AES").
+// How the AES key is made from the key bytes (rtpcrypt(1), --kdf).
 enum class key_derivation : std::uint8_t {
     raw,    // the key bytes as they are; exactly 16 required
     padded, // zero-padded or truncated to 16 bytes
@@ -37,7 +37,8 @@ enum class iv_source : std::uint8_t {
 // What happens to the bytes after the last whole 16-byte block.
 enum class tail_policy : std::uint8_t { keystream, clear };
 
-// One scheme: {mode, key derivation, reset, IV source, tail policy} (spec "Hypotheses").
+// One scheme: {mode, key derivation, reset, IV source, tail policy} (rtpcrypt(1),
+// "Provisional schemes").
 // `native` is true only for the scheme ssw itself speaks; all others are provisional
 // hypotheses and must be called so in output.
 struct scheme {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// ssw::keepalive::nat_keepalive: the NAT keep-alive pacing of the seed (batches every interval,
-// a cycle every period) as a scheduler over an injected clock; net/ only sends the datagrams.
+// ssw::keepalive::nat_keepalive: the NAT keep-alive pacing of ssw-params(5) (batches every
+// interval, a cycle every period) as a scheduler over an injected clock; net/ only sends the
+// datagrams.
 #pragma once
 
 #include <ssw/core/clock.hpp>
@@ -22,14 +23,14 @@ struct keepalive_settings {
     std::chrono::seconds period{30};              // SS_SIP_NAT_KEEP_ALIVE_PERIOD
     std::chrono::milliseconds send_interval{500}; // SS_SIP_NAT_KEEP_ALIVE_SEND_INTERVAL
     std::size_t batch_size = 3000;                // SS_SIP_NAT_KEEP_ALIVE_SEND_ONE_TIME
-    // (ours, beyond the seed) Spread each cycle's batches evenly over the period instead of
-    // sending them back to back, and start each cycle where the last one stopped, so that
-    // when capacity is short every endpoint still gets its turn (nobody starves).
+    // (ours, beyond the parameters' pacing) Spread each cycle's batches evenly over the period
+    // instead of sending them back to back, and start each cycle where the last one stopped, so
+    // that when capacity is short every endpoint still gets its turn (nobody starves).
     bool spread_evenly = false;
 };
 
-// Most endpoints one cycle can reach: PERIOD x 1000 / INTERVAL x ONE_TIME (the spec's formula,
-// also used by `ssw-param check --nat-endpoints`).
+// Most endpoints one cycle can reach: PERIOD x 1000 / INTERVAL x ONE_TIME (the formula of
+// ssw-params(5), also used by `ssw-param check --nat-endpoints`).
 [[nodiscard]] std::uint64_t cycle_capacity(const keepalive_settings& settings) noexcept;
 
 // Where to send one keep-alive: the packet source of the endpoint's REGISTER.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw::params catalog: every operator parameter of the spec, as one table of data.
+// ssw::params catalog: every operator parameter (VOS3000's tables 4-3 and 4-4, documented in
+// ssw-params(5)), as one table of data.
 #pragma once
 
 #include <cstddef>
@@ -44,20 +45,20 @@ struct param_info {
     section where;                 // which manual table it belongs to
     value_kind kind;               // how values are parsed and printed
     time_unit unit;                // seconds / milliseconds for durations and schedules
-    std::string_view type_text;    // the spec's "type / unit" column: "seconds", "On/Off"
+    std::string_view type_text;    // the "type / unit" column: "seconds", "On/Off"
     std::string_view default_text; // the default in operator form ("On", "Auto", "0.5,1,2")
-    std::string_view range_text;   // the spec's range column without "(ours)"; may be empty
+    std::string_view range_text;   // the range column without "(ours)"; may be empty
     std::int64_t min;              // see above; unused for on_off
     std::int64_t max;
-    bool default_is_ours;         // the seed is silent: the default is the project's choice
+    bool default_is_ours;         // VOS3000 gives none: the default is the project's choice
     bool range_is_ours;           // likewise for the range
     std::string_view summary;     // one line
     std::string_view description; // what ssw-run does with it, several sentences
-    std::string_view ours_note;   // further project decisions the spec marks (ours); may be empty
+    std::string_view ours_note;   // further project decisions, marked (ours); may be empty
     std::span<const choice_entry> choices; // for `choice` only
 };
 
-// The whole catalog in spec order (SIP table first, then system table).
+// The whole catalog in the order of ssw-params(5) (SIP table first, then system table).
 [[nodiscard]] std::span<const param_info> catalog() noexcept;
 
 // The row named `name` (ASCII case-insensitive), or nullptr.

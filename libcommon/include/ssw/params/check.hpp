@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw::params check: the spec's cross-parameter rules, each finding with its rule and its fix.
+// ssw::params check: the cross-parameter rules of ssw-params(5), each finding with its rule and
+// its fix.
 #pragma once
 
 #include <ssw/core/error.hpp>
@@ -35,7 +36,8 @@ struct check_options {
     std::optional<std::int64_t> nat_endpoints;
 };
 
-// Applies every cross-parameter rule of the spec to `values`, in a stable order:
+// Applies every cross-parameter rule (ssw-params(5), CROSS-PARAMETER RULES) to `values`, in a
+// stable order:
 // keep-alive period vs NAT expiry, keep-alive capacity, auth timeout vs retries, auth retry
 // brute-force risk, retries without suspension, key length for the encryption mode, switch
 // limit advice, public-facing advice.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ssw::params presets: the named groups of values the spec recommends (auth and NAT keep-alive).
+// ssw::params presets: the named groups of values of ssw-params(5), PRESETS (auth and NAT
+// keep-alive).
 #pragma once
 
 #include <ssw/core/result.hpp>
@@ -16,7 +17,7 @@ struct preset_setting {
     std::string_view value;
 };
 
-// A named preset: the spec's authentication presets (internet-facing, standard, satellite,
+// A named preset: the authentication presets (internet-facing, standard, satellite,
 // lan) and NAT keep-alive presets (keepalive-*). Applying one sets only its own parameters.
 struct preset {
     std::string_view name;

@@ -18,8 +18,8 @@ namespace ssw::registrar {
 // The limits, one field per catalog parameter (names in the comments).
 struct auth_limits {
     // SS_SIP_AUTHENTICATION_RETRY: wrong credentials one attempt (one Call-ID from one
-    // source) may send; the last one is answered 403 and suspends the terminal (seed:
-    // "stops sending challenges ... Additionally SS_AUTHENTICATION_FAILED_SUSPEND activates").
+    // source) may send; the last one is answered 403 and suspends the terminal (ssw-params(5):
+    // challenges stop, and SS_AUTHENTICATION_FAILED_SUSPEND starts).
     // 0 behaves as 1: the first wrong answer ends the attempt.
     unsigned attempt_max_failures = 6;
     // SS_SIP_AUTHENTICATION_TIMEOUT: time from an attempt's first challenge within which it

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// ssw::routing::failover: the gateway-switching decision engine of one call, with the seed's
-// rules and timers as a state machine over events and an injected clock. No I/O.
+// ssw::routing::failover: the gateway-switching decision engine of one call, with the rules and
+// timers of ssw-params(5) (SS_SIP_TIMEOUT_*, SS_GATEWAY_SWITCH_*, SS_SIP_STOP_SWITCH_*) as a
+// state machine over events and an injected clock. No I/O.
 #pragma once
 
 #include <ssw/core/clock.hpp>

@@ -77,7 +77,7 @@ struct stream_verdict {
     std::optional<pad_recovery> pad;
 };
 
-// The pattern across the two directions of a leg (spec "Diagnosis").
+// The pattern across the two directions of a leg (rtpcrypt(1), diagnose).
 enum class leg_finding : std::uint8_t {
     ok,            // both plain, or both fit the same candidate and scheme
     mode_mismatch, // one direction plain and the other encrypted, or different modes/schemes

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Key-less recovery of a static XOR pad from G.711 silence bias (spec "Diagnosis", no key).
+// Key-less recovery of a static XOR pad from G.711 silence bias (rtpcrypt(1), diagnose).
 #pragma once
 
 #include <ssw/rtp/audio_score.hpp>

@@ -13,7 +13,7 @@ namespace ssw::rtp {
 // What crypt_datagram did with a datagram.
 enum class crypt_outcome : std::uint8_t {
     applied,      // RTP: the payload (padding included) went through the cipher
-    passed_rtcp,  // RTCP (PT 72-76): untouched, as the spec requires
+    passed_rtcp,  // RTCP (PT 72-76): untouched, as the native scheme requires
     passed_other, // not parseable as RTP: untouched (the caller decides whether to forward)
 };
 

@@ -87,7 +87,7 @@ struct plan {
     source_location where;
 };
 
-// An exact number -> replacement entry of a transform table (seed §2.13.3).
+// An exact number -> replacement entry of a transform table (VOS3000 manual §2.13.3, ssw-rules(5)).
 struct table_entry {
     std::string number;
     std::string replacement;
@@ -101,7 +101,8 @@ struct table {
     source_location where;
 };
 
-// Black/white list entries (seed §2.13.4-2.13.6): exact, prefix, regex (partial match), length.
+// Black/white list entries (VOS3000 manual §2.13.4-2.13.6): exact, prefix, regex (partial match),
+// length.
 enum class list_entry_kind { exact, prefix, regex, length };
 struct list_entry {
     list_entry_kind kind = list_entry_kind::exact;
@@ -133,7 +134,7 @@ struct number_policy {
 // mapping = customer (inbound), routing = vendor (outbound), endpoint = a phone (either side).
 enum class gateway_role { mapping, routing, endpoint };
 
-// A gateway or endpoint block: the application points of seed §2.13.3 and §4.3.1.
+// A gateway or endpoint block: the application points of VOS3000 manual §2.13.3 and §4.3.1.
 struct gateway {
     std::string name;
     gateway_role role = gateway_role::mapping;
