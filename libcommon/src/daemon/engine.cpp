@@ -29,11 +29,13 @@ using namespace std::chrono_literals;
 using time_point = core::clock::time_point;
 
 // A response that waits for the binding store's commit (a 200 to REGISTER); `key` is its
-// transaction's, empty when it was answered statelessly.
+// transaction's, empty when it was answered statelessly; `job` the commit it waits for (0:
+// the next one).
 struct pending_response {
     std::string key;
     int code;
     outgoing message;
+    std::uint64_t job = 0;
 };
 
 keepalive::keepalive_settings keepalive_from(const params::settings& s, const provision::config& c)
@@ -181,6 +183,7 @@ struct engine::state {
     std::vector<media::call_event> media_events;
     b2bua::call_manager calls;
     std::vector<pending_response> pending;
+    std::uint64_t last_commit_job = 0;
     std::vector<core::ip_network> debug_networks;
     time_point started_at;
     std::size_t tcp_connections = 0; // told by net/
@@ -411,17 +414,33 @@ struct engine::state {
 
     // ---- commits and time -----------------------------------------------------------------
 
-    void flush(std::vector<outgoing>& out)
+    std::optional<commit_job> take_commit()
     {
-        if (pending.empty()) {
-            return;
+        auto changes = store.take_staged();
+        const bool waiting = std::any_of(pending.begin(), pending.end(),
+                                         [](const pending_response& p) { return p.job == 0; });
+        if (changes.empty() && !waiting) {
+            return std::nullopt;
         }
-        auto committed = store.commit();
-        if (!committed) {
-            emit(log_level::error, "binding store: " + committed.error().to_string());
-        }
+        commit_job job{++last_commit_job, std::move(changes)};
         for (auto& p : pending) {
-            if (!committed) {
+            if (p.job == 0) {
+                p.job = job.id;
+            }
+        }
+        return job;
+    }
+
+    void commit_done(std::uint64_t id, const result<void>& written, std::vector<outgoing>& out)
+    {
+        if (!written) {
+            emit(log_level::error, "binding store: " + written.error().to_string());
+        }
+        auto done = std::stable_partition(pending.begin(), pending.end(),
+                                          [id](const pending_response& p) { return p.job != id; });
+        for (auto it = done; it != pending.end(); ++it) {
+            auto& p = *it;
+            if (!written) {
                 // Never acknowledge what is not on disk: turn the 200 into a 500.
                 const auto pos = p.message.bytes.find("200 OK");
                 if (pos != std::string::npos) {
@@ -433,7 +452,15 @@ struct engine::state {
             }
             send(std::move(p.message), out);
         }
-        pending.clear();
+        pending.erase(done, pending.end());
+    }
+
+    void flush(std::vector<outgoing>& out)
+    {
+        if (auto job = take_commit()) {
+            const auto written = store.write(std::move(job->changes));
+            commit_done(job->id, written, out);
+        }
     }
 
     void on_timer(std::vector<outgoing>& out)
@@ -526,6 +553,21 @@ void engine::note_connection_drop(bool refused, const core::ip_address& source)
 void engine::flush(std::vector<outgoing>& out)
 {
     state_->flush(out);
+}
+
+std::optional<engine::commit_job> engine::take_commit()
+{
+    return state_->take_commit();
+}
+
+result<void> engine::write_commit(commit_job& job)
+{
+    return state_->store.write(std::move(job.changes));
+}
+
+void engine::commit_done(std::uint64_t id, const result<void>& written, std::vector<outgoing>& out)
+{
+    state_->commit_done(id, written, out);
 }
 
 void engine::on_timer(std::vector<outgoing>& out)

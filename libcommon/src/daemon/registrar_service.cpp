@@ -196,15 +196,9 @@ bool registrar_service::is_registered_peer(std::string_view user, const sip::pee
 
 void registrar_service::expire()
 {
-    const auto expired = store_.expire_collect(clock_.wall_now());
-    for (const auto& b : expired) {
+    for (const auto& b : store_.expire_collect(clock_.wall_now())) {
         if (observer_.unbound) {
             observer_.unbound(b.account, b.contact);
-        }
-    }
-    if (!expired.empty()) {
-        if (auto c = store_.commit(); !c) {
-            emit(core::log_level::error, "binding store: " + c.error().to_string());
         }
     }
 }

@@ -88,7 +88,6 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         explicit tcp_connection(tcp::socket s) : socket(std::move(s)) {}
         tcp::socket socket;
         sip::stream_framer framer;
-        std::array<char, 16384> buffer{};
         std::deque<std::string> writes;
         bool writing = false;
         bool connecting = false;  // ours, async_connect not done yet: writes wait
@@ -120,6 +119,11 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
     graceful_stop stopper{io, engine, out, hooks.stop_grace, logger()};
     dns_worker dns{io, engine, out};      // last: joined first, before anything it posts to goes
     std::unique_ptr<media_sockets> media; // the relay's RTP/RTCP sockets
+    // The binding store's group commits, off the loop: one job at a time, the next one takes
+    // everything staged meanwhile. Last member: joined first, before anything it posts to goes.
+    asio::thread_pool writer{1};
+    bool commit_in_flight = false;
+    std::array<char, 65536> tcp_read_buffer{}; // shared by every TCP connection's reads
 
     void start_media()
     {
@@ -201,6 +205,30 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         arm_timer();
         dns.take_requests([this] { dispatch(); });
         stopper.check_done();
+        start_commit();
+    }
+
+    // Hands the binding changes staged so far to the writer thread; their 200s leave when the
+    // write returns (engine::commit_done), never before.
+    void start_commit()
+    {
+        if (commit_in_flight) {
+            return;
+        }
+        auto job = engine.take_commit();
+        if (!job) {
+            return;
+        }
+        commit_in_flight = true;
+        auto taken = std::make_shared<daemon::engine::commit_job>(std::move(*job));
+        asio::post(writer, [this, taken] {
+            auto written = std::make_shared<result<void>>(engine.write_commit(*taken));
+            asio::post(io, [this, taken, written] {
+                commit_in_flight = false;
+                engine.commit_done(taken->id, *written, out);
+                dispatch(); // sends the 200s, then starts the next commit
+            });
+        });
     }
 
     // NAT keep-alives straight from the scheduler's batch: no copy or allocation per datagram.
@@ -321,6 +349,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                                         return;
                                     }
                                     c->connecting = false;
+                                    boost::system::error_code ignored;
+                                    c->socket.non_blocking(true, ignored);
                                     write_next(c);
                                     read(c);
                                 });
@@ -440,10 +470,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                         }
                         handle_datagram(s, got);
                     }
-                    // What needs no disk (challenges, errors) leaves
-                    // now; the 200s wait for the batch's fsync.
-                    dispatch();
-                    engine.flush(out);
+                    // What needs no disk (challenges, errors) leaves now; the 200s
+                    // wait for their batch's fsync on the writer thread.
                     dispatch();
                 }
                 receive(s);
@@ -500,6 +528,8 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
         auto c = std::make_shared<tcp_connection>(std::move(socket));
         c->id = id;
         c->remote = daemon::peer{source, remote.port(), provision::transport::tcp, c->id};
+        boost::system::error_code ignored;
+        c->socket.non_blocking(true, ignored); // reads happen on readiness (read())
         connections.emplace(c->id, c);
         engine.set_connection_count(guard.size());
         read(c);
@@ -507,14 +537,26 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
 
     void read(const std::shared_ptr<tcp_connection>& c)
     {
-        c->socket.async_read_some(
-            asio::buffer(c->buffer), [this, c](const boost::system::error_code& ec, std::size_t n) {
+        // Wait for readability, then read into the one shared buffer: an idle connection holds
+        // no read buffer of its own (4,096 of them would hold 64 MB otherwise).
+        c->socket.async_wait(
+            tcp::socket::wait_read, [this, c](const boost::system::error_code& ec) {
                 if (ec) {
                     close(c);
                     return;
                 }
+                boost::system::error_code read_ec;
+                const std::size_t n = c->socket.read_some(asio::buffer(tcp_read_buffer), read_ec);
+                if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) {
+                    read(c);
+                    return;
+                }
+                if (read_ec) {
+                    close(c); // end of stream or reset
+                    return;
+                }
                 guard.on_activity(c->id);
-                c->framer.append(std::string_view(c->buffer.data(), n));
+                c->framer.append(std::string_view(tcp_read_buffer.data(), n));
                 while (true) {
                     const auto f = c->framer.next();
                     if (f.status == sip::frame_status::need_more) {
@@ -524,7 +566,6 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                         log(daemon::log_level::debug,
                             "closing " + c->remote.to_string() + ": " + f.reason);
                         close(c);
-                        engine.flush(out);
                         dispatch();
                         return;
                     }
@@ -538,7 +579,6 @@ struct daemon_loop::state : std::enable_shared_from_this<daemon_loop::state> {
                         guard.on_known_source(c->id);
                     }
                 }
-                engine.flush(out);
                 dispatch();
                 if (connections.count(c->id) != 0) {
                     read(c);

@@ -83,6 +83,26 @@ struct binding_store::state {
     }
 };
 
+struct binding_store::staged_changes::ops {
+    std::vector<op> list;
+};
+
+binding_store::staged_changes::staged_changes() : ops_(std::make_unique<ops>()) {}
+binding_store::staged_changes::staged_changes(staged_changes&&) noexcept = default;
+binding_store::staged_changes&
+binding_store::staged_changes::operator=(staged_changes&&) noexcept = default;
+binding_store::staged_changes::~staged_changes() = default;
+
+bool binding_store::staged_changes::empty() const noexcept
+{
+    return !ops_ || ops_->list.empty();
+}
+
+std::size_t binding_store::staged_changes::size() const noexcept
+{
+    return ops_ ? ops_->list.size() : 0;
+}
+
 binding_store::binding_store(std::unique_ptr<state> s) : state_(std::move(s)) {}
 binding_store::binding_store(binding_store&&) noexcept = default;
 binding_store& binding_store::operator=(binding_store&&) noexcept = default;
@@ -183,8 +203,20 @@ void binding_store::stage_remove_all(std::string_view account)
 
 result<void> binding_store::commit()
 {
+    return write(take_staged());
+}
+
+binding_store::staged_changes binding_store::take_staged()
+{
+    staged_changes taken;
+    taken.ops_->list.swap(state_->pending);
+    return taken;
+}
+
+result<void> binding_store::write(staged_changes changes)
+{
     auto& s = *state_;
-    if (s.pending.empty()) {
+    if (changes.empty()) {
         return {};
     }
     if (sqlite3_exec(s.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -193,7 +225,7 @@ result<void> binding_store::commit()
     statement put(s.db, "INSERT OR REPLACE INTO bindings VALUES (?,?,?,?,?,?,?,?,?,?)");
     statement remove(s.db, "DELETE FROM bindings WHERE account = ? AND contact = ?");
     statement remove_all(s.db, "DELETE FROM bindings WHERE account = ?");
-    for (const auto& o : s.pending) {
+    for (const auto& o : changes.ops_->list) {
         int rc = SQLITE_DONE;
         if (const auto* p = std::get_if<put_op>(&o)) {
             const auto& b = p->value;
@@ -227,7 +259,6 @@ result<void> binding_store::commit()
         sqlite3_exec(s.db, "ROLLBACK", nullptr, nullptr, nullptr);
         return unexpected(std::move(e));
     }
-    s.pending.clear();
     return {};
 }
 

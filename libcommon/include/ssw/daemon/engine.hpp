@@ -93,8 +93,23 @@ class engine {
     source_standing on_message(std::string_view bytes, const peer& from,
                                std::vector<outgoing>& out);
     // Commits the binding changes of the messages handled since the last flush (one fsync
-    // for the batch) and appends the responses that waited for it.
+    // for the batch) and appends the responses that waited for it: take_commit(),
+    // write_commit() and commit_done() in one go, on this thread.
     void flush(std::vector<outgoing>& out);
+
+    // The group commit off the event loop (net/ runs write_commit() on a writer thread):
+    // take_commit() hands over every binding change staged so far, with the responses that
+    // wait for it; commit_done() sends them once the write returned (a 200 whose binding is
+    // not on disk becomes a 500: nothing unwritten is ever acknowledged). One job at a time:
+    // what arrives meanwhile waits for the next job, so batches grow with the load.
+    struct commit_job {
+        std::uint64_t id = 0;
+        registrar::binding_store::staged_changes changes;
+    };
+    [[nodiscard]] std::optional<commit_job> take_commit();
+    // The one engine call that may run on another thread: it touches only the database.
+    [[nodiscard]] result<void> write_commit(commit_job& job);
+    void commit_done(std::uint64_t id, const result<void>& written, std::vector<outgoing>& out);
     // Call when the clock reaches next_deadline().
     void on_timer(std::vector<outgoing>& out);
     [[nodiscard]] std::optional<core::clock::time_point> next_deadline() const;

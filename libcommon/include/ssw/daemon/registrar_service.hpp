@@ -43,7 +43,8 @@ class registrar_service {
     reply on_register(const sip::message& m, const sip::peer& from, bool log_details = false);
     // Whether `user` has a live binding registered from `from`'s address.
     [[nodiscard]] bool is_registered_peer(std::string_view user, const sip::peer& from) const;
-    // Drops the bindings past their expiry (and tells the observer), committing at once.
+    // Drops the bindings past their expiry (and tells the observer); the removals reach the
+    // disk with the engine's next commit.
     void expire();
 
   private:

@@ -34,6 +34,22 @@ struct binding {
 
 class binding_store {
   public:
+    // Changes staged since the last take_staged(), on their way to the disk.
+    class staged_changes {
+      public:
+        staged_changes();
+        staged_changes(staged_changes&&) noexcept;
+        staged_changes& operator=(staged_changes&&) noexcept;
+        ~staged_changes();
+        [[nodiscard]] bool empty() const noexcept;
+        [[nodiscard]] std::size_t size() const noexcept;
+
+      private:
+        friend class binding_store;
+        struct ops;
+        std::unique_ptr<ops> ops_;
+    };
+
     // Opens (creating if needed) the store at `path`; ":memory:" keeps it in memory only.
     // Loads the unexpired bindings. io_error / cant_create on failure.
     static result<binding_store> open(const std::filesystem::path& path,
@@ -47,7 +63,14 @@ class binding_store {
     void stage_remove(std::string_view account, std::string_view contact);
     void stage_remove_all(std::string_view account);
     // Writes every staged change in one transaction and fsyncs; send the 200 OKs after it.
+    // The same as write(take_staged()).
     result<void> commit();
+    // The group commit off the event loop: take_staged() on the loop's thread hands the
+    // changes over; write() puts them on disk in one transaction with one fsync and may run on
+    // one writer thread while the loop keeps staging and looking up (it touches only the
+    // database, never the in-memory bindings). Batches must be written in the order taken.
+    [[nodiscard]] staged_changes take_staged();
+    result<void> write(staged_changes changes);
 
     // The live bindings of an account (expired ones are not returned).
     [[nodiscard]] std::vector<binding> lookup(std::string_view account,
