@@ -6,20 +6,16 @@
 #include "support/background_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
+#include "support/udp_socket.hpp"
 
 #include <ssw/registrar/digest.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <optional>
 #include <poll.h>
 #include <regex>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -27,48 +23,7 @@ using ssw::test::background_process;
 
 namespace {
 
-struct udp_endpoint {
-    udp_endpoint()
-    {
-        fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-    }
-    ~udp_endpoint() { ::close(fd); }
-    udp_endpoint(const udp_endpoint&) = delete;
-    udp_endpoint& operator=(const udp_endpoint&) = delete;
-
-    void send(int to_port, const std::string& text) const
-    {
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(static_cast<std::uint16_t>(to_port));
-        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::sendto(fd, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    }
-    // The next datagram within `wait`, or nullopt.
-    std::optional<std::string> receive(std::chrono::milliseconds wait) const
-    {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) {
-            return std::nullopt;
-        }
-        std::string buffer(65536, '\0');
-        const auto n = ::recv(fd, buffer.data(), buffer.size(), 0);
-        if (n < 0) {
-            return std::nullopt;
-        }
-        buffer.resize(static_cast<std::size_t>(n));
-        return buffer;
-    }
-    int fd = -1;
-    std::uint16_t port = 0;
-};
+using udp_endpoint = ssw::test::udp_socket;
 
 std::string register_text(const std::string& user, int ssw_port, int local_port, int cseq,
                           const std::string& auth = {})
@@ -95,9 +50,10 @@ std::string register_text(const std::string& user, int ssw_port, int local_port,
 // Registers `user` (demo password) from `e`, answering the daemon's 401.
 void register_behind_nat(const udp_endpoint& e, const std::string& user, int ssw_port)
 {
-    e.send(ssw_port, register_text(user, ssw_port, e.port, 1));
+    e.send(ssw_port, register_text(user, ssw_port, e.port(), 1));
     const auto challenge = e.receive(5s);
     REQUIRE(challenge);
+    INFO(*challenge);
     std::smatch m;
     REQUIRE(std::regex_search(*challenge, m, std::regex("nonce=\"([0-9a-f]+)\"")));
     const std::string nonce = m[1];
@@ -111,9 +67,10 @@ void register_behind_nat(const udp_endpoint& e, const std::string& user, int ssw
                              "\", realm=\"ssw\", nonce=\"" + nonce + "\", uri=\"" + uri +
                              "\", response=\"" + response +
                              "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcdef\"\r\n";
-    e.send(ssw_port, register_text(user, ssw_port, e.port, 2, auth));
+    e.send(ssw_port, register_text(user, ssw_port, e.port(), 2, auth));
     const auto ok = e.receive(5s);
     REQUIRE(ok);
+    INFO(*ok);
     REQUIRE(ok->rfind("SIP/2.0 200", 0) == 0);
 }
 
@@ -149,7 +106,7 @@ TEST_CASE("interop keep-alive: NAT endpoints receive the configured payload, a b
     const auto start = std::chrono::steady_clock::now();
     const udp_endpoint* all[] = {&a, &b, &c};
     while (std::chrono::steady_clock::now() - start < 11500ms) {
-        std::vector<pollfd> fds{{a.fd, POLLIN, 0}, {b.fd, POLLIN, 0}, {c.fd, POLLIN, 0}};
+        std::vector<pollfd> fds{{a.fd(), POLLIN, 0}, {b.fd(), POLLIN, 0}, {c.fd(), POLLIN, 0}};
         if (::poll(fds.data(), fds.size(), 200) <= 0) {
             continue;
         }

@@ -2,9 +2,13 @@
 // Load through ssw-run: a sipp caller keeps many calls up at once, every call fails over once
 // (the first vendor answers 503, the second rings and answers after a delay), the caller
 // holds and hangs up. Afterwards no call may be in progress, no call transaction may still
-// wait for an answer, and there must be one CDR per call. The daemon reports its tables at
-// exit ("at exit: ..." on stderr); in the ASan build the leak checker runs at that exit too.
+// wait for an answer, and there must be one CDR per call. The counts come from `ssw-run status
+// --json` over the control socket; what the status does not carry (call transactions
+// waiting, the peak, CDRs written) from the daemon's "at exit: ..." line. In the ASan build
+// the leak checker runs at that exit too.
 #include "support/background_process.hpp"
+#include "support/helpers.hpp"
+#include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
 
 #include <ssw/cdr/writer.hpp>
@@ -16,33 +20,16 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
-#include <stdlib.h>
 #include <thread>
 
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string sipp = "/usr/bin/sipp";
-
 std::string scenario(const std::string& name)
 {
     return std::string(SSW_TEST_DATA_DIR) + "/sipp/" + name;
 }
-
-struct temp_work {
-    temp_work()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "ssw-load-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~temp_work()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::filesystem::path path;
-};
 
 struct load_shape {
     int calls = 1000;     // total calls (-m)
@@ -59,11 +46,12 @@ struct load_shape {
 struct load_result {
     int caller_exit = -1;
     int daemon_exit = -1;
-    std::string caller_out, daemon_log;
+    std::string caller_out, daemon_log, status;
     std::uint64_t cdr_rows = 0;
-    // From the daemon's "at exit" line; -1 when the line is missing.
-    long in_progress = -1, in_memory = -1, waiting = -1, server_open = -1, peak = -1, cdrs = -1;
-    long answered = -1, calls = -1;
+    // From `ssw-run status --json` just before the stop; -1 when a field is missing.
+    long in_progress = -1, in_memory = -1, server_open = -1, answered = -1, calls = -1;
+    // From the daemon's "at exit" line (the status does not carry them); -1 when missing.
+    long waiting = -1, peak = -1, cdrs = -1;
 };
 
 // Every sipp gets 4 MB socket buffers (-buff_size; the kernel caps it at net.core.rmem_max):
@@ -82,27 +70,6 @@ std::unique_ptr<ssw::test::background_process> spawn_logged(std::vector<std::str
     return std::make_unique<ssw::test::background_process>("/bin/sh", args, cwd.string());
 }
 
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-bool wait_for_text(const std::filesystem::path& p, const std::string& needle,
-                   std::chrono::milliseconds timeout)
-{
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-        if (slurp(p).find(needle) != std::string::npos) {
-            return true;
-        }
-        std::this_thread::sleep_for(50ms);
-    }
-    return false;
-}
-
 long number_before(const std::string& text, const std::string& words)
 {
     const std::regex re("([0-9]+) " + words);
@@ -113,19 +80,31 @@ long number_before(const std::string& text, const std::string& words)
     return std::stol(m[1].str());
 }
 
+// The number after "key": in an object of one JSON line ("calls":{"in_progress":3,...}).
+long json_number(const std::string& json, const std::string& object, const std::string& key)
+{
+    const std::regex re("\"" + object + "\":\\{[^}]*\"" + key + "\":([0-9]+)");
+    std::smatch m;
+    if (!std::regex_search(json, m, re)) {
+        return -1;
+    }
+    return std::stol(m[1].str());
+}
+
 load_result run_load(const load_shape& shape)
 {
+    const std::string sipp = ssw::test::require_program("sipp", "sip-tester");
     load_result r;
-    temp_work work;
+    ssw::test::temp_dir work;
     const int port = ssw::test::free_port();
     const int v1_port = ssw::test::free_port();
     const int v2_port = ssw::test::free_port();
     const int caller_port = ssw::test::free_port();
-    const auto conf = work.path / "ssw.conf";
+    const auto conf = work / "ssw.conf";
     {
         std::ofstream f(conf);
-        f << "cdr = " << (work.path / "cdr.db").string() << "\n"
-          << "bindings = " << (work.path / "bindings.db").string() << "\n"
+        f << "cdr = " << (work / "cdr.db").string() << "\n"
+          << "bindings = " << (work / "bindings.db").string() << "\n"
           << "[listen]\nudp = 127.0.0.1:" << port << "\n"
           << "[mapping-gateway load]\nnetwork = 127.0.0.1/32\n"
           << "[routing-gateway first]\naddress = 127.0.0.1:" << v1_port
@@ -135,19 +114,19 @@ load_result run_load(const load_shape& shape)
     }
     const std::string total = std::to_string(shape.calls);
     const std::string timeout = std::to_string(shape.sipp_timeout_s) + "s";
-    const auto daemon_log = work.path / "ssw-run.log";
-    auto daemon = spawn_logged({SSW_RUN_BIN, "--config", conf.string()}, daemon_log, work.path);
-    REQUIRE(wait_for_text(daemon_log, "listening", 20s));
+    const auto daemon_log = work / "ssw-run.log";
+    auto daemon = spawn_logged({SSW_RUN_BIN, "--config", conf.string()}, daemon_log, work.path());
+    REQUIRE(ssw::test::wait_for_text(daemon_log, "listening", 20s));
     // Both vendors exit by themselves after `calls` calls (or at their timeout).
     auto v1 = spawn_logged({sipp, "-sf", scenario("uas_503.xml"), "-i", "127.0.0.1", "-p",
                             std::to_string(v1_port), "-m", total, "-buff_size", "4194304",
                             "-nostdin", "-timeout", timeout},
-                           work.path / "vendor1.log", work.path);
+                           work / "vendor1.log", work.path());
     auto v2 =
         spawn_logged({sipp, "-sf", scenario("uas_load_answer.xml"), "-i", "127.0.0.1", "-p",
                       std::to_string(v2_port), "-m", total, "-d", std::to_string(shape.answer_ms),
                       "-buff_size", "4194304", "-nostdin", "-timeout", timeout},
-                     work.path / "vendor2.log", work.path);
+                     work / "vendor2.log", work.path());
     std::this_thread::sleep_for(500ms); // let both bind
 
     ssw::test::tool_call caller;
@@ -174,7 +153,7 @@ load_result run_load(const load_shape& shape)
                    timeout,
                    "-timeout_error",
                    "127.0.0.1:" + std::to_string(port)};
-    caller.working_directory = work.path.string();
+    caller.working_directory = work.path().string();
     caller.timeout_seconds = shape.sipp_timeout_s + 30;
     const auto result = ssw::test::run_tool(sipp, caller);
     r.caller_exit = result.exit_code;
@@ -182,23 +161,29 @@ load_result run_load(const load_shape& shape)
         result.out.size() > 4000 ? result.out.substr(result.out.size() - 4000) : result.out;
     std::this_thread::sleep_for(2s); // the last ACKs and BYEs between the daemon and vendors
     std::this_thread::sleep_for(shape.settle);
+    // The daemon's own account of its tables, over the control socket (ssw-run.ctl in its
+    // working directory).
+    ssw::test::tool_call status;
+    status.args = {"status", "--json", "--config", conf.string()};
+    status.working_directory = work.path().string();
+    const auto st = ssw::test::run_tool(SSW_RUN_BIN, status);
+    r.status = st.out + st.err;
+    if (st.exit_code == 0) {
+        r.in_progress = json_number(st.out, "calls", "in_progress");
+        r.calls = json_number(st.out, "calls", "total");
+        r.answered = json_number(st.out, "calls", "answered");
+        r.in_memory = json_number(st.out, "tables", "calls");
+        r.server_open = json_number(st.out, "engine", "open_transactions");
+    }
     r.daemon_exit = daemon->stop(SIGTERM, 30s);
     v1->stop(SIGTERM, 5s);
     v2->stop(SIGTERM, 5s);
-    r.daemon_log = slurp(daemon_log);
+    r.daemon_log = ssw::test::read_text(daemon_log);
     if (const auto at = r.daemon_log.find("at exit:"); at != std::string::npos) {
         const auto line = r.daemon_log.substr(at, r.daemon_log.find('\n', at) - at);
-        r.in_progress = number_before(line, "calls in progress");
-        r.in_memory = number_before(line, "calls in memory");
         r.waiting = number_before(line, "call transactions waiting");
-        r.server_open = number_before(line, "server transactions open");
         r.peak = number_before(line, "concurrent calls");
         r.cdrs = number_before(line, "CDRs");
-    }
-    if (const auto at = r.daemon_log.find("stopping on signal"); at != std::string::npos) {
-        const auto line = r.daemon_log.substr(at, r.daemon_log.find('\n', at) - at);
-        r.calls = number_before(line, "calls");
-        r.answered = number_before(line, "answered");
     }
     // Keep the log short for INFO: the start and the end.
     if (r.daemon_log.size() > 6000) {
@@ -206,7 +191,7 @@ load_result run_load(const load_shape& shape)
                        r.daemon_log.substr(r.daemon_log.size() - 4000);
     }
     std::ostringstream rows;
-    if (const auto n = ssw::cdr::export_records(work.path / "cdr.db", ssw::cdr::export_format::csv,
+    if (const auto n = ssw::cdr::export_records(work / "cdr.db", ssw::cdr::export_format::csv,
                                                 std::nullopt, rows)) {
         r.cdr_rows = *n;
     }
@@ -217,6 +202,7 @@ void check_load(const load_shape& shape, const load_result& r)
 {
     INFO(r.caller_out);
     INFO(r.daemon_log);
+    INFO(r.status);
     const auto n = static_cast<long>(shape.calls);
     CHECK(r.caller_exit == 0); // sipp: every call answered, held and hung up
     CHECK(r.daemon_exit == 0);

@@ -2,10 +2,9 @@
 // A routing gateway reached over TCP: ssw-run opens the connection itself (nobody connected
 // to it first), sends the INVITE, ACK and BYE on it, and the caller on UDP gets the answer.
 #include "support/background_process.hpp"
+#include "support/helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
-
-#include <ssw/core/atomic_file.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -16,22 +15,12 @@
 
 using namespace std::chrono_literals;
 
-namespace {
-
-std::size_t count(const std::string& text, const std::string& needle)
-{
-    std::size_t n = 0;
-    for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-        ++n;
-    }
-    return n;
-}
-
-} // namespace
+using ssw::test::count;
 
 TEST_CASE("interop::sipp_call_tcp_vendor: ssw-run connects to a TCP vendor and the call completes",
           "[interop][b2bua]")
 {
+    const std::string sipp = ssw::test::require_program("sipp", "sip-tester");
     ssw::test::temp_dir work;
     const int sip_port = ssw::test::free_port();
     const int vendor_port = ssw::test::free_port();
@@ -48,10 +37,9 @@ TEST_CASE("interop::sipp_call_tcp_vendor: ssw-run connects to a TCP vendor and t
 
     const auto vendor_log = work.path() / "vendor.log";
     ssw::test::background_process vendor(
-        "/usr/bin/sipp",
-        {"-sf", std::string(SSW_TEST_DATA_DIR) + "/sipp/uas_200_delay.xml", "-t", "t1", "-i",
-         "127.0.0.1", "-p", std::to_string(vendor_port), "-m", "1", "-nostdin", "-trace_msg",
-         "-message_file", vendor_log.string(), "-timeout", "40s"});
+        sipp, {"-sf", std::string(SSW_TEST_DATA_DIR) + "/sipp/uas_200_delay.xml", "-t", "t1", "-i",
+               "127.0.0.1", "-p", std::to_string(vendor_port), "-m", "1", "-nostdin", "-trace_msg",
+               "-message_file", vendor_log.string(), "-timeout", "40s"});
     std::this_thread::sleep_for(300ms); // let it listen
 
     ssw::test::tool_call caller;
@@ -76,10 +64,10 @@ TEST_CASE("interop::sipp_call_tcp_vendor: ssw-run connects to a TCP vendor and t
                    "127.0.0.1:" + std::to_string(sip_port)};
     caller.working_directory = work.path().string();
     caller.timeout_seconds = 40;
-    const int caller_exit = ssw::test::run_tool("/usr/bin/sipp", caller).exit_code;
+    const int caller_exit = ssw::test::run_tool(sipp, caller).exit_code;
     std::this_thread::sleep_for(300ms);
     vendor.stop(SIGTERM, 5s);
-    const auto seen = ssw::core::read_file(vendor_log).value_or(std::string{});
+    const auto seen = ssw::test::read_text(vendor_log);
     const int daemon_exit = daemon.stop(SIGTERM, 10s);
     INFO(daemon.stderr_text());
     INFO(seen);

@@ -4,6 +4,7 @@
 // and Kamailio from Debian's package with an account for ssw, whose location table the test
 // reads before and after ssw-run stops. Also `ssw-run status` over the control socket.
 #include "support/background_process.hpp"
+#include "support/helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
 
@@ -20,19 +21,8 @@ using ssw::test::background_process;
 
 namespace {
 
-bool has(const std::string& text, const std::string& needle)
-{
-    return text.find(needle) != std::string::npos;
-}
-
-std::size_t count(const std::string& text, const std::string& needle)
-{
-    std::size_t n = 0;
-    for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-        ++n;
-    }
-    return n;
-}
+using ssw::test::count;
+using ssw::test::has;
 
 void write(const std::filesystem::path& p, const std::string& text)
 {
@@ -71,8 +61,10 @@ TEST_CASE("interop uplink: sipp registrar sees challenge answers, a refresh, and
         "/dev/stderr"};
     registrar.working_directory = dir.path().string();
     registrar.timeout_seconds = 60;
-    auto sipp = std::async(std::launch::async,
-                           [registrar] { return ssw::test::run_tool("/usr/bin/sipp", registrar); });
+    const std::string sipp_bin = ssw::test::require_program("sipp", "sip-tester");
+    auto sipp = std::async(std::launch::async, [registrar, sipp_bin] {
+        return ssw::test::run_tool(sipp_bin, registrar);
+    });
     std::this_thread::sleep_for(
         300ms); // let sipp bind (a lost first REGISTER is retransmitted anyway)
 
@@ -176,7 +168,7 @@ struct kamailio {
             "}\n";
         write(dir / "kamailio.cfg", cfg);
         process = std::make_unique<background_process>(
-            "/usr/sbin/kamailio",
+            ssw::test::require_program("kamailio", "kamailio"),
             std::vector<std::string>{"-f", (dir / "kamailio.cfg").string(), "-DD", "-E", "-m", "64",
                                      "-M", "8", "-Y", dir.string(), "-P",
                                      (dir / "kamailio.pid").string()},
@@ -191,7 +183,9 @@ struct kamailio {
     // The location table (usrloc) as kamcmd prints it.
     [[nodiscard]] std::string location() const
     {
-        return ssw::test::run_tool("/usr/sbin/kamcmd", {"-s", ctl, "ul.dump"}).out;
+        return ssw::test::run_tool(ssw::test::require_program("kamcmd", "kamailio"),
+                                   {"-s", ctl, "ul.dump"})
+            .out;
     }
     std::string ctl;
     std::unique_ptr<background_process> process;
@@ -202,7 +196,7 @@ struct kamailio {
 TEST_CASE("interop uplink: Kamailio's location table holds ssw while it runs and not after SIGTERM",
           "[interop][uplink][kamailio]")
 {
-    REQUIRE(std::filesystem::exists("/usr/sbin/kamailio")); // scripts/install-deps.sh installs it
+    const std::string kamcmd = ssw::test::require_program("kamcmd", "kamailio");
     const bool tcp = GENERATE(false, true); // over TCP ssw-run opens the connection itself
     INFO((tcp ? "over TCP" : "over UDP"));
     ssw::test::temp_dir dir;
@@ -212,8 +206,7 @@ TEST_CASE("interop uplink: Kamailio's location table holds ssw while it runs and
     // Kamailio is up when its RPC answers.
     bool up = false;
     for (int i = 0; i < 50 && !up; ++i) {
-        up =
-            ssw::test::run_tool("/usr/sbin/kamcmd", {"-s", kam.ctl, "core.version"}).exit_code == 0;
+        up = ssw::test::run_tool(kamcmd, {"-s", kam.ctl, "core.version"}).exit_code == 0;
         if (!up) {
             std::this_thread::sleep_for(100ms);
         }

@@ -4,29 +4,19 @@
 // filter, then audited with ssw-trace audit as an operator would, down to applying the
 // suggested parameter change with ssw-param.
 #include "support/background_process.hpp"
+#include "support/helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <sstream>
 #include <string>
 
+using ssw::test::has;
 using ssw::test::run_tool;
 
 namespace {
-
-bool have(const char* tool)
-{
-    return run_tool("/bin/sh", {"-c", std::string("command -v ") + tool + " >/dev/null"})
-               .exit_code == 0;
-}
-
-bool has(const std::string& text, const std::string& what)
-{
-    return text.find(what) != std::string::npos;
-}
 
 // What the scanners printed, for the failure message.
 std::string scanner_log(const std::string& cap)
@@ -34,10 +24,7 @@ std::string scanner_log(const std::string& cap)
     const std::string d = cap.substr(0, cap.rfind('/'));
     std::string log;
     for (const char* f : {"svmap.out", "svwar.out", "svcrack.out", "sipsak.out", "responder.err"}) {
-        std::ifstream in(d + "/" + f);
-        std::stringstream text;
-        text << in.rdbuf();
-        std::string t = text.str();
+        std::string t = ssw::test::read_text(d + "/" + f);
         if (t.size() > 1500) {
             t = "..." + t.substr(t.size() - 1500);
         }
@@ -46,16 +33,12 @@ std::string scanner_log(const std::string& cap)
     return log;
 }
 
-// Runs the scanners against the responder in `mode` and returns the capture path ("" when
-// the capture cannot be made here: tcpdump without privileges).
+// Runs the scanners against the responder in `mode` and returns the capture path.
 std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
 {
     const std::string d = dir.path().string();
     const std::string port = std::to_string(ssw::test::free_port());
-    std::string local = std::to_string(ssw::test::free_port());
-    while (local == port) {
-        local = std::to_string(ssw::test::free_port());
-    }
+    const std::string local = std::to_string(ssw::test::free_port());
     const std::string responder = std::string(SSW_SOURCE_DIR) + "/tests/support/audit_responder.py";
     {
         std::ofstream dict(d + "/dict.txt");
@@ -94,7 +77,7 @@ std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
         "' 2>tcpdump.err & TD=$!\n"
         "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening tcpdump.err 2>/dev/null && break; "
         "sleep 0.3; done\n"
-        "grep -q listening tcpdump.err || { kill $TD $R 2>/dev/null; exit 77; }\n"
+        "grep -q listening tcpdump.err || { cat tcpdump.err; kill $TD $R 2>/dev/null; exit 77; }\n"
         "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening responder.err 2>/dev/null && break; "
         "sleep 0.3; done\n"
         "timeout 20 svmap 127.0.0.1 -p " +
@@ -127,22 +110,24 @@ std::string record(const ssw::test::temp_dir& dir, const std::string& mode)
     call.args = {"-c", script};
     call.timeout_seconds = 150;
     const auto rec = run_tool("/bin/sh", call);
+    INFO(rec.out << rec.err);
     if (rec.exit_code == 77) {
-        return {};
+        FAIL("tcpdump could not capture on lo (it needs root or CAP_NET_RAW)");
     }
     REQUIRE(rec.exit_code == 0);
     return d + "/cap.pcap";
 }
 
-bool ready()
+// The peers: a missing one fails the test with the package that provides it.
+void require_peers()
 {
-    if (!have("svmap") || !have("svwar") || !have("svcrack") || !have("sipsak") ||
-        !have("tcpdump") || !have("python3")) {
-        WARN("sipvicious, sipsak, tcpdump or python3 missing (scripts/install-deps.sh installs "
-             "them): skipping");
-        return false;
+    for (const char* scanner : {"svmap", "svwar", "svcrack"}) {
+        ssw::test::require_program(scanner, "sipvicious");
     }
-    return true;
+    ssw::test::require_program("sipsak", "sipsak");
+    ssw::test::require_program("tcpdump", "tcpdump");
+    ssw::test::require_program("python3", "python3");
+    ssw::test::require_root("tcpdump records the scanners on lo");
 }
 
 // The findings every behaviour must show: each tool named.
@@ -160,15 +145,9 @@ void check_tools(const std::string& json)
 TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server",
           "[interop][audit]")
 {
-    if (!ready()) {
-        return;
-    }
+    require_peers();
     ssw::test::temp_dir dir;
     const std::string cap = record(dir, "user-dependent");
-    if (cap.empty()) {
-        WARN("tcpdump cannot capture on lo here (no privileges?): skipping");
-        return;
-    }
     INFO(scanner_log(cap));
     const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
     INFO(json.out << json.err);
@@ -204,15 +183,9 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a user-dependent server
 
 TEST_CASE("interop::audit: SIPVicious and sipsak against a uniform server", "[interop][audit]")
 {
-    if (!ready()) {
-        return;
-    }
+    require_peers();
     ssw::test::temp_dir dir;
     const std::string cap = record(dir, "uniform");
-    if (cap.empty()) {
-        WARN("tcpdump cannot capture on lo here (no privileges?): skipping");
-        return;
-    }
     INFO(scanner_log(cap));
     const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
     INFO(json.out << json.err);
@@ -231,15 +204,9 @@ TEST_CASE("interop::audit: SIPVicious and sipsak against a uniform server", "[in
 TEST_CASE("interop::audit: SIPVicious and sipsak against a silent server (slow)",
           "[interop][audit]")
 {
-    if (!ready()) {
-        return;
-    }
+    require_peers();
     ssw::test::temp_dir dir;
     const std::string cap = record(dir, "silent");
-    if (cap.empty()) {
-        WARN("tcpdump cannot capture on lo here (no privileges?): skipping");
-        return;
-    }
     INFO(scanner_log(cap));
     const auto json = run_tool(SSW_TRACE_BIN, {"audit", "--json", cap});
     INFO(json.out << json.err);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Every count of `ssw-trace stats` equals `tshark -q -z sip,stat` on each public capture.
+#include "support/helpers.hpp"
 #include "support/tool_runner.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,17 +21,6 @@ struct counts {
     std::map<std::string, long> methods;
     std::map<int, long> statuses;
 };
-
-std::string find_tshark()
-{
-    for (const char* dir : {"/usr/bin", "/usr/local/bin", "/usr/sbin"}) {
-        const auto p = std::filesystem::path(dir) / "tshark";
-        if (std::filesystem::exists(p)) {
-            return p.string();
-        }
-    }
-    return {};
-}
 
 counts parse_tshark(const std::string& text)
 {
@@ -85,11 +75,7 @@ counts parse_ours(const std::string& ndjson)
 TEST_CASE("interop::tshark: ssw-trace stats counts equal tshark -z sip,stat on every capture",
           "[interop][tshark]")
 {
-    const std::string tshark = find_tshark();
-    if (tshark.empty()) {
-        WARN("tshark is not installed: skipping the comparison (apt-get install tshark to run it)");
-        return;
-    }
+    const std::string tshark = ssw::test::require_program("tshark", "tshark");
     const auto dir = std::filesystem::path(SSW_TEST_DATA_DIR) / "pcap" / "public";
     std::vector<std::filesystem::path> files;
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
