@@ -96,7 +96,7 @@ struct call_manager::state {
     params::settings settings;
     const transform::engine* rules = nullptr;
     const core::clock& clock;
-    cdr::writer* cdr = nullptr;
+    cdr::sink* cdr = nullptr;
     log_function log;
     local_addresses local;
     call_options options;
@@ -1436,9 +1436,8 @@ struct call_manager::state {
 };
 
 call_manager::call_manager(provision::config config, params::settings settings,
-                           const transform::engine* rules, const core::clock& clock,
-                           cdr::writer* cdr, log_function log, local_addresses local,
-                           call_options options)
+                           const transform::engine* rules, const core::clock& clock, cdr::sink* cdr,
+                           log_function log, local_addresses local, call_options options)
     : state_(std::make_unique<state>(clock))
 {
     auto& s = *state_;

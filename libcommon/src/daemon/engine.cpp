@@ -120,7 +120,7 @@ b2bua::call_options call_options_with(b2bua::media_hook* media)
 
 struct engine::state {
     state(provision::config c, params::settings s, const core::clock& clk,
-          registrar::binding_store& b, log_function l, call_routing r)
+          registrar::binding_repository& b, log_function l, call_routing r)
         : config(std::move(c)), settings(std::move(s)), clock(clk), store(b), log(std::move(l)),
           routing(std::move(r)), drops(clock),
           uplinks(config, settings, clock,
@@ -162,7 +162,7 @@ struct engine::state {
     provision::config config;
     params::settings settings;
     const core::clock& clock;
-    registrar::binding_store& store;
+    registrar::binding_repository& store;
     log_function log;
     call_routing routing;
     engine_counters counters;
@@ -515,7 +515,7 @@ struct engine::state {
 };
 
 engine::engine(provision::config config, params::settings settings, const core::clock& clock,
-               registrar::binding_store& store, log_function log, call_routing routing)
+               registrar::binding_repository& store, log_function log, call_routing routing)
     : state_(std::make_unique<state>(std::move(config), std::move(settings), clock, store,
                                      std::move(log), std::move(routing)))
 {

@@ -26,7 +26,7 @@ bool written_elsewhere(std::string_view host, std::optional<std::uint16_t> port,
 
 registrar_service::registrar_service(const provision::config& config,
                                      const params::settings& settings, const core::clock& clock,
-                                     registrar::binding_store& store, source_policy& sources,
+                                     registrar::binding_repository& store, source_policy& sources,
                                      authenticator& auth, engine_counters& counters,
                                      core::log_function log, binding_observer observer)
     : config_(config), settings_(settings), clock_(clock), store_(store), sources_(sources),

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <map>
-#include <variant>
 
 namespace ssw::registrar {
 
@@ -23,18 +22,6 @@ sys_time from_unix(std::int64_t s)
 {
     return sys_time{std::chrono::seconds(s)};
 }
-
-struct put_op {
-    binding value;
-};
-struct remove_op {
-    std::string account;
-    std::string contact;
-};
-struct remove_all_op {
-    std::string account;
-};
-using op = std::variant<put_op, remove_op, remove_all_op>;
 
 class statement {
   public:
@@ -67,7 +54,7 @@ struct binding_store::state {
     std::string path;
     // account -> contact -> binding
     std::map<std::string, std::map<std::string, binding>, std::less<>> bindings;
-    std::vector<op> pending;
+    staged_changes pending;
     std::size_t count = 0;
 
     ~state()
@@ -82,26 +69,6 @@ struct binding_store::state {
         return make_error(errc::io_error, what + ": " + sqlite3_errmsg(db), path);
     }
 };
-
-struct binding_store::staged_changes::ops {
-    std::vector<op> list;
-};
-
-binding_store::staged_changes::staged_changes() : ops_(std::make_unique<ops>()) {}
-binding_store::staged_changes::staged_changes(staged_changes&&) noexcept = default;
-binding_store::staged_changes&
-binding_store::staged_changes::operator=(staged_changes&&) noexcept = default;
-binding_store::staged_changes::~staged_changes() = default;
-
-bool binding_store::staged_changes::empty() const noexcept
-{
-    return !ops_ || ops_->list.empty();
-}
-
-std::size_t binding_store::staged_changes::size() const noexcept
-{
-    return ops_ ? ops_->list.size() : 0;
-}
 
 binding_store::binding_store(std::unique_ptr<state> s) : state_(std::move(s)) {}
 binding_store::binding_store(binding_store&&) noexcept = default;
@@ -172,7 +139,7 @@ void binding_store::stage_put(const binding& b)
         ++state_->count;
     }
     contacts[b.contact] = b;
-    state_->pending.emplace_back(put_op{b});
+    state_->pending.push_back({binding_change::kind::put, b, {}, {}});
 }
 
 void binding_store::stage_remove(std::string_view account, std::string_view contact)
@@ -188,7 +155,8 @@ void binding_store::stage_remove(std::string_view account, std::string_view cont
             state_->bindings.erase(it);
         }
     }
-    state_->pending.emplace_back(remove_op{std::string(account), std::string(contact)});
+    state_->pending.push_back(
+        {binding_change::kind::remove, {}, std::string(account), std::string(contact)});
 }
 
 void binding_store::stage_remove_all(std::string_view account)
@@ -198,18 +166,13 @@ void binding_store::stage_remove_all(std::string_view account)
         state_->count -= it->second.size();
         state_->bindings.erase(it);
     }
-    state_->pending.emplace_back(remove_all_op{std::string(account)});
+    state_->pending.push_back({binding_change::kind::remove_all, {}, std::string(account), {}});
 }
 
-result<void> binding_store::commit()
-{
-    return write(take_staged());
-}
-
-binding_store::staged_changes binding_store::take_staged()
+staged_changes binding_store::take_staged()
 {
     staged_changes taken;
-    taken.ops_->list.swap(state_->pending);
+    taken.swap(state_->pending);
     return taken;
 }
 
@@ -225,10 +188,10 @@ result<void> binding_store::write(staged_changes changes)
     statement put(s.db, "INSERT OR REPLACE INTO bindings VALUES (?,?,?,?,?,?,?,?,?,?)");
     statement remove(s.db, "DELETE FROM bindings WHERE account = ? AND contact = ?");
     statement remove_all(s.db, "DELETE FROM bindings WHERE account = ?");
-    for (const auto& o : changes.ops_->list) {
+    for (const auto& o : changes) {
         int rc = SQLITE_DONE;
-        if (const auto* p = std::get_if<put_op>(&o)) {
-            const auto& b = p->value;
+        if (o.what == binding_change::kind::put) {
+            const auto& b = o.value;
             put.bind(1, b.account);
             put.bind(2, b.contact);
             put.bind(3, b.source.to_string());
@@ -240,12 +203,12 @@ result<void> binding_store::write(staged_changes changes)
             put.bind(9, std::int64_t{b.cseq});
             put.bind(10, b.user_agent);
             rc = put.step_and_reset();
-        } else if (const auto* r = std::get_if<remove_op>(&o)) {
-            remove.bind(1, r->account);
-            remove.bind(2, r->contact);
+        } else if (o.what == binding_change::kind::remove) {
+            remove.bind(1, o.account);
+            remove.bind(2, o.contact);
             rc = remove.step_and_reset();
-        } else if (const auto* a = std::get_if<remove_all_op>(&o)) {
-            remove_all.bind(1, a->account);
+        } else {
+            remove_all.bind(1, o.account);
             rc = remove_all.step_and_reset();
         }
         if (rc != SQLITE_DONE) {

@@ -98,7 +98,7 @@ class call_manager {
     // The manager keeps copies of config and settings; `rules` (may be null: numbers pass
     // unchanged), `clock` and `cdr` (may be null: no records) must outlive it.
     call_manager(provision::config config, params::settings settings,
-                 const transform::engine* rules, const core::clock& clock, cdr::writer* cdr,
+                 const transform::engine* rules, const core::clock& clock, cdr::sink* cdr,
                  log_function log, local_addresses local, call_options options = {});
     call_manager(const call_manager&) = delete;
     call_manager& operator=(const call_manager&) = delete;

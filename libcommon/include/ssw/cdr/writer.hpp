@@ -13,20 +13,40 @@
 
 namespace ssw::cdr {
 
-class writer {
+// Where finished calls go. The call manager knows only this; SQLite (writer) is the one
+// implementation today, and another store (a shared database for a cluster) is another class.
+class sink {
+  public:
+    sink() = default;
+    sink(const sink&) = delete;
+    sink& operator=(const sink&) = delete;
+    virtual ~sink() = default;
+    // Queues a finished call; returns at once (never waits for the disk or the network).
+    virtual void submit(call_record record) = 0;
+    // Blocks until everything submitted so far is durable; the error of a failed write.
+    virtual result<void> flush() = 0;
+
+  protected:
+    sink(sink&&) noexcept = default;
+    sink& operator=(sink&&) noexcept = default;
+};
+
+class writer final : public sink {
   public:
     // Opens or creates the database (schema version checked). cant_create / io_error.
     static result<writer> open(const std::filesystem::path& path);
     writer(writer&&) noexcept;
     writer& operator=(writer&&) noexcept;
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
     // Writes what is queued, then stops the thread.
-    ~writer();
+    ~writer() override;
 
     // Queues a finished call; returns at once. The writer commits (fsync) each batch as
     // soon as it has one, so a record is durable milliseconds after the call ends.
-    void submit(call_record record);
+    void submit(call_record record) override;
     // Blocks until everything submitted so far is committed; the error of a failed commit.
-    result<void> flush();
+    result<void> flush() override;
     // Records written so far (committed).
     [[nodiscard]] std::uint64_t written() const;
 

@@ -59,7 +59,7 @@ struct engine_counters {
 // Call routing: optional parts the engine hands initial INVITEs and call traffic to.
 struct call_routing {
     std::shared_ptr<const transform::engine> rules; // compiled ssw-rules(5) file, or null
-    cdr::writer* cdrs = nullptr;                    // CDR database, or null (no CDRs)
+    cdr::sink* cdrs = nullptr;                      // where CDRs go, or null (no CDRs)
 };
 
 // What one message showed of its source, for the transport's connection guard: `known` once
@@ -81,7 +81,7 @@ class engine {
     // `store` (and `routing.cdrs`) must outlive the engine. The engine keeps its own copy of
     // config and settings.
     engine(provision::config config, params::settings settings, const core::clock& clock,
-           registrar::binding_store& store, log_function log, call_routing routing = {});
+           registrar::binding_repository& store, log_function log, call_routing routing = {});
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
     ~engine();
@@ -104,7 +104,7 @@ class engine {
     // what arrives meanwhile waits for the next job, so batches grow with the load.
     struct commit_job {
         std::uint64_t id = 0;
-        registrar::binding_store::staged_changes changes;
+        registrar::staged_changes changes;
     };
     [[nodiscard]] std::optional<commit_job> take_commit();
     // The one engine call that may run on another thread: it touches only the database.

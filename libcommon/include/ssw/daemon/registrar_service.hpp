@@ -35,7 +35,7 @@ class registrar_service {
   public:
     // Everything passed by reference must outlive the service.
     registrar_service(const provision::config& config, const params::settings& settings,
-                      const core::clock& clock, registrar::binding_store& store,
+                      const core::clock& clock, registrar::binding_repository& store,
                       source_policy& sources, authenticator& auth, engine_counters& counters,
                       core::log_function log, binding_observer observer);
 
@@ -59,7 +59,7 @@ class registrar_service {
     const provision::config& config_;
     const params::settings& settings_;
     const core::clock& clock_;
-    registrar::binding_store& store_;
+    registrar::binding_repository& store_;
     source_policy& sources_;
     authenticator& auth_;
     engine_counters& counters_;
