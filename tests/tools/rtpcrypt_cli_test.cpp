@@ -413,6 +413,14 @@ TEST_CASE("rtpcrypt: bad input files give the input exit codes", "[rtpcrypt][too
     r = rtpcrypt({"diagnose", udp_only});
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("no RTP found") != std::string::npos);
+    // A link type ssw does not decode is named, not taken for a capture without RTP.
+    pb::capture other(static_cast<ssw::pcap::link_type>(147));
+    other.add(pb::frame_bytes(60, 0x42));
+    const auto dlt147 = (dir / "dlt147.pcap").string();
+    pb::write_file(dlt147, other.pcap());
+    r = rtpcrypt({"diagnose", dlt147});
+    CHECK(r.exit_code == 65);
+    CHECK(r.err.find("link type 147 is not decoded by ssw") != std::string::npos);
     r = rtpcrypt(
         {"encrypt", "--mode", "3", "--key", "short", good, "-o", (dir / "o.pcap").string()});
     CHECK(r.exit_code == 78);

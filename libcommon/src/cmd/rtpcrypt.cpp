@@ -7,6 +7,7 @@
 #include <ssw/crypto/key.hpp>
 #include <ssw/crypto/payload_cipher.hpp>
 #include <ssw/crypto/scheme.hpp>
+#include <ssw/pcap/capture_decoder.hpp>
 #include <ssw/pcap/frame_decoder.hpp>
 #include <ssw/pcap/reader.hpp>
 #include <ssw/pcap/writer.hpp>
@@ -324,14 +325,22 @@ result<scan_result> scan_capture(const std::string& path, std::size_t keep)
 {
     SSW_TRY_ASSIGN(auto reader, pcap::reader::open(path));
     scan_result r;
+    pcap::capture_stats links; // frames of link types ssw cannot decode
     for (;;) {
         SSW_TRY_ASSIGN(auto next, reader.next());
         if (!next) {
             break;
         }
         ++r.frames;
+        ++links.frames;
         const auto d = pcap::decode_frame(next->link, next->data);
         if (!d) {
+            if (!pcap::is_supported(next->link)) {
+                ++links.unsupported_link;
+                if (links.unsupported_links.empty()) {
+                    links.unsupported_links.push_back(next->link);
+                }
+            }
             continue;
         }
         if (d->kind == pcap::frame_kind::ip_fragment) {
@@ -370,6 +379,11 @@ result<scan_result> scan_capture(const std::string& path, std::size_t keep)
                               d->payload.end());
             info.packets.push_back(std::move(sp));
         }
+    }
+    // A capture ssw cannot take apart is not one without RTP: say so (as ssw-trace does).
+    if (links.frames > 0 && links.unsupported_link == links.frames) {
+        return unexpected(
+            make_error(errc::unsupported, pcap::describe_unsupported_links(links), path));
     }
     return r;
 }

@@ -2,6 +2,7 @@
 // Tests for ssw::pcap::capture_decoder and decode_capture: the whole pipeline over synthetic
 // captures (every link type, fragmented UDP, SIP over TCP split and coalesced, pcapng, stdin,
 // truncated files).
+#include "support/helpers.hpp"
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
@@ -173,17 +174,14 @@ TEST_CASE("pcap::decode_capture: pcapng made by editcap gives the same result as
     pb::write_file(pcap, cap.pcap());
     const auto base = run_file(pcap);
     CHECK(base.udp.size() == 5);
-    if (std::filesystem::exists("/usr/bin/editcap")) {
-        const auto ng = (dir / "in.pcapng").string();
-        const auto res = ssw::test::run_tool("/usr/bin/editcap", {"-F", "pcapng", pcap, ng});
-        REQUIRE(res.exit_code == 0);
-        auto r = reader::open(ng);
-        REQUIRE(r);
-        CHECK(r->is_pcapng());
-        CHECK(run_file(ng).udp == base.udp);
-    } else {
-        WARN("editcap not installed; pcapng conversion skipped");
-    }
+    const std::string editcap = ssw::test::require_program("editcap", "wireshark-common");
+    const auto ng = (dir / "in.pcapng").string();
+    const auto res = ssw::test::run_tool(editcap, {"-F", "pcapng", pcap, ng});
+    REQUIRE(res.exit_code == 0);
+    auto r = reader::open(ng);
+    REQUIRE(r);
+    CHECK(r->is_pcapng());
+    CHECK(run_file(ng).udp == base.udp);
 }
 
 TEST_CASE(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for ssw::pcap::decode_frame: every link type, VLAN/QinQ, PPPoE, IPv6 extension headers,
 // fragments, truncation, malformed headers, and checksum repair after an in-place rewrite.
+#include "support/helpers.hpp"
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
@@ -248,10 +249,7 @@ TEST_CASE("pcap::ip_address: parses and prints IPv4 and IPv6", "[pcap][frame_dec
 TEST_CASE("pcap::fix_transport_checksum: tshark validates the repaired checksums",
           "[pcap][frame_decoder][interop]")
 {
-    if (!std::filesystem::exists("/usr/bin/tshark")) {
-        WARN("tshark not installed; skipped");
-        return;
-    }
+    const std::string tshark = ssw::test::require_program("tshark", "tshark");
     pb::capture cap(link_type::ethernet);
     const std::string payload = "odd-length payload!";
     cap.add(pb::finish_checksums(
@@ -269,9 +267,9 @@ TEST_CASE("pcap::fix_transport_checksum: tshark validates the repaired checksums
     ssw::test::temp_dir dir;
     pb::write_file((dir / "c.pcap").string(), cap.pcap());
     const auto res = ssw::test::run_tool(
-        "/usr/bin/tshark", {"-r", (dir / "c.pcap").string(), "-o", "udp.check_checksum:TRUE", "-o",
-                            "tcp.check_checksum:TRUE", "-T", "fields", "-e", "udp.checksum.status",
-                            "-e", "tcp.checksum.status"});
+        tshark, {"-r", (dir / "c.pcap").string(), "-o", "udp.check_checksum:TRUE", "-o",
+                 "tcp.check_checksum:TRUE", "-T", "fields", "-e", "udp.checksum.status", "-e",
+                 "tcp.checksum.status"});
     CHECK(res.exit_code == 0);
     CHECK(res.out == "1\t\n1\t\n\t1\n\t1\n"); // 1 = good
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Cross-checks the decoder against tshark on the public captures in tests/data/pcap/public:
 // frame, UDP and TCP counts, and the reassembled bytes of every TCP stream (tshark follow).
+#include "support/helpers.hpp"
 #include "support/tool_runner.hpp"
 
 #include <ssw/pcap/capture_decoder.hpp>
@@ -20,9 +21,9 @@ namespace {
 const std::filesystem::path public_dir =
     std::filesystem::path(SSW_TEST_DATA_DIR) / "pcap" / "public";
 
-bool have_tshark()
+std::string tshark()
 {
-    return std::filesystem::exists("/usr/bin/tshark");
+    return ssw::test::require_program("tshark", "tshark");
 }
 
 std::vector<std::string> lines_of(const std::string& text)
@@ -84,19 +85,16 @@ ours decode(const std::filesystem::path& path)
 TEST_CASE("pcap::capture_decoder: frame, UDP and TCP counts equal tshark's on the public captures",
           "[pcap][capture_decoder][interop]")
 {
-    if (!have_tshark()) {
-        WARN("tshark not installed; skipped");
-        return;
-    }
+    const std::string tshark_bin = tshark();
     std::size_t files = 0;
     for (const auto& entry : std::filesystem::directory_iterator(public_dir)) {
         const auto path = entry.path();
         INFO(path.filename().string());
         ++files;
         const auto o = decode(path);
-        const auto res = ssw::test::run_tool(
-            "/usr/bin/tshark", {"-r", path.string(), "-T", "fields", "-e", "frame.protocols", "-e",
-                                "sip.Method", "-e", "sip.Status-Code"});
+        const auto res = ssw::test::run_tool(tshark_bin, {"-r", path.string(), "-T", "fields", "-e",
+                                                          "frame.protocols", "-e", "sip.Method",
+                                                          "-e", "sip.Status-Code"});
         REQUIRE(res.exit_code == 0);
         std::uint64_t frames = 0;
         std::uint64_t udp = 0;
@@ -121,17 +119,14 @@ TEST_CASE("pcap::capture_decoder: frame, UDP and TCP counts equal tshark's on th
 TEST_CASE("pcap::tcp_reassembler: stream bytes equal tshark's 'follow tcp' on the public captures",
           "[pcap][tcp_reassembly][interop]")
 {
-    if (!have_tshark()) {
-        WARN("tshark not installed; skipped");
-        return;
-    }
+    const std::string tshark_bin = tshark();
     std::size_t streams_checked = 0;
     for (const auto& entry : std::filesystem::directory_iterator(public_dir)) {
         const auto path = entry.path();
         INFO(path.filename().string());
         const auto o = decode(path);
         const auto ids = ssw::test::run_tool(
-            "/usr/bin/tshark", {"-r", path.string(), "-T", "fields", "-e", "tcp.stream"});
+            tshark_bin, {"-r", path.string(), "-T", "fields", "-e", "tcp.stream"});
         std::set<std::string> stream_ids;
         for (const auto& l : lines_of(ids.out)) {
             if (!l.empty()) {
@@ -140,7 +135,7 @@ TEST_CASE("pcap::tcp_reassembler: stream bytes equal tshark's 'follow tcp' on th
         }
         for (const auto& id : stream_ids) {
             const auto f = ssw::test::run_tool(
-                "/usr/bin/tshark", {"-r", path.string(), "-q", "-z", "follow,tcp,raw," + id});
+                tshark_bin, {"-r", path.string(), "-q", "-z", "follow,tcp,raw," + id});
             REQUIRE(f.exit_code == 0);
             std::string node0;
             std::string node1;

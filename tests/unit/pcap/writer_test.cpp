@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests for ssw::pcap::writer: round trip through the reader, precision, limits, tshark reads it.
+#include "support/helpers.hpp"
 #include "support/pcap_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tool_runner.hpp"
@@ -72,10 +73,7 @@ TEST_CASE("pcap::writer: rejects frames above the snapshot length and unwritable
 
 TEST_CASE("pcap::writer: output opens in tshark", "[pcap][writer][interop]")
 {
-    if (!std::filesystem::exists("/usr/bin/tshark")) {
-        WARN("tshark not installed; skipped");
-        return;
-    }
+    const std::string tshark = ssw::test::require_program("tshark", "tshark");
     ssw::test::temp_dir dir;
     auto w = writer::open(dir / "t.pcap", {link_type::ethernet, timestamp_precision::nano, 262144});
     REQUIRE(w);
@@ -84,9 +82,8 @@ TEST_CASE("pcap::writer: output opens in tshark", "[pcap][writer][interop]")
     REQUIRE(w->write(1'700'000'000'000'000'001, frame, static_cast<std::uint32_t>(frame.size())));
     REQUIRE(w->write(1'700'000'000'500'000'000, frame, static_cast<std::uint32_t>(frame.size())));
     REQUIRE(w->close());
-    const auto res =
-        ssw::test::run_tool("/usr/bin/tshark", {"-r", (dir / "t.pcap").string(), "-T", "fields",
-                                                "-e", "frame.time_epoch", "-e", "udp.dstport"});
+    const auto res = ssw::test::run_tool(tshark, {"-r", (dir / "t.pcap").string(), "-T", "fields",
+                                                  "-e", "frame.time_epoch", "-e", "udp.dstport"});
     CHECK(res.exit_code == 0);
     CHECK(res.out == "1700000000.000000001\t5060\n1700000000.500000000\t5060\n");
 }
