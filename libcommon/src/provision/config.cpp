@@ -511,30 +511,6 @@ result<void> check_sections(config& cfg)
     return {};
 }
 
-// A line without its comment: '#' starts one unless it is inside a double-quoted value.
-std::string_view without_comment(std::string_view raw)
-{
-    bool quoted = false;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '"') {
-            quoted = !quoted;
-        } else if (raw[i] == '#' && !quoted) {
-            return raw.substr(0, i);
-        }
-    }
-    return raw;
-}
-
-// A value as written, or its inside when it is double-quoted (so it may hold '#' or spaces
-// at its ends).
-std::string_view unquoted(std::string_view value)
-{
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-        return value.substr(1, value.size() - 2);
-    }
-    return value;
-}
-
 // The parser's place in the file: the current section and its keys.
 struct parse_state {
     config cfg;
@@ -605,11 +581,15 @@ result<void> set_key(parse_state& st, std::string_view line)
         return unexpected(st.at.fail("expected 'key = value' or a [section] header"));
     }
     const auto key = trim(line.substr(0, eq));
-    const auto value = unquoted(trim(line.substr(eq + 1)));
     if (key.empty()) {
         return unexpected(st.at.fail("expected a key before '='"));
     }
-    return apply(st.keys, st.section_label, key, value, st.at);
+    // A double-quoted value is read as in parameter files (core::unquote: escapes, '#').
+    auto value = core::unquote(trim(line.substr(eq + 1)));
+    if (!value) {
+        return unexpected(st.at.fail(value.error().message));
+    }
+    return apply(st.keys, st.section_label, key, *value, st.at);
 }
 
 } // namespace
@@ -637,7 +617,7 @@ result<config> parse_config(std::string_view text_in, std::string_view origin)
             start, end == std::string_view::npos ? std::string_view::npos : end - start);
         start = end == std::string_view::npos ? text_in.size() + 1 : end + 1;
         ++st.at.line;
-        const auto line = trim(without_comment(raw));
+        const auto line = trim(core::strip_comment(raw)); // as in parameter files
         if (line.empty()) {
             continue;
         }
