@@ -133,12 +133,9 @@ struct engine::state {
           registrar(
               config, settings, clock, store, sources, auth, counters,
               [this](log_level level, std::string_view text) { emit(level, std::string(text)); },
-              binding_observer{[this](const registrar::binding& bound) {
-                                   untrack_keepalive(bound.account, bound.contact);
-                                   track_keepalive(bound);
-                               },
+              binding_observer{[this](const registrar::binding& bound) { on_bound(bound); },
                                [this](std::string_view account, std::string_view contact) {
-                                   untrack_keepalive(account, contact);
+                                   on_unbound(account, contact);
                                }}),
           transactions(clock, timers_from(settings),
                        [this](const peer& to, const std::string& bytes) {
@@ -183,6 +180,9 @@ struct engine::state {
     std::vector<media::call_event> media_events;
     b2bua::call_manager calls;
     std::vector<pending_response> pending;
+    // Bindings staged but not yet on disk, with the commit job they wait for (0: the next):
+    // keep-alives start once a binding is written, with its 200, never before.
+    std::vector<std::pair<registrar::binding, std::uint64_t>> bound_pending;
     std::uint64_t last_commit_job = 0;
     std::vector<core::ip_network> debug_networks;
     time_point started_at;
@@ -217,6 +217,20 @@ struct engine::state {
     void untrack_keepalive(std::string_view account, std::string_view contact)
     {
         keepalives->remove(binding_id(account, contact));
+    }
+
+    void on_bound(const registrar::binding& b)
+    {
+        untrack_keepalive(b.account, b.contact);
+        bound_pending.emplace_back(b, 0);
+    }
+
+    void on_unbound(std::string_view account, std::string_view contact)
+    {
+        untrack_keepalive(account, contact);
+        std::erase_if(bound_pending, [&](const auto& p) {
+            return p.first.account == account && p.first.contact == contact;
+        });
     }
 
     void send_keepalives(std::vector<outgoing>& out)
@@ -418,7 +432,9 @@ struct engine::state {
     {
         auto changes = store.take_staged();
         const bool waiting = std::any_of(pending.begin(), pending.end(),
-                                         [](const pending_response& p) { return p.job == 0; });
+                                         [](const pending_response& p) { return p.job == 0; }) ||
+                             std::any_of(bound_pending.begin(), bound_pending.end(),
+                                         [](const auto& b) { return b.second == 0; });
         if (changes.empty() && !waiting) {
             return std::nullopt;
         }
@@ -426,6 +442,11 @@ struct engine::state {
         for (auto& p : pending) {
             if (p.job == 0) {
                 p.job = job.id;
+            }
+        }
+        for (auto& b : bound_pending) {
+            if (b.second == 0) {
+                b.second = job.id;
             }
         }
         return job;
@@ -436,6 +457,15 @@ struct engine::state {
         if (!written) {
             emit(log_level::error, "binding store: " + written.error().to_string());
         }
+        std::erase_if(bound_pending, [&](const auto& b) {
+            if (b.second != id) {
+                return false;
+            }
+            if (written) {
+                track_keepalive(b.first);
+            }
+            return true;
+        });
         auto done = std::stable_partition(pending.begin(), pending.end(),
                                           [id](const pending_response& p) { return p.job != id; });
         for (auto it = done; it != pending.end(); ++it) {
@@ -706,10 +736,14 @@ engine_status engine::status() const
     st.media.unknown_port = rs.unknown_port;
     st.media.hijack_refused = rs.hijack_refused;
     st.media.decrypt_failures = rs.decrypt_failures;
+    st.media.encrypt_failures = rs.encrypt_failures;
     st.media.late_latching = rs.late_latching;
     st.calls_in_progress = s.calls.active_calls();
     st.calls_total = s.calls.counters().calls;
     st.calls_answered = s.calls.counters().answered;
+    st.calls_peak = s.calls.counters().peak_active;
+    st.cdrs_written = s.calls.counters().cdrs;
+    st.call_transactions_waiting = s.calls.waiting_transactions();
     st.open_transactions = s.transactions.size();
     st.dropped = s.drops.totals();
     st.tables.transactions = s.transactions.size();

@@ -81,15 +81,17 @@ std::string render_text(const engine_status& s)
          n(tb.lockout_terminals) + "+" + n(tb.lockout_sources) + " (each /" +
          n(bounds.lockout_entries) + "), calls " + n(tb.calls) + "/" + n(bounds.calls) +
          ", TCP connections " + n(tb.tcp_connections) + "\n";
-    t += "\ncalls: " + n(s.calls_in_progress) + " in progress, " + n(s.calls_total) + " total, " +
-         n(s.calls_answered) + " answered\n";
+    t += "\ncalls: " + n(s.calls_in_progress) + " in progress (peak " + n(s.calls_peak) + "), " +
+         n(s.calls_total) + " total, " + n(s.calls_answered) + " answered, " + n(s.cdrs_written) +
+         " CDRs, " + n(s.call_transactions_waiting) + " call transactions waiting\n";
     const auto& m = s.media;
     t += "\nmedia relay: " + n(m.relayed_calls) + " relayed calls, port pairs " +
          n(m.port_pairs_used) + " of " + n(m.port_pairs_total) + " in use, " +
          n(m.sessions_opened) + " relayed since start\n";
     t += "  packets: " + n(m.packets_forwarded) + " forwarded, " + n(m.packets_dropped) +
          " dropped (" + n(m.hijack_refused) + " hijack refused), " + n(m.unknown_port) +
-         " on idle ports; " + n(m.decrypt_failures) + " decrypt failures, " + n(m.late_latching) +
+         " on idle ports; " + n(m.decrypt_failures) + " decrypt failures, " +
+         n(m.encrypt_failures) + " encrypt failures (dropped), " + n(m.late_latching) +
          " sent before latching\n";
     return t;
 }
@@ -172,7 +174,10 @@ std::string render_json(const engine_status& s)
     core::json_line calls;
     calls.field("in_progress", s.calls_in_progress)
         .field("total", s.calls_total)
-        .field("answered", s.calls_answered);
+        .field("answered", s.calls_answered)
+        .field("peak", s.calls_peak)
+        .field("cdrs", s.cdrs_written)
+        .field("transactions_waiting", s.call_transactions_waiting);
     const auto& m = s.media;
     core::json_line media;
     media.field("relayed_calls", m.relayed_calls)
@@ -184,6 +189,7 @@ std::string render_json(const engine_status& s)
         .field("unknown_port", m.unknown_port)
         .field("hijack_refused", m.hijack_refused)
         .field("decrypt_failures", m.decrypt_failures)
+        .field("encrypt_failures", m.encrypt_failures)
         .field("late_latching", m.late_latching);
     core::json_line all;
     all.field("type", "status")

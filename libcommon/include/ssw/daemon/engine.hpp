@@ -118,7 +118,7 @@ class engine {
     // counters stay.
     void reconfigure(provision::config config, params::settings settings,
                      std::shared_ptr<const transform::engine> rules = nullptr);
-    // Full messages to and from peers in these networks are logged (the seed's debug trace).
+    // Full messages to and from peers in these networks are logged (--debug-trace).
     void set_debug_trace(std::vector<core::ip_network> networks);
 
     [[nodiscard]] const engine_counters& counters() const noexcept;

@@ -37,6 +37,7 @@ struct media_status {
     std::uint64_t unknown_port = 0;
     std::uint64_t hijack_refused = 0;
     std::uint64_t decrypt_failures = 0;
+    std::uint64_t encrypt_failures = 0; // dropped, never sent in clear
     std::uint64_t late_latching = 0;
 };
 
@@ -61,6 +62,9 @@ struct engine_status {
     std::uint64_t calls_in_progress = 0;
     std::uint64_t calls_total = 0;
     std::uint64_t calls_answered = 0;
+    std::uint64_t calls_peak = 0;                // most calls in progress at once
+    std::uint64_t cdrs_written = 0;              // CDRs handed to the sink
+    std::uint64_t call_transactions_waiting = 0; // the B2BUA's, for a final response
     std::uint64_t open_transactions = 0;
     drop_totals dropped{}; // by drop_reason
     table_status tables;

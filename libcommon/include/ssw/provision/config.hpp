@@ -138,7 +138,7 @@ struct config {
     // ssw-run.ctl in the working directory; "off": none.
     std::string control_socket;
     // NAT keep-alive: spread each cycle evenly over the period and rotate its starting point
-    // (keepalive-spread; beyond the seed, which sends batches back to back from the start).
+    // (keepalive-spread; by default batches go back to back from the start of the list).
     bool keepalive_spread = false;
     std::optional<int> blocked_code; // final code of calls a black/white list stops (403)
     media_settings media;
