@@ -54,7 +54,12 @@ TEST_CASE("interop::durability: SIGKILL under REGISTER load loses no acknowledge
                std::to_string(ssw::test::free_port()), "-r", "3000", "-m", std::to_string(accounts),
                "-nostdin", "-trace_msg", "-message_file", messages.string(), "-timeout", "20s",
                "127.0.0.1:" + std::to_string(port)});
-    std::this_thread::sleep_for(600ms); // the load is under way: commits are in flight
+    // Kill once the load is well under way (commits in flight), however fast this build is.
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           ssw::test::count(ssw::test::read_text(messages), "SIP/2.0 200 OK") < 100) {
+        std::this_thread::sleep_for(50ms);
+    }
     REQUIRE(daemon->stop(SIGKILL, 5s) != 0);
     daemon.reset();
     load.stop(SIGTERM, 5s);

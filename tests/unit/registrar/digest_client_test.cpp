@@ -10,6 +10,7 @@ using namespace ssw;
 
 namespace {
 
+// `text` must outlive the message (it holds views into it).
 sip::message parse(const std::string& text)
 {
     sip::message m;
@@ -48,11 +49,13 @@ TEST_CASE("digest client: the first challenge we compute, answered so the verifi
     CHECK(name == (proxy ? "Proxy-Authorization" : "Authorization"));
     CHECK_THAT(value, Catch::Contains("opaque=\"o1\"") && Catch::Contains("nc=00000001"));
     // What a server makes of it: parse the answer back and verify it.
-    const auto request =
-        parse("REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK2\r\n"
-              "From: <sip:alice@x>;tag=1\r\nTo: <sip:alice@x>\r\nCall-ID: c\r\n"
-              "CSeq: 2 REGISTER\r\n" +
-              name + ": " + value + "\r\nContent-Length: 0\r\n\r\n");
+    // The message holds views into its text: the text must outlive it.
+    const std::string request_text =
+        "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK2\r\n"
+        "From: <sip:alice@x>;tag=1\r\nTo: <sip:alice@x>\r\nCall-ID: c\r\n"
+        "CSeq: 2 REGISTER\r\n" +
+        name + ": " + value + "\r\nContent-Length: 0\r\n\r\n";
+    const auto request = parse(request_text);
     const auto creds = request.credentials(proxy ? sip::header_id::proxy_authorization
                                                  : sip::header_id::authorization);
     REQUIRE(creds);
