@@ -564,7 +564,14 @@ TEST_CASE("interop::flood: a short REGISTER flood from unknown users and garbage
     reg.kind = flood_kind::register_unknown;
     reg.rate = 5000;
     reg.seconds = 2.5;
-    check_run(reg, run_flood(reg));
+    auto first = run_flood(reg);
+    if (first.sent == 0) {
+        // sipp itself did not run (seen once under a loaded ASan ctest: an empty log after 32 s):
+        // that is no flood at all, so the run is made again rather than judged.
+        WARN("the sipp flooder sent nothing; running the flood again\n" << first.flood_logs);
+        first = run_flood(reg);
+    }
+    check_run(reg, first);
 
     flood_case junk;
     junk.kind = flood_kind::garbage;
