@@ -563,6 +563,11 @@ TEST_CASE("interop::flood: a short REGISTER flood from unknown users and garbage
     flood_case reg;
     reg.kind = flood_kind::register_unknown;
     reg.rate = 5000;
+#if defined(__SANITIZE_ADDRESS__)
+    // The ASan daemon costs several times the release one per request; on a loaded machine
+    // 5,000/s is then the machine's limit, not ssw-run's (the slow cases flood the release).
+    reg.rate = 2000;
+#endif
     reg.seconds = 2.5;
     auto first = run_flood(reg);
     if (first.sent == 0) {
